@@ -1,0 +1,50 @@
+// The Headroom contract. Everything here is runtime-neutral: no Node built-ins, no native
+// modules, no ML, no HTTP framework.
+
+export type {
+  CompressionFigures,
+  CompressOptions,
+  CompressResult,
+  CompressTextOptions,
+  CompressTextResult,
+} from './compress.js';
+export { compress, compressText } from './compress.js';
+export { type ContentDetector, type ContentType, detectBasicContentType } from './content/content-type.js';
+export {
+  HeadroomError,
+  type HeadroomErrorCode,
+  type HeadroomErrorOptions,
+  InvalidOptionError,
+  InvalidRequestError,
+  isHeadroomError,
+} from './errors/headroom-error.js';
+export { contentKey } from './hash/content-key.js';
+export { sha256Hex } from './hash/sha256.js';
+export {
+  formatMarker,
+  hasMarkers,
+  KEY_LENGTH,
+  KEY_PREFIX,
+  type MarkerMatch,
+  type OmissionMarker,
+  parseMarkers,
+  validateMarkers,
+} from './markers/marker.js';
+export { formatRetrievedHeader, isRetrievedContent, RETRIEVED_HEADER_PREFIX } from './markers/retrieved.js';
+export type { PipelineEvent, SegmentReport } from './pipeline/events.js';
+export { type FirstSight, FirstSightCache } from './pipeline/first-sight-cache.js';
+export { createPipeline, type Pipeline, type PipelineOptions, type PipelineRun } from './pipeline/pipeline.js';
+export { looksLikeData } from './policy/looks-like-data.js';
+export { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from './policy/policy.js';
+export { parseAnthropic } from './request/anthropic.js';
+export { parseOpenAIChat } from './request/openai-chat.js';
+export { parseResponses } from './request/responses.js';
+export type { JsonPath, RequestView, Role, Segment, SegmentFlags, SegmentKind, WireFormat } from './request/segment.js';
+export { RETRIEVE_TOOL_NAME } from './request/segment-builder.js';
+export { detectFormat, parseRequest, writeRequest } from './request/wire.js';
+export type { Store, StoredOriginal, StoreEntry } from './store/store.js';
+export { encodingForModel, getTokenizer, type Tokenizer, type TokenizerEncoding } from './tokenizer/tokenizer.js';
+export type { Transform, TransformContext, TransformInput, TransformResult } from './transform/transform.js';
+
+export { createJsonMinify } from './transforms/json-minify/json-minify.js';
+export { type JsonScan, scanJson } from './transforms/json-minify/json-scanner.js';

@@ -1,0 +1,47 @@
+/**
+ * Remembers the first output a segment got, by hash of (transform, query, content). Later
+ * requests that carry the same segment get the same bytes even if a transform now misses its
+ * deadline or a model has loaded meanwhile — so the provider's prompt cache stays valid.
+ *
+ * Bounded by the characters it holds; the least recently used outputs go first.
+ */
+export class FirstSightCache {
+  private readonly entries = new Map<string, FirstSight>();
+  private chars = 0;
+
+  constructor(private readonly maxChars = 64 * 1024 * 1024) {}
+
+  get(key: string): FirstSight | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: FirstSight): void {
+    if (this.entries.has(key)) return; // first sight wins, by definition
+    this.entries.set(key, value);
+    this.chars += value.text.length;
+    for (const [k, v] of this.entries) {
+      if (this.chars <= this.maxChars) break;
+      this.entries.delete(k);
+      this.chars -= v.text.length;
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** What a segment became the first time it was seen. */
+export interface FirstSight {
+  readonly text: string;
+  /** Set when the first sight left it unchanged, and why. */
+  readonly skipped?: 'no-saving' | 'deadline' | 'error';
+}
+
+/** The process-wide cache used when the caller does not pass one. */
+export const sharedFirstSightCache = new FirstSightCache();

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { contentKey } from '../hash/content-key.js';
+import { formatMarker } from '../markers/marker.js';
+import { SegmentCollector } from '../request/segment-builder.js';
+import type { Store, StoreEntry } from '../store/store.js';
+import { getTokenizer } from '../tokenizer/tokenizer.js';
+import type { Transform } from '../transform/transform.js';
+import type { PipelineEvent } from './events.js';
+import { FirstSightCache } from './first-sight-cache.js';
+import { createPipeline } from './pipeline.js';
+
+const LINES = Array.from({ length: 400 }, (_, i) => `line ${i} of the build output with some detail`).join('\n');
+
+function toolSegments(...texts: string[]) {
+  const collector = new SegmentCollector();
+  for (const text of texts) collector.add({ message: 0, role: 'tool', kind: 'tool-result', text, path: [] });
+  return collector.segments;
+}
+
+/** Keeps the first and last line and marks the rest: a small lossy transform for the pipeline's sake. */
+const headTail: Transform = {
+  specificationVersion: 'v1',
+  name: 'head-tail',
+  version: '1',
+  contentTypes: ['text'],
+  compress({ text }, { retrievalKey }) {
+    const lines = text.split('\n');
+    if (lines.length < 3) return { text };
+    const marker = formatMarker({
+      omitted: lines.length - 2,
+      total: lines.length,
+      unit: 'lines',
+      ...(retrievalKey ? { key: retrievalKey } : {}),
+    });
+    return { text: [lines[0], marker, lines.at(-1)].join('\n') };
+  },
+};
+
+const memoryStore = () => {
+  const entries = new Map<string, StoreEntry>();
+  const store: Store = {
+    put: (entry) => void entries.set(entry.key, entry),
+    get: (key) => {
+      const e = entries.get(key);
+      return e && { ...e, createdAt: 0, lastAccessAt: 0, hits: 0 };
+    },
+  };
+  return { store, entries };
+};
+
+describe('createPipeline', () => {
+  it('routes by content type, reports figures and stores originals under their key', async () => {
+    const tokenizer = await getTokenizer();
+    const { store, entries } = memoryStore();
+    const events: PipelineEvent['type'][] = [];
+    const pipeline = createPipeline({
+      transforms: [headTail],
+      store,
+      firstSight: new FirstSightCache(),
+      onEvent: (e) => events.push(e.type),
+    });
+    const run = await pipeline.run(toolSegments(LINES, 'short'), tokenizer);
+    const key = contentKey(LINES);
+    expect(run.replacements.get(0)).toBe(
+      `line 0 of the build output with some detail\n[… 398 of 400 lines omitted · headroom:${key} …]\nline 399 of the build output with some detail`,
+    );
+    expect(run.replacements.has(1)).toBe(false);
+    expect(run.ccrKeys).toEqual([key]);
+    expect(entries.get(key)?.original).toBe(LINES);
+    expect(run.reports.map(({ ms: _ms, ...r }) => r)).toEqual([
+      {
+        segment: 0,
+        name: 'head-tail',
+        contentType: 'text',
+        tokensBefore: tokenizer.count(LINES),
+        tokensAfter: tokenizer.count(run.replacements.get(0) ?? ''),
+        ccrKey: key,
+      },
+      {
+        segment: 1,
+        name: 'head-tail',
+        contentType: 'text',
+        tokensBefore: 1,
+        tokensAfter: 1,
+        skipped: 'below-threshold',
+      },
+    ]);
+    expect(events).toEqual(['segment', 'segment', 'done']);
+  });
+
+  it('writes no keys without a store, and still counts omissions', async () => {
+    const run = await createPipeline({ transforms: [headTail], firstSight: new FirstSightCache() }).run(
+      toolSegments(LINES),
+      await getTokenizer(),
+    );
+    expect(run.replacements.get(0)).toContain('[… 398 of 400 lines omitted …]');
+    expect(run.ccrKeys).toEqual([]);
+  });
+
+  it('passes a segment through when the transform does not save, throws, or runs late', async () => {
+    const tokenizer = await getTokenizer();
+    const grow: Transform = { ...headTail, name: 'grow', compress: ({ text }) => ({ text: `${text}\nmore` }) };
+    const boom: Transform = {
+      ...headTail,
+      name: 'boom',
+      compress: () => {
+        throw new Error('bug');
+      },
+    };
+    const slow: Transform = {
+      ...headTail,
+      name: 'slow',
+      compress: () => new Promise((r) => setTimeout(() => r({ text: 'x' }), 200)),
+    };
+    const failures: string[] = [];
+    for (const [transform, reason] of [
+      [grow, 'no-saving'],
+      [boom, 'error'],
+      [slow, 'deadline'],
+    ] as const) {
+      const run = await createPipeline({
+        transforms: [transform],
+        deadlineMs: 50,
+        firstSight: new FirstSightCache(),
+        onEvent: (e) => e.type === 'transform-failed' && failures.push(e.name),
+      }).run(toolSegments(LINES), tokenizer);
+      expect(run.replacements.size).toBe(0);
+      expect(run.reports[0]?.skipped).toBe(reason);
+      expect(run.tokensAfter).toBe(run.tokensBefore);
+    }
+    expect(failures).toEqual(['boom']);
+  });
+
+  it('keeps the first-sight output even when the transform later changes its mind', async () => {
+    const tokenizer = await getTokenizer();
+    const firstSight = new FirstSightCache();
+    let calls = 0;
+    const fickle: Transform = {
+      ...headTail,
+      compress: (input, ctx) => (++calls === 1 ? headTail.compress(input, ctx) : { text: 'different' }),
+    };
+    const pipeline = createPipeline({ transforms: [fickle], firstSight });
+    const first = await pipeline.run(toolSegments(LINES), tokenizer);
+    const second = await pipeline.run(toolSegments(LINES), tokenizer);
+    expect(second.replacements.get(0)).toBe(first.replacements.get(0));
+    expect(second.reports[0]?.cached).toBe(true);
+    expect(calls).toBe(1);
+  });
+
+  it('drops the key from markers when the store fails, so no marker points at nothing', async () => {
+    const failing: Store = {
+      put: () => {
+        throw new Error('disk full');
+      },
+      get: () => undefined,
+    };
+    const run = await createPipeline({ transforms: [headTail], store: failing, firstSight: new FirstSightCache() }).run(
+      toolSegments(LINES),
+      await getTokenizer(),
+    );
+    expect(run.replacements.get(0)).toContain('[… 398 of 400 lines omitted …]');
+    expect(run.ccrKeys).toEqual([]);
+  });
+
+  it('rejects a deadline that is not a positive number', () => {
+    expect(() => createPipeline({ transforms: [], deadlineMs: 0 })).toThrow(
+      'deadlineMs must be a positive number of milliseconds (got 0)',
+    );
+  });
+});

@@ -1,0 +1,212 @@
+import { type ContentDetector, type ContentType, detectBasicContentType } from '../content/content-type.js';
+import { InvalidOptionError } from '../errors/headroom-error.js';
+import { contentKey } from '../hash/content-key.js';
+import { sha256Hex } from '../hash/sha256.js';
+import { KEY_PREFIX, parseMarkers } from '../markers/marker.js';
+import { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from '../policy/policy.js';
+import type { Segment } from '../request/segment.js';
+import type { Store } from '../store/store.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import type { Transform } from '../transform/transform.js';
+import type { PipelineEvent, SegmentReport } from './events.js';
+import { type FirstSight, type FirstSightCache, sharedFirstSightCache } from './first-sight-cache.js';
+
+export interface PipelineOptions {
+  /** Transforms in priority order; each segment goes to the first one that takes its content type. */
+  readonly transforms: readonly Transform[];
+  /** Assigns content types. Defaults to core's JSON-or-text detector. */
+  readonly detect?: ContentDetector;
+  readonly policy?: Partial<CompressionPolicy>;
+  /** A safety valve per transform per segment, well above normal cost. Default 2,000 ms. */
+  readonly deadlineMs?: number;
+  /**
+   * Where originals of lossy segments go. Giving a store means a retrieval path exists:
+   * markers then carry keys. Without one, omissions are still counted but carry no key.
+   */
+  readonly store?: Store;
+  /** Remembers first outputs for cache safety. Defaults to one cache per process. */
+  readonly firstSight?: FirstSightCache;
+  readonly onEvent?: (event: PipelineEvent) => void;
+}
+
+export interface PipelineRun {
+  /** New text per changed segment index. Unchanged segments are absent. */
+  readonly replacements: ReadonlyMap<number, string>;
+  readonly reports: readonly SegmentReport[];
+  readonly ccrKeys: readonly string[];
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+}
+
+export interface Pipeline {
+  run(segments: readonly Segment[], tokenizer: Tokenizer): Promise<PipelineRun>;
+}
+
+const DEFAULT_DEADLINE_MS = 2000;
+
+/**
+ * Routes each segment to a transform by content type and enforces the promises around it:
+ * policy skips, the deadline, never-worse (a segment that would not shrink passes through
+ * byte for byte), first-sight stability and storage of originals.
+ *
+ * @example
+ * const pipeline = createPipeline({ transforms: [createJsonMinify()] })
+ * const run = await pipeline.run(view.segments, await getTokenizer(view.model))
+ */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const policy: CompressionPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  if (!(deadlineMs > 0))
+    throw new InvalidOptionError(`deadlineMs must be a positive number of milliseconds (got ${deadlineMs})`);
+  const detect = options.detect ?? detectBasicContentType;
+  const firstSight = options.firstSight ?? sharedFirstSightCache;
+  const emit = (event: PipelineEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // An observer's bug must never break compression.
+    }
+  };
+
+  const route = (contentType: ContentType) => options.transforms.find((t) => t.contentTypes.includes(contentType));
+
+  async function runSegment(segment: Segment, tokenizer: Tokenizer): Promise<{ text: string; report: SegmentReport }> {
+    const started = now();
+    const tokensBefore = tokenizer.count(segment.text);
+    const contentType = safeDetect(detect, segment.text);
+    const transform = route(contentType);
+    const base = { segment: segment.index, name: transform?.name ?? 'none', contentType, tokensBefore };
+    const passThrough = (skipped: SkipReason, cached?: boolean) => ({
+      text: segment.text,
+      report: { ...base, tokensAfter: tokensBefore, ms: elapsed(started), skipped, ...(cached ? { cached } : {}) },
+    });
+
+    const policySkip = policySkipReason(segment, tokensBefore, policy);
+    if (policySkip) return passThrough(policySkip);
+    if (!transform) return passThrough('no-transform');
+
+    const retrievalKey = options.store ? contentKey(segment.text) : undefined;
+    const sightKey = sha256Hex(
+      `${transform.name}@${transform.version}\u0000${retrievalKey ? 'ccr' : ''}\u0000${segment.query}\u0000${segment.text}`,
+    );
+    const remembered = firstSight.get(sightKey);
+    let outcome: FirstSight;
+    if (remembered) outcome = remembered;
+    else {
+      outcome = await applyTransform(transform, segment, contentType, tokenizer, retrievalKey, tokensBefore);
+      firstSight.set(sightKey, outcome);
+    }
+    if (outcome.skipped) return passThrough(outcome.skipped, remembered !== undefined);
+
+    let text = outcome.text;
+    let ccrKey: string | undefined;
+    if (retrievalKey && parseMarkers(text).some((m) => m.key === retrievalKey)) {
+      try {
+        await options.store?.put({
+          key: retrievalKey,
+          original: segment.text,
+          contentType,
+          ...(segment.toolName !== undefined ? { toolName: segment.toolName } : {}),
+          tokens: tokensBefore,
+        });
+        ccrKey = retrievalKey;
+      } catch (error) {
+        // The original could not be kept: markers still count what was left out, without a key.
+        emit({ type: 'store-failed', key: retrievalKey, error });
+        text = text.split(` · ${KEY_PREFIX}${retrievalKey}`).join('');
+      }
+    }
+    const tokensAfter = tokenizer.count(text);
+    if (tokensAfter >= tokensBefore) return passThrough('no-saving');
+    return {
+      text,
+      report: {
+        ...base,
+        tokensAfter,
+        ms: elapsed(started),
+        ...(ccrKey ? { ccrKey } : {}),
+        ...(remembered ? { cached: true } : {}),
+      },
+    };
+  }
+
+  async function applyTransform(
+    transform: Transform,
+    segment: Segment,
+    contentType: ContentType,
+    tokenizer: Tokenizer,
+    retrievalKey: string | undefined,
+    tokensBefore: number,
+  ): Promise<FirstSight> {
+    const controller = new AbortController();
+    const started = now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const input = {
+        text: segment.text,
+        contentType,
+        query: segment.query,
+        ...(segment.toolName !== undefined ? { toolName: segment.toolName } : {}),
+      };
+      const context = { tokenizer, signal: controller.signal, ...(retrievalKey ? { retrievalKey } : {}) };
+      const pending = Promise.resolve(transform.compress(input, context));
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), deadlineMs);
+      });
+      const result = await Promise.race([pending, late]);
+      // A synchronous transform cannot be interrupted, so its lateness is judged afterwards.
+      if (result === 'late' || now() - started > deadlineMs) {
+        controller.abort();
+        return { text: segment.text, skipped: 'deadline' };
+      }
+      if (typeof result?.text !== 'string') throw new TypeError(`${transform.name} returned no text`);
+      if (result.text === segment.text || tokenizer.count(result.text) >= tokensBefore) {
+        return { text: segment.text, skipped: 'no-saving' };
+      }
+      return { text: result.text };
+    } catch (error) {
+      emit({ type: 'transform-failed', name: transform.name, segment: segment.index, error });
+      return { text: segment.text, skipped: 'error' };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  return {
+    async run(segments, tokenizer) {
+      const started = now();
+      const replacements = new Map<number, string>();
+      const reports: SegmentReport[] = [];
+      const ccrKeys = new Set<string>();
+      let tokensBefore = 0;
+      let tokensAfter = 0;
+      for (const segment of segments) {
+        const { text, report } = await runSegment(segment, tokenizer);
+        if (text !== segment.text) replacements.set(segment.index, text);
+        if (report.ccrKey) ccrKeys.add(report.ccrKey);
+        reports.push(report);
+        tokensBefore += report.tokensBefore;
+        tokensAfter += report.tokensAfter;
+        emit({ type: 'segment', report });
+      }
+      emit({ type: 'done', tokensBefore, tokensAfter, ms: elapsed(started) });
+      return { replacements, reports, ccrKeys: [...ccrKeys], tokensBefore, tokensAfter };
+    },
+  };
+}
+
+function safeDetect(detect: ContentDetector, text: string): ContentType {
+  try {
+    return detect(text);
+  } catch {
+    return 'text';
+  }
+}
+
+function now(): number {
+  return performance.now();
+}
+
+function elapsed(started: number): number {
+  return Math.round((now() - started) * 100) / 100;
+}

@@ -1,0 +1,123 @@
+import { isRecord } from './json-path.js';
+import type { RequestView } from './segment.js';
+import { argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
+import { expectArray, expectRecord, shapeError } from './shape.js';
+
+const F = 'anthropic' as const;
+type Path = (string | number)[];
+
+/**
+ * Reads an Anthropic Messages request into segments: `system` (string or text blocks), text
+ * blocks, plain-text documents, and `tool_result` blocks with string or block content. Images,
+ * `tool_use`, `thinking` and `redacted_thinking` blocks are never touched, and `cache_control`
+ * stays where it is because only the text strings themselves are ever replaced.
+ */
+export function parseAnthropic(request: unknown): RequestView {
+  const body = expectRecord(F, request, []);
+  const out = new SegmentCollector();
+
+  if (typeof body.system === 'string') {
+    out.add({ message: -1, role: 'system', kind: 'text', text: body.system, path: ['system'] });
+  } else if (body.system !== undefined && body.system !== null) {
+    expectArray(F, body.system, ['system']).forEach((raw, k) => {
+      const block = expectRecord(F, raw, ['system', k]);
+      if (block.type === 'text' && typeof block.text === 'string') {
+        out.add({ message: -1, role: 'system', kind: 'text', text: block.text, path: ['system', k, 'text'] });
+      }
+    });
+  }
+
+  const messages = expectArray(F, body.messages, ['messages']);
+  const calls = new Map<string, ToolCallInfo>();
+  messages.forEach((raw, i) => {
+    const message = expectRecord(F, raw, ['messages', i]);
+    const role = message.role;
+    if (role !== 'user' && role !== 'assistant') shapeError(F, ['messages', i, 'role'], '"user" or "assistant"');
+    const contentPath: Path = ['messages', i, 'content'];
+
+    if (typeof message.content === 'string') {
+      out.add({ message: i, role, kind: 'text', text: message.content, path: contentPath });
+      if (role === 'user') out.noteUserText(message.content);
+      return;
+    }
+    const userTexts: string[] = [];
+    expectArray(F, message.content, contentPath).forEach((rawBlock, j) => {
+      const block = expectRecord(F, rawBlock, [...contentPath, j]);
+      const path: Path = [...contentPath, j];
+      switch (block.type) {
+        case 'text':
+          if (typeof block.text !== 'string') shapeError(F, [...path, 'text'], 'a string');
+          out.add({ message: i, role, kind: 'text', text: block.text, path: [...path, 'text'] });
+          if (role === 'user') userTexts.push(block.text);
+          break;
+        case 'tool_use':
+          if (typeof block.id === 'string' && typeof block.name === 'string') {
+            calls.set(block.id, { name: block.name, args: argsToText(block.input) });
+          }
+          break;
+        case 'tool_result':
+          addToolResult(block, path, i, calls, out);
+          break;
+        case 'document':
+          addTextDocument(block, path, i, role, out);
+          break;
+        default:
+          // image, thinking, redacted_thinking, server tool blocks, …: not ours to touch.
+          break;
+      }
+    });
+    if (userTexts.length) out.noteUserText(userTexts.join('\n'));
+  });
+
+  if (Array.isArray(body.tools)) {
+    body.tools.forEach((tool, k) => {
+      if (isRecord(tool) && typeof tool.description === 'string') {
+        out.add({
+          message: -1,
+          role: 'system',
+          kind: 'tool-schema',
+          text: tool.description,
+          path: ['tools', k, 'description'],
+        });
+      }
+    });
+  }
+  return { format: F, request, model: typeof body.model === 'string' ? body.model : undefined, segments: out.segments };
+}
+
+function addToolResult(
+  block: Record<string, unknown>,
+  path: Path,
+  message: number,
+  calls: Map<string, ToolCallInfo>,
+  out: SegmentCollector,
+): void {
+  const toolCallId = typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined;
+  const call = toolCallId === undefined ? undefined : calls.get(toolCallId);
+  const base = { message, role: 'tool' as const, kind: 'tool-result' as const, call, toolCallId };
+  if (typeof block.content === 'string') {
+    out.add({ ...base, text: block.content, path: [...path, 'content'] });
+  } else if (Array.isArray(block.content)) {
+    block.content.forEach((inner, t) => {
+      if (isRecord(inner) && inner.type === 'text' && typeof inner.text === 'string') {
+        out.add({ ...base, text: inner.text, path: [...path, 'content', t, 'text'] });
+      }
+    });
+  } else if (block.content !== undefined) {
+    shapeError(F, [...path, 'content'], 'a string or an array of blocks');
+  }
+}
+
+function addTextDocument(
+  block: Record<string, unknown>,
+  path: Path,
+  message: number,
+  role: 'user' | 'assistant',
+  out: SegmentCollector,
+): void {
+  const source = block.source;
+  if (!isRecord(source) || source.type !== 'text' || typeof source.data !== 'string') return;
+  // Citations point into the document by character offset, so a cited document must stay exact.
+  const cited = isRecord(block.citations) && block.citations.enabled === true;
+  out.add({ message, role, kind: 'text', text: source.data, path: [...path, 'source', 'data'], protected: cited });
+}

@@ -1,0 +1,69 @@
+import { hasMarkers } from '../markers/marker.js';
+import { isRetrievedContent } from '../markers/retrieved.js';
+import type { JsonPath, Role, Segment, SegmentKind } from './segment.js';
+
+/** The name of the retrieve tool; results of its calls are never compressed again. */
+export const RETRIEVE_TOOL_NAME = 'headroom_retrieve';
+
+export interface ToolCallInfo {
+  readonly name: string;
+  readonly args: string;
+}
+
+interface SegmentDraft {
+  message: number;
+  role: Role;
+  kind: SegmentKind;
+  text: string;
+  path: JsonPath;
+  call?: ToolCallInfo | undefined;
+  toolCallId?: string | undefined;
+  protected?: boolean;
+}
+
+/**
+ * Collects segments in reading order for an adapter and derives what every format shares:
+ * the query (tool call + last user text before it) and the content flags.
+ */
+export class SegmentCollector {
+  readonly segments: Segment[] = [];
+  private lastUserText = '';
+
+  /** Record user prose seen so far; it becomes the query of what follows. */
+  noteUserText(text: string): void {
+    if (text.trim()) this.lastUserText = text;
+  }
+
+  add(draft: SegmentDraft): void {
+    const { call } = draft;
+    const query = call ? joinQuery(`${call.name} ${call.args}`, this.lastUserText) : this.lastUserText;
+    this.segments.push({
+      index: this.segments.length,
+      message: draft.message,
+      role: draft.role,
+      kind: draft.kind,
+      text: draft.text,
+      path: draft.path,
+      ...(call ? { toolName: call.name, toolArgs: call.args } : {}),
+      ...(draft.toolCallId !== undefined ? { toolCallId: draft.toolCallId } : {}),
+      query,
+      flags: {
+        protected: draft.protected ?? false,
+        alreadySent: false,
+        alreadyCompressed: hasMarkers(draft.text),
+        retrieved: call?.name === RETRIEVE_TOOL_NAME || isRetrievedContent(draft.text),
+      },
+    });
+  }
+}
+
+function joinQuery(callPart: string, userText: string): string {
+  return userText ? `${callPart}\n${userText}` : callPart;
+}
+
+/** Tool-call arguments as text: strings stay as the model wrote them, objects become JSON. */
+export function argsToText(args: unknown): string {
+  if (typeof args === 'string') return args;
+  if (args === undefined) return '';
+  return JSON.stringify(args);
+}

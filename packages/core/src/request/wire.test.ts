@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/fixtures.js';
+import { InvalidRequestError } from '../errors/headroom-error.js';
+import type { WireFormat } from './segment.js';
+import { detectFormat, parseRequest, writeRequest } from './wire.js';
+
+const FIXTURES: [WireFormat, string][] = [
+  ['openai', 'openai-chat.json'],
+  ['anthropic', 'anthropic-messages.json'],
+  ['responses', 'responses.json'],
+];
+
+describe.each(FIXTURES)('%s adapter', (format, file) => {
+  const request = loadFixture(file);
+
+  it('is detected from the request shape', () => {
+    expect(detectFormat(request)).toBe(format);
+  });
+
+  it('round-trips a request with nothing compressed to a deep-equal request', () => {
+    const snapshot = structuredClone(request);
+    const view = parseRequest(request, format);
+    expect(writeRequest(view, new Map())).toEqual(snapshot);
+    const unchanged = new Map(view.segments.map((s) => [s.index, s.text] as const));
+    expect(writeRequest(view, unchanged)).toEqual(snapshot);
+    expect(request).toEqual(snapshot);
+  });
+
+  it('changes only the text of a compressed segment', () => {
+    const snapshot = structuredClone(request);
+    const view = parseRequest(request, format);
+    const target = view.segments.find((s) => s.kind === 'tool-result');
+    if (!target) throw new Error('fixture has no tool result');
+    const written = writeRequest(view, new Map([[target.index, 'SHORT']]));
+    const reread = parseRequest(written, format);
+    expect(reread.segments.map((s) => (s.index === target.index ? 'SHORT' : s.text))).toEqual(
+      reread.segments.map((s) => s.text),
+    );
+    // Put the original text back at the same path: the whole request is identical again.
+    expect(writeRequest(reread, new Map([[target.index, target.text]]))).toEqual(snapshot);
+    expect(request).toEqual(snapshot);
+  });
+});
+
+describe('segments and queries', () => {
+  it('reads OpenAI parallel tool calls, part arrays and tool schemas', () => {
+    const view = parseRequest(loadFixture('openai-chat.json'), 'openai');
+    expect(view.model).toBe('gpt-4o');
+    expect(
+      view.segments.map((s) => ({ role: s.role, kind: s.kind, path: s.path.join('.'), tool: s.toolName ?? null })),
+    ).toEqual([
+      { role: 'system', kind: 'text', path: 'messages.0.content', tool: null },
+      { role: 'system', kind: 'text', path: 'messages.1.content.0.text', tool: null },
+      { role: 'user', kind: 'text', path: 'messages.2.content.0.text', tool: null },
+      { role: 'tool', kind: 'tool-result', path: 'messages.4.content', tool: 'github_list_issues' },
+      { role: 'tool', kind: 'tool-result', path: 'messages.5.content', tool: 'github_get_repository' },
+      { role: 'assistant', kind: 'text', path: 'messages.6.content', tool: null },
+      { role: 'tool', kind: 'tool-result', path: 'messages.7.content.0.text', tool: 'github_list_statuses' },
+      { role: 'user', kind: 'text', path: 'messages.8.content', tool: null },
+      { role: 'system', kind: 'tool-schema', path: 'tools.0.function.description', tool: null },
+      { role: 'system', kind: 'tool-schema', path: 'tools.1.function.description', tool: null },
+    ]);
+    const list = view.segments[3];
+    expect(list?.query).toBe(
+      'github_list_issues {"repo":"octokit-fixture-org/paginate-issues","state":"open"}\n' +
+        'Which open issues in octokit-fixture-org/paginate-issues are still unassigned, and is the repository set to allow squash merges?',
+    );
+    expect(list?.toolCallId).toBe('call_list_1');
+  });
+
+  it('reads Anthropic system blocks, parallel tool_use, block tool_results and cited documents', () => {
+    const view = parseRequest(loadFixture('anthropic-messages.json'), 'anthropic');
+    expect(
+      view.segments.map((s) => ({ role: s.role, kind: s.kind, path: s.path.join('.'), protected: s.flags.protected })),
+    ).toEqual([
+      { role: 'system', kind: 'text', path: 'system.0.text', protected: false },
+      { role: 'user', kind: 'text', path: 'messages.0.content.0.text', protected: false },
+      { role: 'assistant', kind: 'text', path: 'messages.1.content.2.text', protected: false },
+      { role: 'tool', kind: 'tool-result', path: 'messages.2.content.0.content', protected: false },
+      { role: 'tool', kind: 'tool-result', path: 'messages.2.content.1.content.0.text', protected: false },
+      { role: 'user', kind: 'text', path: 'messages.2.content.2.source.data', protected: true },
+      { role: 'user', kind: 'text', path: 'messages.2.content.3.text', protected: false },
+      { role: 'system', kind: 'tool-schema', path: 'tools.0.description', protected: false },
+      { role: 'system', kind: 'tool-schema', path: 'tools.1.description', protected: false },
+    ]);
+    expect(view.segments[4]?.query).toBe(
+      'github_list_statuses {"ref":"main"}\n' +
+        "Find issues about sesame in the search-issues repo and tell me whether main's CI is green. Screenshot attached.",
+    );
+  });
+
+  it('reads Responses instructions, function_call_output as string and parts, and skips reasoning', () => {
+    const view = parseRequest(loadFixture('responses.json'), 'responses');
+    expect(view.segments.map((s) => `${s.role}:${s.kind}:${s.path.join('.')}:${s.toolName ?? ''}`)).toEqual([
+      'system:text:instructions:',
+      'user:text:input.0.content.0.text:',
+      'tool:tool-result:input.4.output:github_get_repository',
+      'tool:tool-result:input.5.output.0.text:github_list_issues',
+      'assistant:text:input.6.content.0.text:',
+      'user:text:input.7.content:',
+      'system:tool-schema:tools.0.description:',
+      'system:tool-schema:tools.1.description:',
+    ]);
+  });
+
+  it('reads a Responses request whose input is a plain string', () => {
+    const view = parseRequest({ model: 'gpt-5', input: 'hello there' }, 'responses');
+    expect(view.segments.map((s) => [s.role, s.path])).toEqual([['user', ['input']]]);
+  });
+
+  it('flags retrieved content and text that already carries markers', () => {
+    const view = parseRequest(
+      {
+        model: 'gpt-4o',
+        messages: [
+          { role: 'user', content: 'look' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'r1', type: 'function', function: { name: 'headroom_retrieve', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: 'r1', content: 'anything' },
+          { role: 'tool', tool_call_id: 'x', content: '[headroom retrieved 0123456789abcdef01234567: original]\nbody' },
+          { role: 'tool', tool_call_id: 'y', content: 'a\n[… 3 of 9 lines omitted …]\nb' },
+        ],
+      },
+      'openai',
+    );
+    expect(view.segments.map((s) => [s.flags.retrieved, s.flags.alreadyCompressed])).toEqual([
+      [false, false],
+      [true, false],
+      [true, false],
+      [false, true],
+    ]);
+  });
+});
+
+describe('shape errors', () => {
+  it.each([
+    ['openai', { model: 'x' }, 'messages must be an array in an OpenAI Chat Completions request'],
+    [
+      'openai',
+      { messages: [{ role: 'robot', content: 'x' }] },
+      'messages[0].role must be one of system, developer, user, assistant, tool in an OpenAI Chat Completions request',
+    ],
+    [
+      'openai',
+      { messages: [{ role: 'user', content: 5 }] },
+      'messages[0].content must be an array in an OpenAI Chat Completions request',
+    ],
+    [
+      'anthropic',
+      { messages: [{ role: 'system', content: 'x' }] },
+      'messages[0].role must be "user" or "assistant" in an Anthropic Messages request',
+    ],
+    [
+      'anthropic',
+      { messages: [{ role: 'user', content: [{ type: 'text', text: 1 }] }] },
+      'messages[0].content[0].text must be a string in an Anthropic Messages request',
+    ],
+    ['responses', { input: 42 }, 'input must be an array in an OpenAI Responses request'],
+    [
+      'responses',
+      { input: [{ type: 'function_call_output', call_id: 'a', output: 1 }] },
+      'input[0].output must be a string or an array of content parts in an OpenAI Responses request',
+    ],
+    ['responses', [], 'the request must be an object in an OpenAI Responses request'],
+  ] as const)('%s: %j', (format, body, message) => {
+    const error = catchError(() => parseRequest(body, format));
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect({ code: (error as InvalidRequestError).code, message: (error as Error).message }).toEqual({
+      code: 'invalid_request',
+      message,
+    });
+  });
+});
+
+describe('detectFormat', () => {
+  it('tells the formats apart and rejects non-requests', () => {
+    expect(detectFormat({ model: 'm', input: [] })).toBe('responses');
+    expect(detectFormat({ model: 'm', input: 'hi' })).toBe('responses');
+    expect(detectFormat({ model: 'm', system: 'x', messages: [] })).toBe('anthropic');
+    expect(detectFormat({ messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'a' }] }] })).toBe(
+      'anthropic',
+    );
+    expect(detectFormat({ messages: [{ role: 'tool', content: 'x' }] })).toBe('openai');
+    expect(detectFormat({ messages: [{ role: 'user', content: 'hi' }] })).toBe('openai');
+    expect(detectFormat({ messages: 'nope' })).toBeUndefined();
+    expect(detectFormat({ messages: [1, 2] })).toBeUndefined();
+    expect(detectFormat([1, 2])).toBeUndefined();
+    expect(detectFormat({ items: [] })).toBeUndefined();
+  });
+});
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}

@@ -1,0 +1,2 @@
+// Test helpers for transform authors. Imports vitest, so use it from test files only.
+export { type ConformanceCase, type ConformanceOptions, runTransformConformance } from './conformance.js';

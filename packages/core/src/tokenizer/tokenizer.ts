@@ -1,0 +1,127 @@
+/**
+ * Counts tokens the way a model's provider does. `estimate` is true when no exact offline
+ * tokenizer exists for the model (Claude): counts are then o200k_base figures, labelled so.
+ */
+export interface Tokenizer {
+  /** `o200k_base` or `cl100k_base`. */
+  readonly encoding: TokenizerEncoding;
+  readonly estimate: boolean;
+  count(text: string): number;
+}
+
+export type TokenizerEncoding = 'o200k_base' | 'cl100k_base';
+
+type CountFn = (text: string) => number;
+
+/** Models on cl100k_base; everything newer from OpenAI (gpt-4o, 4.1, 5, o-series) is o200k_base. */
+const CL100K_MODEL = /^(gpt-4(?!o|\.)|gpt-3\.5|text-embedding-(ada|3)|text-davinci|davinci-002|babbage-002)/;
+const ESTIMATED_MODEL = /^(claude|anthropic\.|us\.anthropic\.)/;
+
+/** Which encoding a model uses and whether counts for it are estimates. */
+export function encodingForModel(model: string | undefined): { encoding: TokenizerEncoding; estimate: boolean } {
+  const name = (model ?? '').toLowerCase().replace(/^(openai|azure)\//, '');
+  if (CL100K_MODEL.test(name)) return { encoding: 'cl100k_base', estimate: false };
+  // No offline tokenizer matches Claude 3+; o200k is the closest public vocabulary.
+  return { encoding: 'o200k_base', estimate: ESTIMATED_MODEL.test(name) || name.includes('claude') };
+}
+
+const loaded = new Map<TokenizerEncoding, Promise<CountFn>>();
+
+function loadEncoding(encoding: TokenizerEncoding): Promise<CountFn> {
+  let fn = loaded.get(encoding);
+  if (!fn) {
+    // Loaded on first use: each vocabulary costs ~100 ms and tens of MB, and most processes need one.
+    const mod =
+      encoding === 'cl100k_base'
+        ? import('gpt-tokenizer/encoding/cl100k_base')
+        : import('gpt-tokenizer/encoding/o200k_base');
+    // Special-token text inside tool output is counted as the plain text it is, never rejected.
+    const plain = { disallowedSpecial: new Set<string>() };
+    fn = mod.then((m) => boundedCount((text: string) => m.countTokens(text, plain)));
+    loaded.set(encoding, fn);
+  }
+  return fn;
+}
+
+/**
+ * A token counter for `model` (default o200k_base). Results are memoised in a bounded LRU so
+ * counting the same string twice costs a hash lookup, not a second tokenizer pass.
+ *
+ * @example
+ * const tok = await getTokenizer('claude-sonnet-4-5') // tok.estimate === true
+ * tok.count('hello world') // → 2
+ */
+export async function getTokenizer(model?: string): Promise<Tokenizer> {
+  const { encoding, estimate } = encodingForModel(model);
+  const cacheKey = `${encoding}:${estimate}`;
+  let tokenizer = tokenizers.get(cacheKey);
+  if (!tokenizer) {
+    tokenizer = new MemoizedTokenizer(encoding, estimate, await loadEncoding(encoding));
+    tokenizers.set(cacheKey, tokenizer);
+  }
+  return tokenizer;
+}
+
+const tokenizers = new Map<string, Tokenizer>();
+
+/** Unbroken runs longer than this are counted in slices of this size. */
+const LONG_RUN = 1000;
+const LONG_RUNS = new RegExp(`\\S{${LONG_RUN + 1},}`, 'g');
+
+/**
+ * BPE merging is quadratic in the length of one pre-token, so a 200 kB run of letters (a
+ * minified bundle, a blob) would take tens of seconds. Such runs are counted in 1,000-char
+ * slices instead: exact everywhere else, and within a token or two per slice inside them.
+ */
+function boundedCount(count: CountFn): CountFn {
+  return (text) => {
+    if (text.length <= LONG_RUN) return count(text);
+    let total = 0;
+    let from = 0;
+    for (const run of text.matchAll(LONG_RUNS)) {
+      if (run.index > from) total += count(text.slice(from, run.index));
+      const end = run.index + run[0].length;
+      for (let i = run.index; i < end; i += LONG_RUN) total += count(text.slice(i, Math.min(i + LONG_RUN, end)));
+      from = end;
+    }
+    return from === 0 ? count(text) : total + (from < text.length ? count(text.slice(from)) : 0);
+  };
+}
+
+/** Strings shorter than this are cheaper to re-count than to remember. */
+const MEMO_MIN_CHARS = 64;
+/** Upper bound on the characters held as memo keys (~64 MB of UTF-16). */
+const MEMO_MAX_CHARS = 32 * 1024 * 1024;
+
+class MemoizedTokenizer implements Tokenizer {
+  private readonly memo = new Map<string, number>();
+  private memoChars = 0;
+
+  constructor(
+    readonly encoding: TokenizerEncoding,
+    readonly estimate: boolean,
+    private readonly countFn: CountFn,
+  ) {}
+
+  count(text: string): number {
+    if (text.length < MEMO_MIN_CHARS) return this.countFn(text);
+    const hit = this.memo.get(text);
+    if (hit !== undefined) {
+      // Re-insert so the Map's insertion order doubles as recency order.
+      this.memo.delete(text);
+      this.memo.set(text, hit);
+      return hit;
+    }
+    const n = this.countFn(text);
+    if (text.length <= MEMO_MAX_CHARS) {
+      this.memo.set(text, n);
+      this.memoChars += text.length;
+      for (const key of this.memo.keys()) {
+        if (this.memoChars <= MEMO_MAX_CHARS) break;
+        this.memo.delete(key);
+        this.memoChars -= key.length;
+      }
+    }
+    return n;
+  }
+}
