@@ -3,6 +3,7 @@ import { loadFixture } from '../test/fixtures.js';
 import { compress, compressText } from './compress.js';
 import { InvalidRequestError } from './errors/headroom-error.js';
 import { FirstSightCache } from './pipeline/first-sight-cache.js';
+import { spliceJsonText } from './request/json-splice.js';
 import { parseRequest } from './request/wire.js';
 import { createJsonMinify } from './transforms/json-minify/json-minify.js';
 
@@ -33,6 +34,14 @@ describe.each([
     expect(changed.every((t) => t.name === 'json-minify' && t.contentType === 'json')).toBe(true);
     expect(result.transforms).toHaveLength(before.length);
     expect(result.ccrKeys).toEqual([]);
+  });
+
+  it('gives edits that splice into the original JSON text to give the same request', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL(`../test/fixtures/${file}`, import.meta.url), 'utf8');
+    const result = await compress(JSON.parse(text), fresh());
+    expect(result.edits.length).toBeGreaterThan(0);
+    expect(JSON.parse(spliceJsonText(text, result.edits) ?? 'null')).toEqual(result.request);
   });
 
   it('is byte-identical across runs', async () => {

@@ -1,6 +1,7 @@
 import { InvalidRequestError } from './errors/headroom-error.js';
 import type { SegmentReport } from './pipeline/events.js';
 import { createPipeline, type PipelineOptions } from './pipeline/pipeline.js';
+import type { TextEdit } from './request/json-splice.js';
 import type { RequestView, Segment, WireFormat } from './request/segment.js';
 import { SegmentCollector } from './request/segment-builder.js';
 import { detectFormat, parseRequest, writeRequest } from './request/wire.js';
@@ -16,6 +17,8 @@ export interface CompressOptions extends PipelineOptions {
    * those are left as they are so the provider's prompt cache stays valid.
    */
   readonly isAlreadySent?: (segment: Segment) => boolean;
+  /** Extra query text (say, the task at hand) added to every segment's own query. */
+  readonly query?: string;
 }
 
 /** Figures every compression reports. */
@@ -36,6 +39,11 @@ export interface CompressResult<R> extends CompressionFigures {
   /** The compressed request, in the same wire format. The input is never mutated. */
   readonly request: R;
   readonly format: WireFormat;
+  /**
+   * The changed strings and where they live. `spliceJsonText(body, edits)` applies them to the
+   * request's original JSON text, keeping every other byte as the client sent it.
+   */
+  readonly edits: readonly TextEdit[];
 }
 
 /**
@@ -56,12 +64,14 @@ export async function compress<R>(request: R, options: CompressOptions): Promise
     );
   }
   const view = parseRequest(request, format) as RequestView<R>;
-  const segments = options.isAlreadySent ? markAlreadySent(view.segments, options.isAlreadySent) : view.segments;
+  const segments = withCallerContext(view.segments, options);
   const tokenizer = await getTokenizer(options.model ?? view.model);
   const run = await createPipeline(options).run(segments, tokenizer);
+  const edits = [...run.replacements].map(([index, text]) => ({ path: view.segments[index]?.path ?? [], text }));
   return {
     request: writeRequest(view, run.replacements),
     format,
+    edits,
     tokensBefore: run.tokensBefore,
     tokensAfter: run.tokensAfter,
     ms: round(performance.now() - started),
@@ -114,8 +124,14 @@ export async function compressText(text: string, options: CompressTextOptions): 
   };
 }
 
-function markAlreadySent(segments: readonly Segment[], isAlreadySent: (s: Segment) => boolean): Segment[] {
-  return segments.map((s) => (isAlreadySent(s) ? { ...s, flags: { ...s.flags, alreadySent: true } } : s));
+function withCallerContext(segments: readonly Segment[], options: CompressOptions): readonly Segment[] {
+  const { isAlreadySent, query } = options;
+  if (!isAlreadySent && !query) return segments;
+  return segments.map((s) => ({
+    ...s,
+    query: query ? (s.query ? `${s.query}\n${query}` : query) : s.query,
+    flags: isAlreadySent?.(s) ? { ...s.flags, alreadySent: true } : s.flags,
+  }));
 }
 
 function round(ms: number): number {

@@ -37,6 +37,7 @@ export { createPipeline, type Pipeline, type PipelineOptions, type PipelineRun }
 export { looksLikeData } from './policy/looks-like-data.js';
 export { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from './policy/policy.js';
 export { parseAnthropic } from './request/anthropic.js';
+export { spliceJsonText, type TextEdit } from './request/json-splice.js';
 export { parseOpenAIChat } from './request/openai-chat.js';
 export { parseResponses } from './request/responses.js';
 export type { JsonPath, RequestView, Role, Segment, SegmentFlags, SegmentKind, WireFormat } from './request/segment.js';

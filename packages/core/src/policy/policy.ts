@@ -43,7 +43,8 @@ export const DEFAULT_POLICY: CompressionPolicy = {
  * - `no-transform`: no transform handles its content type;
  * - `no-saving`: compression would not make it smaller;
  * - `deadline`: the transform ran past its deadline;
- * - `error`: the transform threw; the text passed through.
+ * - `error`: the transform threw; the text passed through;
+ * - `binary`: the input is not valid UTF-8 text; it passed through byte for byte.
  */
 export type SkipReason =
   | 'below-threshold'
@@ -59,7 +60,8 @@ export type SkipReason =
   | 'no-transform'
   | 'no-saving'
   | 'deadline'
-  | 'error';
+  | 'error'
+  | 'binary';
 
 /**
  * Decides, before any transform runs, whether a segment may be compressed. Returns the skip

@@ -1,0 +1,207 @@
+import {
+  type CompressionFigures,
+  compress,
+  compressText,
+  detectFormat,
+  getTokenizer,
+  InvalidRequestError,
+  spliceJsonText,
+  type WireFormat,
+} from '@headroom/core';
+import { parseCommandArgs } from '../internal/args.js';
+import { inputError, usageError } from '../internal/cli-error.js';
+import { loadConfig } from '../internal/config.js';
+import { COMPRESS_HELP } from '../internal/help.js';
+import { decodeText, readInput } from '../internal/input.js';
+import { type CliIo, write } from '../internal/io.js';
+import { defaultTransforms } from '../internal/transforms.js';
+
+const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses'] as const;
+type FormatFlag = (typeof FORMATS)[number];
+
+const FORMAT_NAMES: Record<WireFormat, string> = {
+  openai: 'an OpenAI Chat Completions',
+  anthropic: 'an Anthropic Messages',
+  responses: 'an OpenAI Responses',
+};
+
+/** What `compress` produced, before it is printed. */
+interface Outcome {
+  /** Exact bytes for plain output. */
+  readonly plain: string | Uint8Array;
+  /** The `output` member of `--json`: a JSON string literal, or the request's JSON text. */
+  readonly jsonOutput: string;
+  readonly figures: Pick<CompressionFigures, 'tokensBefore' | 'tokensAfter' | 'ms' | 'transforms' | 'ccrKeys'>;
+  readonly estimate: boolean;
+  readonly encoding: string;
+}
+
+export async function runCompress(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('compress', args, {
+    query: { type: 'string' },
+    model: { type: 'string' },
+    format: { type: 'string', default: 'auto' },
+    json: { type: 'boolean', default: false },
+    stats: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+    debug: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    await write(io.stdout, COMPRESS_HELP);
+    return 0;
+  }
+  if (positionals.length > 1)
+    throw usageError(`compress takes one FILE (got ${positionals.length}). Run 'headroom compress --help'`);
+  const format = values.format as FormatFlag;
+  if (!FORMATS.includes(format)) {
+    throw usageError(`unknown --format '${values.format}' (expected one of ${FORMATS.join(', ')})`);
+  }
+
+  const config = await loadConfig(io);
+  const bytes = await readInput(positionals[0], io);
+  const options = {
+    transforms: defaultTransforms(),
+    policy: config.policy,
+    ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
+    ...((values.model ?? config.model) !== undefined ? { model: (values.model ?? config.model) as string } : {}),
+    ...(values.query !== undefined ? { query: values.query } : {}),
+  };
+
+  const outcome = await compressInput(bytes, format, options);
+  if (values.json) {
+    const { tokensBefore, tokensAfter, ms, transforms, ccrKeys } = outcome.figures;
+    const entries = transforms.map(({ name, contentType, tokensBefore, tokensAfter, ms, skipped }) => ({
+      name,
+      contentType,
+      tokensBefore,
+      tokensAfter,
+      ms,
+      ...(skipped ? { skipped } : {}),
+    }));
+    const rest = JSON.stringify({ tokensBefore, tokensAfter, ms, transforms: entries, ccrKeys });
+    await write(io.stdout, `{"output":${outcome.jsonOutput},${rest.slice(1)}\n`);
+  } else {
+    await write(io.stdout, outcome.plain);
+  }
+  if (values.stats || (!values.json && io.stderr.isTTY)) await write(io.stderr, `${statsLine(outcome)}\n`);
+  return 0;
+}
+
+/**
+ * `ms` covers the compression itself: reading input and loading the tokenizer's vocabulary
+ * (a one-off per process) happen before the clock starts.
+ */
+async function compressInput(
+  bytes: Buffer,
+  format: FormatFlag,
+  options: Parameters<typeof compressText>[1] & { query?: string },
+): Promise<Outcome> {
+  const text = decodeText(bytes);
+  if (text === undefined) {
+    if (format !== 'auto' && format !== 'text') {
+      throw inputError(`the input is not UTF-8 text, so it cannot be ${FORMAT_NAMES[format]} request`);
+    }
+    return binaryPassThrough(bytes, options.model);
+  }
+
+  if (format !== 'text') {
+    const request = parseRequestJson(text, format);
+    const wire = format === 'auto' ? detectFormat(request) : format;
+    if (request !== undefined && wire) {
+      await getTokenizer(options.model ?? modelOf(request));
+      const started = performance.now();
+      const result = await compress(request, { ...options, format: wire }).catch((error: unknown) => {
+        if (error instanceof InvalidRequestError && format === 'auto') return undefined;
+        throw error instanceof InvalidRequestError ? inputError(error.message, error) : error;
+      });
+      if (result) {
+        const body =
+          result.edits.length === 0 ? text : (spliceJsonText(text, result.edits) ?? JSON.stringify(result.request));
+        return {
+          plain: result.edits.length === 0 ? bytes : body,
+          jsonOutput: body,
+          figures: { ...result, ms: elapsed(started) },
+          estimate: result.tokenizer.estimate,
+          encoding: result.tokenizer.encoding,
+        };
+      }
+    }
+  }
+
+  await getTokenizer(options.model);
+  const started = performance.now();
+  const result = await compressText(text, options);
+  return {
+    plain: result.text === text ? bytes : result.text,
+    jsonOutput: JSON.stringify(result.text),
+    figures: { ...result, ms: elapsed(started) },
+    estimate: result.tokenizer.estimate,
+    encoding: result.tokenizer.encoding,
+  };
+}
+
+/**
+ * The parsed body when the text is JSON. Under `--format auto` anything else is simply not a
+ * request (it is compressed as raw text); under a declared format it is an error.
+ */
+function parseRequestJson(text: string, format: Exclude<FormatFlag, 'text'>): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (format === 'auto') return undefined;
+    const why = (error as Error).message.split('\n')[0];
+    throw inputError(`the input is not valid JSON (${why}), so it cannot be ${FORMAT_NAMES[format]} request`, error);
+  }
+}
+
+function modelOf(request: unknown): string | undefined {
+  const model = (request as { model?: unknown }).model;
+  return typeof model === 'string' ? model : undefined;
+}
+
+async function binaryPassThrough(bytes: Buffer, model: string | undefined): Promise<Outcome> {
+  const tokenizer = await getTokenizer(model);
+  const started = performance.now();
+  const lossy = bytes.toString('utf8');
+  const tokens = tokenizer.count(lossy);
+  const ms = elapsed(started);
+  return {
+    plain: bytes,
+    jsonOutput: JSON.stringify(lossy),
+    figures: {
+      tokensBefore: tokens,
+      tokensAfter: tokens,
+      ms,
+      transforms: [
+        {
+          segment: 0,
+          name: 'none',
+          contentType: 'text',
+          tokensBefore: tokens,
+          tokensAfter: tokens,
+          ms,
+          skipped: 'binary',
+        },
+      ],
+      ccrKeys: [],
+    },
+    estimate: tokenizer.estimate,
+    encoding: tokenizer.encoding,
+  };
+}
+
+function statsLine({ figures, estimate, encoding }: Outcome): string {
+  const { tokensBefore: before, tokensAfter: after, ms } = figures;
+  const approx = estimate ? '~' : '';
+  const saved = before > 0 ? ((before - after) / before) * 100 : 0;
+  const changed = figures.transforms.filter((t) => !t.skipped).length;
+  return (
+    `headroom: ${approx}${before.toLocaleString('en-US')} → ${approx}${after.toLocaleString('en-US')} tokens ` +
+    `(−${saved.toFixed(1)}%) · ${changed} of ${figures.transforms.length} segments compressed · ${ms} ms · ` +
+    `${encoding}${estimate ? ' (estimate for this model)' : ''}`
+  );
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}

@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { CompressionPolicy } from '@headroom/core';
+import { inputError } from './cli-error.js';
+import type { CliIo } from './io.js';
+
+export const CONFIG_FILE = 'headroom.config.json';
+
+/** Options a user would otherwise repeat on every call, read from `headroom.config.json`. */
+export interface CliConfig {
+  readonly model?: string;
+  readonly deadlineMs?: number;
+  readonly policy: Partial<CompressionPolicy>;
+  /** Where the config came from, for messages; undefined when no file was found. */
+  readonly source?: string;
+}
+
+/** `HEADROOM_HOME`, or `~/.headroom`. */
+export function headroomHome(env: NodeJS.ProcessEnv): string {
+  return env.HEADROOM_HOME || join(homedir(), '.headroom');
+}
+
+/**
+ * Loads the first `headroom.config.json` found in the working directory, then in
+ * `HEADROOM_HOME`. A file that exists but is wrong is an error naming the file and the field;
+ * it is never silently ignored.
+ */
+export async function loadConfig(io: CliIo): Promise<CliConfig> {
+  for (const dir of [io.cwd, headroomHome(io.env)]) {
+    const path = join(dir, CONFIG_FILE);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw inputError(`cannot read ${path}: ${(error as Error).message}`, error);
+    }
+    return parseConfig(text, path);
+  }
+  return { policy: {} };
+}
+
+const POLICY_SWITCHES = ['toolResults', 'userData', 'userProse', 'system', 'assistant'] as const;
+const TOP_LEVEL = ['model', 'minTokens', 'excludeTools', 'deadlineMs', 'compress'];
+
+export function parseConfig(text: string, path: string): CliConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw inputError(`${path} is not valid JSON (${(error as Error).message}); fix or remove it`, error);
+  }
+  const bad = (field: string, expected: string) => inputError(`${path}: "${field}" must be ${expected}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('(root)', 'an object');
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!TOP_LEVEL.includes(key)) throw inputError(`${path}: unknown option "${key}" (known: ${TOP_LEVEL.join(', ')})`);
+  }
+  const policy: Partial<Record<keyof CompressionPolicy, unknown>> = {};
+  if (obj.minTokens !== undefined) {
+    if (!Number.isInteger(obj.minTokens) || (obj.minTokens as number) < 0)
+      throw bad('minTokens', 'a non-negative integer');
+    policy.minTokens = obj.minTokens;
+  }
+  if (obj.excludeTools !== undefined) {
+    if (!Array.isArray(obj.excludeTools) || !obj.excludeTools.every((t) => typeof t === 'string')) {
+      throw bad('excludeTools', 'an array of tool names');
+    }
+    policy.excludeTools = obj.excludeTools;
+  }
+  if (obj.compress !== undefined) {
+    if (typeof obj.compress !== 'object' || obj.compress === null || Array.isArray(obj.compress)) {
+      throw bad('compress', `an object with true/false for ${POLICY_SWITCHES.join(', ')}`);
+    }
+    for (const [key, value] of Object.entries(obj.compress)) {
+      if (!(POLICY_SWITCHES as readonly string[]).includes(key)) {
+        throw inputError(`${path}: unknown option "compress.${key}" (known: ${POLICY_SWITCHES.join(', ')})`);
+      }
+      if (typeof value !== 'boolean') throw bad(`compress.${key}`, 'true or false');
+      policy[key as keyof CompressionPolicy] = value;
+    }
+  }
+  if (obj.model !== undefined && typeof obj.model !== 'string') throw bad('model', 'a model name');
+  if (obj.deadlineMs !== undefined && !(typeof obj.deadlineMs === 'number' && obj.deadlineMs > 0)) {
+    throw bad('deadlineMs', 'a positive number of milliseconds');
+  }
+  return {
+    ...(typeof obj.model === 'string' ? { model: obj.model } : {}),
+    ...(typeof obj.deadlineMs === 'number' ? { deadlineMs: obj.deadlineMs } : {}),
+    policy: policy as Partial<CompressionPolicy>,
+    source: path,
+  };
+}
