@@ -36,6 +36,7 @@ export { type FirstSight, FirstSightCache } from './pipeline/first-sight-cache.j
 export { createPipeline, type Pipeline, type PipelineOptions, type PipelineRun } from './pipeline/pipeline.js';
 export { looksLikeData } from './policy/looks-like-data.js';
 export { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from './policy/policy.js';
+export { bm25Scores, queryTerms } from './relevance/bm25.js';
 export { parseAnthropic } from './request/anthropic.js';
 export { spliceJsonText, type TextEdit } from './request/json-splice.js';
 export { parseOpenAIChat } from './request/openai-chat.js';
@@ -46,6 +47,6 @@ export { detectFormat, parseRequest, writeRequest } from './request/wire.js';
 export type { Store, StoredOriginal, StoreEntry } from './store/store.js';
 export { encodingForModel, getTokenizer, type Tokenizer, type TokenizerEncoding } from './tokenizer/tokenizer.js';
 export type { Transform, TransformContext, TransformInput, TransformResult } from './transform/transform.js';
-
 export { createJsonMinify } from './transforms/json-minify/json-minify.js';
 export { type JsonScan, scanJson } from './transforms/json-minify/json-scanner.js';
+export { createRepeatFold, type RepeatFoldOptions } from './transforms/repeat-fold/repeat-fold.js';

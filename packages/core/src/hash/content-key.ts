@@ -1,13 +1,20 @@
 import { KEY_LENGTH } from '../markers/marker.js';
 import { sha256Hex } from './sha256.js';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * The CCR key of a text: the first 96 bits of its SHA-256, in hex. One format everywhere —
  * markers, the store, `headroom retrieve` — and the same text always gives the same key.
+ *
+ * Text with lone surrogates (possible after `JSON.parse` of `"\ud800"`) has no exact UTF-8 form,
+ * so it is hashed through its escaped JSON spelling instead; two different strings never share
+ * a key because UTF-8 replaced both with U+FFFD.
  *
  * @example
  * contentKey('hello') // → '2cf24dba5fb0a30e26e83b2a'
  */
 export function contentKey(text: string): string {
-  return sha256Hex(text).slice(0, KEY_LENGTH);
+  const exact = LONE_SURROGATE.test(text) ? `\u0000utf16\u0000${JSON.stringify(text)}` : text;
+  return sha256Hex(exact).slice(0, KEY_LENGTH);
 }

@@ -32,4 +32,10 @@ describe('contentKey', () => {
   it('is the 24-hex-digit prefix of the SHA-256', () => {
     expect(contentKey('hello')).toBe('2cf24dba5fb0a30e26e83b2a');
   });
+
+  it('tells apart texts that differ only in lone surrogates', () => {
+    const keys = new Set(['a\uD800b', 'a\uDBFFb', 'a\uDC00b', 'a\uFFFDb'].map(contentKey));
+    expect(keys.size).toBe(4);
+    expect(contentKey('😀')).toBe(sha256Hex('😀').slice(0, 24));
+  });
 });

@@ -6,7 +6,10 @@
 export interface Store {
   /** Stores `original` under `key` (its content key). Storing the same key twice keeps one copy. */
   put(entry: StoreEntry): void | Promise<void>;
-  /** The entry for `key`, or `undefined` when it is unknown or expired. */
+  /**
+   * The entry for `key`, or `undefined` when it is unknown or expired. A successful get counts
+   * as an access: it adds a hit and restarts the entry's retention period.
+   */
   get(key: string): StoredOriginal | undefined | Promise<StoredOriginal | undefined>;
 }
 

@@ -1,0 +1,21 @@
+// @headroom/ccr — runtime-neutral entry. The SQLite store is Node-only: import it from
+// '@headroom/ccr/sqlite'.
+
+export { normalizeKey, type RetrieveOptions, type RetrieveResult, retrieve } from './retrieve/retrieve.js';
+export { splitUnits, type Unit, type Units } from './retrieve/units.js';
+export {
+  type CcrStore,
+  DAY_MS,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_RETENTION_MS,
+  type StoreOptions,
+  type StoreStats,
+} from './store/ccr-store.js';
+export { createMemoryStore } from './store/memory-store.js';
+export {
+  handleRetrieveCall,
+  RETRIEVE_TOOL_NAME,
+  type RetrieveCallResult,
+  retrieveToolDefinition,
+  retrieveToolResult,
+} from './tool/retrieve-tool.js';

@@ -1,0 +1,56 @@
+import type { Store, StoredOriginal, StoreEntry } from '@headroom/core';
+
+/**
+ * A reversible store: exact originals by content key, kept for a sliding retention period and
+ * within a size cap. Both implementations (memory, SQLite) pass the same conformance suite.
+ */
+export interface CcrStore extends Store {
+  /** Stores an original; storing the same key again only counts as an access. */
+  put(entry: StoreEntry): void;
+  /** Stores several originals in one transaction: all or none. */
+  putMany(entries: readonly StoreEntry[]): void;
+  get(key: string): StoredOriginal | undefined;
+  /** Removes entries not accessed for `olderThanMs`, or all entries. Returns how many went. */
+  purge(options: { readonly olderThanMs: number } | { readonly all: true }): number;
+  stats(): StoreStats;
+  close(): void;
+}
+
+export interface StoreStats {
+  readonly entries: number;
+  /** Stored size of all originals. */
+  readonly bytes: number;
+  readonly maxBytes: number;
+  readonly retentionMs: number;
+  /** Sum of hits over the entries held now. */
+  readonly hits: number;
+  /** Last-access time of the least recently used entry, if any (ms since epoch). */
+  readonly oldestAccessAt?: number;
+  /** Entries removed because their retention ran out. */
+  readonly expired: number;
+  /** Entries removed because the size cap forced them out. */
+  readonly evictedForSize: number;
+  /** Of those, entries that were less than a day old: a sign the cap is too small. */
+  readonly evictedYoung: number;
+  /** Where the store lives (file path), or `memory`. */
+  readonly location: string;
+}
+
+export interface StoreOptions {
+  /** How long an entry is kept after its last access. Default seven days. */
+  readonly retentionMs?: number;
+  /** Size cap over all originals; least recently used entries go first. Default 2 GB. */
+  readonly maxBytes?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Receives warnings (forced evictions of young entries, a corrupt database moved aside). */
+  readonly onWarning?: (message: string) => void;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_RETENTION_MS = 7 * DAY_MS;
+export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+export function defaultWarn(message: string): void {
+  console.warn(`headroom: ${message}`);
+}

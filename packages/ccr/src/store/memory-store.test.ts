@@ -1,0 +1,4 @@
+import { runStoreConformance } from '../testing/store-conformance.js';
+import { createMemoryStore } from './memory-store.js';
+
+runStoreConformance('memory', createMemoryStore);

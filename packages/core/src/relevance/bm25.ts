@@ -1,0 +1,73 @@
+/**
+ * BM25 relevance with IDF computed on the documents given — the lines or items of one segment —
+ * so a term that appears everywhere in this output counts for little and a rare one for a lot.
+ */
+
+const TERM = /[\p{L}\p{N}_]+/gu;
+
+/** Words a query carries that say nothing about which lines matter. */
+const STOPWORDS = new Set(
+  (
+    'a an and are as at be been but by can could did do does for from had has have how i if in into is it its ' +
+    'me my no not of on or our please show so than that the their them then there these they this those to ' +
+    'up us was we were what when where which who why will with would you your'
+  ).split(' '),
+);
+
+/** The distinct, meaningful lowercase terms of a query, in first-seen order. */
+export function queryTerms(query: string): string[] {
+  const terms = new Set<string>();
+  for (const match of query.toLowerCase().matchAll(TERM)) {
+    const term = match[0];
+    if (term.length >= 2 && !STOPWORDS.has(term)) terms.add(term);
+  }
+  return [...terms];
+}
+
+const K1 = 1.2;
+const B = 0.75;
+
+/**
+ * BM25 score of each document for the given terms (0 when a document holds none of them).
+ *
+ * @example
+ * bm25Scores(['GET /a 200', 'GET /b 500 timeout'], queryTerms('timeout')) // → [0, 0.98…]
+ */
+export function bm25Scores(documents: readonly string[], terms: readonly string[]): number[] {
+  const scores = new Array<number>(documents.length).fill(0);
+  if (terms.length === 0 || documents.length === 0) return scores;
+  const index = new Map(terms.map((t, i) => [t, i]));
+  const tf: Uint32Array[] = [];
+  const lengths = new Uint32Array(documents.length);
+  const df = new Uint32Array(terms.length);
+  let totalLength = 0;
+
+  documents.forEach((doc, d) => {
+    const counts = new Uint32Array(terms.length);
+    let length = 0;
+    for (const match of doc.toLowerCase().matchAll(TERM)) {
+      length++;
+      const t = index.get(match[0]);
+      if (t !== undefined) counts[t] = (counts[t] as number) + 1;
+    }
+    for (let t = 0; t < terms.length; t++) if (counts[t]) df[t] = (df[t] as number) + 1;
+    tf.push(counts);
+    lengths[d] = length;
+    totalLength += length;
+  });
+
+  const n = documents.length;
+  const avgLength = totalLength / n || 1;
+  const idf = Array.from(df, (f) => Math.log(1 + (n - f + 0.5) / (f + 0.5)));
+  for (let d = 0; d < n; d++) {
+    const counts = tf[d] as Uint32Array;
+    const norm = K1 * (1 - B + (B * (lengths[d] as number)) / avgLength);
+    let score = 0;
+    for (let t = 0; t < terms.length; t++) {
+      const f = counts[t] as number;
+      if (f) score += ((idf[t] as number) * (f * (K1 + 1))) / (f + norm);
+    }
+    scores[d] = score;
+  }
+  return scores;
+}
