@@ -1,3 +1,4 @@
+import type { CcrStore } from '@headroom/ccr';
 import {
   type CompressionFigures,
   compress,
@@ -10,10 +11,11 @@ import {
 } from '@headroom/core';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
-import { loadConfig } from '../internal/config.js';
+import { type CliConfig, loadConfig } from '../internal/config.js';
 import { COMPRESS_HELP } from '../internal/help.js';
 import { decodeText, readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
+import { openStore } from '../internal/store.js';
 import { defaultTransforms } from '../internal/transforms.js';
 
 const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses'] as const;
@@ -43,6 +45,7 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
     format: { type: 'string', default: 'auto' },
     json: { type: 'boolean', default: false },
     stats: { type: 'boolean', default: false },
+    'no-store': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -59,8 +62,46 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
 
   const config = await loadConfig(io);
   const bytes = await readInput(positionals[0], io);
+  const store = values['no-store'] || !config.store.enabled ? undefined : tryOpenStore(io, config);
+  try {
+    return await compressAndPrint(bytes, format, values, config, store, io);
+  } finally {
+    store?.close();
+  }
+}
+
+/**
+ * Originals go to the default store so `headroom retrieve` can give them back. A store that
+ * cannot be opened is not worth failing the compression for: omissions are still counted in
+ * the markers, they just carry no key.
+ */
+function tryOpenStore(io: CliIo, config: CliConfig): CcrStore | undefined {
+  try {
+    return openStore(io, config);
+  } catch (error) {
+    io.stderr.write(
+      `headroom: the CCR store is unavailable (${(error as Error).message.split('\n')[0]}); compressing without keys\n`,
+    );
+    return undefined;
+  }
+}
+
+async function compressAndPrint(
+  bytes: Buffer,
+  format: FormatFlag,
+  values: {
+    query?: string | undefined;
+    model?: string | undefined;
+    json?: boolean | undefined;
+    stats?: boolean | undefined;
+  },
+  config: CliConfig,
+  store: CcrStore | undefined,
+  io: CliIo,
+): Promise<number> {
   const options = {
     transforms: defaultTransforms(),
+    ...(store ? { store } : {}),
     policy: config.policy,
     ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
     ...((values.model ?? config.model) !== undefined ? { model: (values.model ?? config.model) as string } : {}),

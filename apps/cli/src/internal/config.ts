@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CompressionPolicy } from '@headroom/core';
 import { inputError } from './cli-error.js';
 import type { CliIo } from './io.js';
+import { parseByteSize, parseDuration } from './units.js';
 
 export const CONFIG_FILE = 'headroom.config.json';
 
@@ -12,8 +13,16 @@ export interface CliConfig {
   readonly model?: string;
   readonly deadlineMs?: number;
   readonly policy: Partial<CompressionPolicy>;
+  readonly store: StoreConfig;
   /** Where the config came from, for messages; undefined when no file was found. */
   readonly source?: string;
+}
+
+/** The reversible store: on by default; retention and size cap as durations and sizes. */
+export interface StoreConfig {
+  readonly enabled: boolean;
+  readonly retentionMs?: number;
+  readonly maxBytes?: number;
 }
 
 /** `HEADROOM_HOME`, or `~/.headroom`. */
@@ -33,16 +42,18 @@ export async function loadConfig(io: CliIo): Promise<CliConfig> {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
       throw inputError(`cannot read ${path}: ${(error as Error).message}`, error);
     }
     return parseConfig(text, path);
   }
-  return { policy: {} };
+  return { policy: {}, store: { enabled: true } };
 }
 
 const POLICY_SWITCHES = ['toolResults', 'userData', 'userProse', 'system', 'assistant'] as const;
-const TOP_LEVEL = ['model', 'minTokens', 'excludeTools', 'deadlineMs', 'compress'];
+const TOP_LEVEL = ['model', 'minTokens', 'excludeTools', 'deadlineMs', 'compress', 'store'];
+const STORE_KEYS = ['enabled', 'retention', 'maxSize'];
 
 export function parseConfig(text: string, path: string): CliConfig {
   let raw: unknown;
@@ -87,8 +98,36 @@ export function parseConfig(text: string, path: string): CliConfig {
   }
   return {
     ...(typeof obj.model === 'string' ? { model: obj.model } : {}),
+    store: parseStoreConfig(obj.store, path),
     ...(typeof obj.deadlineMs === 'number' ? { deadlineMs: obj.deadlineMs } : {}),
     policy: policy as Partial<CompressionPolicy>,
     source: path,
+  };
+}
+
+function parseStoreConfig(raw: unknown, path: string): StoreConfig {
+  if (raw === undefined) return { enabled: true };
+  const bad = (field: string, expected: string) => inputError(`${path}: "store.${field}" must be ${expected}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw inputError(`${path}: "store" must be an object like {"enabled": true, "retention": "7d", "maxSize": "2GB"}`);
+  }
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!STORE_KEYS.includes(key))
+      throw inputError(`${path}: unknown option "store.${key}" (known: ${STORE_KEYS.join(', ')})`);
+  }
+  if (obj.enabled !== undefined && typeof obj.enabled !== 'boolean') throw bad('enabled', 'true or false');
+  const retentionMs = obj.retention === undefined ? undefined : parseDuration(String(obj.retention));
+  if (obj.retention !== undefined && !(typeof obj.retention === 'string' && retentionMs)) {
+    throw bad('retention', 'a duration like "12h", "7d" or "2w"');
+  }
+  const maxBytes = obj.maxSize === undefined ? undefined : parseByteSize(String(obj.maxSize));
+  if (obj.maxSize !== undefined && !(typeof obj.maxSize === 'string' && maxBytes)) {
+    throw bad('maxSize', 'a size like "500MB" or "2GB"');
+  }
+  return {
+    enabled: obj.enabled !== false,
+    ...(retentionMs ? { retentionMs } : {}),
+    ...(maxBytes ? { maxBytes } : {}),
   };
 }

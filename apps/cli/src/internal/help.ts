@@ -2,6 +2,8 @@ export const MAIN_HELP = `headroom — context compression for AI agents
 
 Usage:
   headroom compress [FILE|-] [options]   compress a tool output or a whole LLM request
+  headroom retrieve KEY [--query TEXT]   give back what a marker left out
+  headroom ccr stats | purge             inspect or empty the store of originals
   headroom --version                     print the version
   headroom --help                        show this help
 
@@ -21,10 +23,42 @@ Options:
   --format FORMAT   auto | text | openai | anthropic | responses (default auto)
   --json            print {output, tokensBefore, tokensAfter, ms, transforms, ccrKeys}
   --stats           print a one-line summary of the savings on stderr (default when stderr is a terminal)
+  --no-store        do not keep originals; markers then count omissions but carry no key
   --debug           show stack traces on errors
   -h, --help        show this help
 
+Originals of everything compressed with loss are kept in $HEADROOM_HOME/ccr.db (default
+~/.headroom) for seven days after their last use; 'headroom retrieve KEY' gives them back.
+
 Settings you would otherwise repeat (model, minTokens, excludeTools, compress.{toolResults,
-userData, userProse, system, assistant}, deadlineMs) can go in headroom.config.json in the
-working directory or in HEADROOM_HOME (default ~/.headroom).
+userData, userProse, system, assistant}, deadlineMs, store.{enabled, retention, maxSize}) can
+go in headroom.config.json in the working directory or in HEADROOM_HOME.
+`;
+
+export const RETRIEVE_HELP = `Usage: headroom retrieve KEY [--query TEXT] [--json]
+
+Gives back what an omission marker left out. KEY is the hex after 'headroom:' in a marker such
+as [… 412 of 500 lines omitted · headroom:8f3a9c2b1d4e5f60a7b8c9d0 …].
+
+Without --query, stdout carries the exact original bytes and a header naming the key goes to
+stderr. With --query, stdout carries the header and only the matching lines (L12: …) or JSON
+array items ([3]: …), best first, with a count of the rest.
+
+Options:
+  --query TEXT   only the lines or items matching TEXT
+  --json         print {key, query, content}
+  -h, --help     show this help
+
+An unknown or expired key exits 1 with one line saying so.
+`;
+
+export const CCR_HELP = `Usage: headroom ccr stats [--json]
+       headroom ccr purge (--older-than DURATION | --all) [--json]
+
+The store of originals lives in $HEADROOM_HOME/ccr.db (default ~/.headroom). It holds only tool
+content that was compressed with loss — never request headers or API keys.
+
+  stats                     entries, size, cap, retention, hits, expirations and evictions
+  purge --older-than 3d     remove entries not used for DURATION (30m, 12h, 7d, 2w)
+  purge --all               remove every entry
 `;

@@ -1,6 +1,6 @@
-import { createJsonMinify, type Transform } from '@headroom/core';
+import { createJsonMinify, createRepeatFold, type Transform } from '@headroom/core';
 
 /** The transforms the CLI assembles, in routing priority order. */
 export function defaultTransforms(): Transform[] {
-  return [createJsonMinify()];
+  return [createJsonMinify(), createRepeatFold()];
 }

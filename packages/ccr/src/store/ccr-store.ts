@@ -49,7 +49,7 @@ export interface StoreOptions {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RETENTION_MS = 7 * DAY_MS;
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES = 2_000_000_000;
 
 export function defaultWarn(message: string): void {
   console.warn(`headroom: ${message}`);

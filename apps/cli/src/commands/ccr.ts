@@ -1,0 +1,67 @@
+import { parseCommandArgs } from '../internal/args.js';
+import { usageError } from '../internal/cli-error.js';
+import { loadConfig } from '../internal/config.js';
+import { CCR_HELP } from '../internal/help.js';
+import { type CliIo, write } from '../internal/io.js';
+import { openStore } from '../internal/store.js';
+import { formatBytes, formatDuration, requireDuration } from '../internal/units.js';
+
+/** `headroom ccr stats [--json]` and `headroom ccr purge [--older-than DURATION] [--all]`. */
+export async function runCcr(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('ccr', args, {
+    json: { type: 'boolean', default: false },
+    'older-than': { type: 'string' },
+    all: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+    debug: { type: 'boolean', default: false },
+  });
+  const [sub, ...extra] = positionals;
+  if (values.help || sub === undefined) {
+    await write(io.stdout, CCR_HELP);
+    return values.help ? 0 : 2;
+  }
+  if (extra.length > 0 || (sub !== 'stats' && sub !== 'purge')) {
+    throw usageError(
+      `unknown ccr command '${[sub, ...extra].join(' ')}' (expected stats or purge). Run 'headroom ccr --help'`,
+    );
+  }
+  if (sub === 'purge' && values.all === (values['older-than'] !== undefined)) {
+    throw usageError("purge needs exactly one of --older-than DURATION (e.g. 3d) or --all. Run 'headroom ccr --help'");
+  }
+  const olderThanMs =
+    values['older-than'] !== undefined ? requireDuration('--older-than', values['older-than']) : undefined;
+
+  const store = openStore(io, await loadConfig(io));
+  try {
+    if (sub === 'purge') {
+      const removed = store.purge(olderThanMs !== undefined ? { olderThanMs } : { all: true });
+      const left = store.stats();
+      await write(
+        io.stdout,
+        values.json
+          ? `${JSON.stringify({ removed, entries: left.entries, bytes: left.bytes })}\n`
+          : `removed ${removed} ${removed === 1 ? 'entry' : 'entries'}; ${left.entries} left (${formatBytes(left.bytes)})\n`,
+      );
+      return 0;
+    }
+    const stats = store.stats();
+    if (values.json) {
+      await write(io.stdout, `${JSON.stringify(stats)}\n`);
+      return 0;
+    }
+    const lines = [
+      `store        ${stats.location}`,
+      `entries      ${stats.entries} (${formatBytes(stats.bytes)} of ${formatBytes(stats.maxBytes)} cap)`,
+      `retention    ${formatDuration(stats.retentionMs)} after last use`,
+      `hits         ${stats.hits}`,
+      `expired      ${stats.expired}`,
+      `evicted      ${stats.evictedForSize} by the size cap, ${stats.evictedYoung} of them less than a day old`,
+    ];
+    if (stats.evictedYoung > 0)
+      lines.push('warning      the size cap forces out young entries; raise store.maxSize in headroom.config.json');
+    await write(io.stdout, `${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
