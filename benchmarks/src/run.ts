@@ -1,0 +1,28 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { runCcrStoreBenchmark } from './ccr-store.js';
+
+/** Runs the benchmarks (all, or those named on the command line) and writes results/<name>.json. */
+const BENCHMARKS: Record<string, () => Promise<object>> = {
+  'ccr-store': runCcrStoreBenchmark,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')} (known: ${Object.keys(BENCHMARKS).join(', ')})`);
+  process.exit(2);
+}
+const resultsDir = join(import.meta.dirname, '..', 'results');
+mkdirSync(resultsDir, { recursive: true });
+const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' };
+for (const name of wanted.length ? wanted : Object.keys(BENCHMARKS)) {
+  const result = {
+    ...(await (BENCHMARKS[name] as () => Promise<object>)()),
+    machine,
+    date: new Date().toISOString().slice(0, 10),
+  };
+  writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+}
