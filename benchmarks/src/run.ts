@@ -2,10 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runCcrStoreBenchmark } from './ccr-store.js';
+import { runToolOutputsBenchmark } from './tool-outputs.js';
 
 /** Runs the benchmarks (all, or those named on the command line) and writes results/<name>.json. */
 const BENCHMARKS: Record<string, () => Promise<object>> = {
   'ccr-store': runCcrStoreBenchmark,
+  'tool-outputs': runToolOutputsBenchmark,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -41,7 +41,10 @@ function expectContractShape(out: JsonOutput): void {
     expect(keys.length === 5 || (keys.length === 6 && typeof t.skipped === 'string')).toBe(true);
     expect(t.name).toMatch(/^[a-z][a-z0-9-]*$/);
   }
-  expect(out.ccrKeys).toEqual([]);
+  // Every key is listed once and appears verbatim inside a marker in the output.
+  const printed = JSON.stringify(out.output);
+  expect(new Set(out.ccrKeys).size).toBe(out.ccrKeys.length);
+  for (const key of out.ccrKeys) expect(printed).toContain(`headroom:${key} …]`);
 }
 
 describe('headroom compress --json on requests', () => {
@@ -84,20 +87,24 @@ describe('headroom compress --json on requests', () => {
 });
 
 describe('headroom compress on raw tool output', () => {
-  it('minifies a large JSON output and reports it', async () => {
-    const json = JSON.stringify(
-      Array.from({ length: 60 }, (_, i) => ({ id: i, status: i % 7 ? 'ok' : 'failed', path: `src/module${i}.ts` })),
-      null,
-      2,
-    );
+  it('compresses a JSON output losslessly below the lossy threshold and reports it', async () => {
+    const records = Array.from({ length: 60 }, (_, i) => ({
+      id: i,
+      status: i % 7 ? 'ok' : 'failed',
+      path: `src/module${i}.ts`,
+    }));
+    const json = JSON.stringify(records, null, 2);
     const run = runCli(['compress', '--json', '-'], { input: json });
     expect(run.code).toBe(0);
     const out = parseJsonOutput(run.stdout);
     expectContractShape(out);
     expect(typeof out.output).toBe('string');
-    expect(JSON.parse(out.output as string)).toEqual(JSON.parse(json));
+    // Lossless: every value is still there (as minified JSON or a smaller TOON table), no marker.
+    for (const r of records) expect(out.output).toContain(r.path);
+    expect(out.output).not.toContain('[…');
+    expect(out.ccrKeys).toEqual([]);
     expect(out.transforms.map((t) => [t.name, t.contentType, t.skipped ?? null])).toEqual([
-      ['json-minify', 'json', null],
+      ['json-crusher', 'json', null],
     ]);
     const tokenizer = await getTokenizer();
     expect(out.tokensBefore).toBe(tokenizer.count(json));
@@ -231,7 +238,7 @@ describe('headroom.config.json', () => {
       'system-prompt',
       'below-threshold',
       'excluded-tool',
-      'json-minify',
+      'json-crusher',
     ]);
   });
 

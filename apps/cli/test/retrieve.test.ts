@@ -43,11 +43,11 @@ describe('compress → retrieve across processes', () => {
     expect(out.output.split('\n')).toEqual([
       '$ npm ci',
       'npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.',
-      `[… 249 of 250 lines omitted (repeats of the line above) · headroom:${key} …]`,
+      `[… 249 of 375 lines omitted (repeats of the line above) · headroom:${key} …]`,
       'npm ERR! code ERESOLVE',
       'npm ERR! ERESOLVE unable to resolve dependency tree',
       'npm WARN deprecated glob@7.2.3: Glob versions prior to v9 are no longer supported',
-      `[… 119 of 120 lines omitted (repeats of the line above) · headroom:${key} …]`,
+      `[… 119 of 375 lines omitted (repeats of the line above) · headroom:${key} …]`,
       'npm ERR! A complete log of this run can be found in: /root/.npm/_logs/debug-0.log',
       '',
     ]);
@@ -97,7 +97,7 @@ describe('compress → retrieve across processes', () => {
     const home = emptyDir();
     const out = compressJson(['--no-store'], buildLog, home);
     expect(out.ccrKeys).toEqual([]);
-    expect(out.output).toContain('[… 249 of 250 lines omitted (repeats of the line above) …]');
+    expect(out.output).toContain('[… 249 of 375 lines omitted (repeats of the line above) …]');
     writeFileSync(join(home, 'headroom.config.json'), JSON.stringify({ store: { enabled: false } }));
     expect(compressJson([], buildLog, home).ccrKeys).toEqual([]);
     expect(runCli(['ccr', 'stats', '--json'], { env: { HEADROOM_HOME: home } }).stdout.toString()).toMatch(

@@ -36,6 +36,7 @@ export { type FirstSight, FirstSightCache } from './pipeline/first-sight-cache.j
 export { createPipeline, type Pipeline, type PipelineOptions, type PipelineRun } from './pipeline/pipeline.js';
 export { looksLikeData } from './policy/looks-like-data.js';
 export { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from './policy/policy.js';
+export { anchorHits, definitionHits, queryAnchors } from './relevance/anchors.js';
 export { bm25Scores, queryTerms } from './relevance/bm25.js';
 export { parseAnthropic } from './request/anthropic.js';
 export { spliceJsonText, type TextEdit } from './request/json-splice.js';

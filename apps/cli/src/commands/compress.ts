@@ -16,7 +16,7 @@ import { COMPRESS_HELP } from '../internal/help.js';
 import { decodeText, readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
 import { openStore } from '../internal/store.js';
-import { defaultTransforms } from '../internal/transforms.js';
+import { defaultPipeline } from '../internal/transforms.js';
 
 const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses'] as const;
 type FormatFlag = (typeof FORMATS)[number];
@@ -100,7 +100,7 @@ async function compressAndPrint(
   io: CliIo,
 ): Promise<number> {
   const options = {
-    transforms: defaultTransforms(),
+    ...defaultPipeline(),
     ...(store ? { store } : {}),
     policy: config.policy,
     ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),

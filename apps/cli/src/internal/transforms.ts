@@ -1,6 +1,7 @@
-import { createJsonMinify, createRepeatFold, type Transform } from '@headroom/core';
+import type { ContentDetector, Transform } from '@headroom/core';
+import { defaultCrushers, detectContentType } from '@headroom/crushers';
 
-/** The transforms the CLI assembles, in routing priority order. */
-export function defaultTransforms(): Transform[] {
-  return [createJsonMinify(), createRepeatFold()];
+/** The compressors the CLI assembles and the router that picks one per segment. */
+export function defaultPipeline(): { transforms: Transform[]; detect: ContentDetector } {
+  return { transforms: defaultCrushers(), detect: detectContentType };
 }

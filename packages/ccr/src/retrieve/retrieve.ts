@@ -1,4 +1,14 @@
-import { bm25Scores, formatRetrievedHeader, KEY_LENGTH, KEY_PREFIX, queryTerms, type Store } from '@headroom/core';
+import {
+  anchorHits,
+  bm25Scores,
+  definitionHits,
+  formatRetrievedHeader,
+  KEY_LENGTH,
+  KEY_PREFIX,
+  queryAnchors,
+  queryTerms,
+  type Store,
+} from '@headroom/core';
 import { splitUnits } from './units.js';
 
 export interface RetrieveOptions {
@@ -71,10 +81,13 @@ function whole(key: string, original: string): string {
 function matching(key: string, original: string, query: string, limit: number): string {
   const { kind, units } = splitUnits(original);
   const terms = queryTerms(query);
-  const scores = bm25Scores(
-    units.map((u) => u.text),
-    terms,
-  );
+  const texts = units.map((u) => u.text);
+  const scores = bm25Scores(texts, terms);
+  // Units holding an exact identifier, path, number or quoted string from the query rank first.
+  const anchors = queryAnchors(query);
+  for (const i of anchorHits(texts, anchors)) scores[i] = (scores[i] as number) + 1000;
+  // So do lines defining an identifier the query names (`dumps(obj, …)` for `json.dumps`).
+  if (kind === 'lines') for (const i of definitionHits(texts, anchors)) scores[i] = (scores[i] as number) + 500;
   const ranked = units
     .map((unit, i) => ({ unit, score: scores[i] as number }))
     .filter((r) => r.score > 0)

@@ -2,7 +2,7 @@ import { scanJson } from '@headroom/core';
 
 /** A piece of an original that a query can match: a line, or an item of a JSON array. */
 export interface Unit {
-  /** `L12` for line 12 (1-based), `[3]` for array item 3 (0-based, as in JSON). */
+  /** `L12` for line 12 (1-based); `[3]` for item 3 of the document's largest array (0-based). */
   readonly label: string;
   readonly text: string;
 }
@@ -13,37 +13,45 @@ export interface Units {
 }
 
 /**
- * Splits an original into what a query retrieves: the items of a top-level JSON array (each on
- * one line, whitespace removed, values exactly as written), or otherwise its lines.
+ * Splits an original into what a query retrieves: for JSON, the items of its largest array
+ * (each on one line, whitespace removed, values exactly as written) — the records an API
+ * response is made of; otherwise its lines.
  */
 export function splitUnits(original: string): Units {
-  if (original.trimStart().startsWith('[')) {
-    const items = arrayItems(original);
-    if (items) return { kind: 'items', units: items.map((text, i) => ({ label: `[${i}]`, text })) };
+  const head = original.trimStart();
+  if (head.startsWith('[') || head.startsWith('{')) {
+    const items = largestArrayItems(original);
+    if (items && items.length > 1) return { kind: 'items', units: items.map((text, i) => ({ label: `[${i}]`, text })) };
   }
   return { kind: 'lines', units: original.split('\n').map((text, i) => ({ label: `L${i + 1}`, text })) };
 }
 
-/** The top-level items of a JSON array, minified, or `undefined` when the text is not one array. */
-function arrayItems(text: string): string[] | undefined {
+/** The minified items of the array with the most items in a single JSON document. */
+function largestArrayItems(text: string): string[] | undefined {
   const scan = scanJson(text);
-  if (!scan.ok || scan.documents !== 1 || !scan.minified.startsWith('[')) return undefined;
+  if (!scan.ok || scan.documents !== 1) return undefined;
   const json = scan.minified;
-  const items: string[] = [];
-  let depth = 0;
-  let start = 1;
-  for (let i = 1; i < json.length - 1; i++) {
+  // Item boundaries of every open array, tracked on an explicit stack.
+  const open: { starts: number[]; isArray: boolean }[] = [];
+  let best: { starts: number[]; end: number } | undefined;
+  for (let i = 0; i < json.length; i++) {
     const c = json[i];
     if (c === '"') {
       i++;
       while (json[i] !== '"') i += json[i] === '\\' ? 2 : 1;
-    } else if (c === '[' || c === '{') depth++;
-    else if (c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      items.push(json.slice(start, i));
-      start = i + 1;
+    } else if (c === '[' || c === '{') {
+      open.push({ starts: [i + 1], isArray: c === '[' });
+    } else if (c === ',') {
+      const top = open[open.length - 1];
+      if (top?.isArray) top.starts.push(i + 1);
+    } else if (c === ']' || c === '}') {
+      const top = open.pop();
+      if (top?.isArray && json[i - 1] !== '[' && (!best || top.starts.length > best.starts.length)) {
+        best = { starts: top.starts, end: i };
+      }
     }
   }
-  if (json.length > 2) items.push(json.slice(start, json.length - 1));
-  return items;
+  if (!best) return undefined;
+  const { starts, end } = best;
+  return starts.map((s, k) => json.slice(s, k + 1 < starts.length ? (starts[k + 1] as number) - 1 : end));
 }

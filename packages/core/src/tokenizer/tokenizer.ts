@@ -66,24 +66,34 @@ const tokenizers = new Map<string, Tokenizer>();
 
 /** Unbroken runs longer than this are counted in slices of this size. */
 const LONG_RUN = 1000;
-const LONG_RUNS = new RegExp(`\\S{${LONG_RUN + 1},}`, 'g');
 
 /**
  * BPE merging is quadratic in the length of one pre-token, so a 200 kB run of letters (a
  * minified bundle, a blob) would take tens of seconds. Such runs are counted in 1,000-char
  * slices instead: exact everywhere else, and within a token or two per slice inside them.
+ * Runs are found with a plain character scan: a regular expression over a multi-megabyte run
+ * would overflow the stack.
  */
 function boundedCount(count: CountFn): CountFn {
   return (text) => {
     if (text.length <= LONG_RUN) return count(text);
     let total = 0;
-    let from = 0;
-    for (const run of text.matchAll(LONG_RUNS)) {
-      if (run.index > from) total += count(text.slice(from, run.index));
-      const end = run.index + run[0].length;
-      for (let i = run.index; i < end; i += LONG_RUN) total += count(text.slice(i, Math.min(i + LONG_RUN, end)));
+    let from = 0; // start of the text not yet counted
+    let runStart = 0;
+    const flushRun = (end: number) => {
+      if (end - runStart <= LONG_RUN) return;
+      if (runStart > from) total += count(text.slice(from, runStart));
+      for (let i = runStart; i < end; i += LONG_RUN) total += count(text.slice(i, Math.min(i + LONG_RUN, end)));
       from = end;
+    };
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) {
+        flushRun(i);
+        runStart = i + 1;
+      }
     }
+    flushRun(text.length);
     return from === 0 ? count(text) : total + (from < text.length ? count(text.slice(from)) : 0);
   };
 }

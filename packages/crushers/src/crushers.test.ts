@@ -1,0 +1,107 @@
+import { runTransformConformance } from '@headroom/core/testing';
+import { fixture } from '../test/fixtures.js';
+import { createDiffCrusher } from './diff/diff-crusher.js';
+import { createJsonCrusher } from './json/json-crusher.js';
+import { createListingCrusher } from './listing/listing-crusher.js';
+import { createLogCrusher } from './log/log-crusher.js';
+import { createSearchCrusher } from './search/search-crusher.js';
+
+const golden = (name: string) => new URL(`./__golden__/${name}`, import.meta.url).pathname;
+const lines = (name: string) => fixture(name).split('\n');
+
+runTransformConformance({
+  create: createLogCrusher,
+  goldenDir: golden('log'),
+  cases: [
+    {
+      name: 'dpkg log',
+      text: fixture('dpkg-log.txt'),
+      mustKeep: [lines('dpkg-log.txt')[0] as string, lines('dpkg-log.txt').at(-2) as string],
+    },
+    {
+      name: 'dpkg log asked about python',
+      text: fixture('dpkg-log.txt'),
+      query: 'when was python3.11:amd64 3.11.2-6+deb12u6 half-configured?',
+      mustKeep: ['2025-06-24 14:37:01 status half-configured python3.11:amd64 3.11.2-6+deb12u6'],
+    },
+    {
+      name: 'build with errors',
+      text: [
+        ...Array.from({ length: 200 }, (_, i) => `[${i}/400] Compiling src/module_${i}.rs`),
+        'error[E0308]: mismatched types',
+        '  --> src/module_200.rs:14:9',
+        '   |',
+        '14 |         return None;',
+        ...Array.from({ length: 200 }, (_, i) => `[${200 + i}/400] Compiling src/module_${200 + i}.rs`),
+        'error: could not compile `app` (bin "app") due to 1 previous error',
+      ].join('\n'),
+      mustKeep: [
+        'error[E0308]: mismatched types',
+        '  --> src/module_200.rs:14:9',
+        'error: could not compile `app` (bin "app") due to 1 previous error',
+      ],
+    },
+  ],
+});
+
+runTransformConformance({
+  create: createSearchCrusher,
+  goldenDir: golden('search'),
+  cases: [
+    {
+      name: 'grep over the repository',
+      text: fixture('grep-repo.txt'),
+      query: 'where is contentKey defined',
+      mustKeep: ['packages/core/src/hash/content-key.ts:17:export function contentKey(text: string): string {'],
+    },
+  ],
+});
+
+runTransformConformance({
+  create: createListingCrusher,
+  goldenDir: golden('listing'),
+  cases: [
+    {
+      name: 'find usr include',
+      text: fixture('find-usr-include.txt'),
+      query: 'where is `allocated_ptr.h`',
+      mustKeep: ['/usr/include/c++/12/bits/allocated_ptr.h'],
+    },
+    {
+      name: 'ls long usr bin',
+      text: fixture('ls-long-usr-bin.txt'),
+      query: 'what does createuser link to',
+      mustKeep: ['createuser -> ../share/postgresql-common/pg_wrapper'],
+    },
+  ],
+});
+
+runTransformConformance({
+  create: createDiffCrusher,
+  goldenDir: golden('diff'),
+  cases: [
+    {
+      name: 'repository diff',
+      text: fixture('git-diff.txt'),
+      mustKeep: ['diff --git a/apps/cli/src/commands/ccr.ts b/apps/cli/src/commands/ccr.ts'],
+    },
+  ],
+});
+
+runTransformConformance({
+  create: createJsonCrusher,
+  goldenDir: golden('json'),
+  cases: [
+    { name: 'github issues', text: fixture('github-issues.json'), mustKeep: ['"number":13'] },
+    { name: 'github issues ndjson', text: fixture('github-issues.ndjson') },
+    {
+      name: 'exact literals',
+      text: JSON.stringify(
+        { rows: Array.from({ length: 300 }, (_, i) => ({ id: i, status: i === 137 ? 'failed' : 'ok' })) },
+        null,
+        2,
+      ).replace('"id": 0,', '"id": 12345678901234567890, "ratio": 1e3,'),
+      mustKeep: ['12345678901234567890', '1e3', '"status":"failed"'],
+    },
+  ],
+});

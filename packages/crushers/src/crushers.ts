@@ -1,0 +1,14 @@
+import type { Transform } from '@headroom/core';
+import { createDiffCrusher } from './diff/diff-crusher.js';
+import { createJsonCrusher } from './json/json-crusher.js';
+import { createListingCrusher } from './listing/listing-crusher.js';
+import { createLogCrusher } from './log/log-crusher.js';
+import { createSearchCrusher } from './search/search-crusher.js';
+
+/**
+ * Every crusher, in routing order: each segment goes to the first one that takes its content
+ * type (see `detectContentType`).
+ */
+export function defaultCrushers(): Transform[] {
+  return [createJsonCrusher(), createDiffCrusher(), createSearchCrusher(), createListingCrusher(), createLogCrusher()];
+}

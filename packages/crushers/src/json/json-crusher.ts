@@ -1,0 +1,314 @@
+import {
+  anchorHits,
+  bm25Scores,
+  formatMarker,
+  hasMarkers,
+  queryAnchors,
+  queryTerms,
+  scanJson,
+  type Transform,
+} from '@headroom/core';
+
+import { spreadBlocks } from '../lines/line-crusher.js';
+import { type JsonNode, parseTree, rawStringContent, serialize } from './json-tree.js';
+import { smallestLossless } from './lossless.js';
+
+export interface JsonCrusherOptions {
+  /** Documents whose smallest lossless form is at most this many tokens are never cut. Default 1,000. */
+  readonly lossyAboveTokens?: number;
+}
+
+/** Arrays and objects up to this many members are never cut. */
+const SMALL_COLLECTION = 12;
+/** Strings longer than this (raw characters) are shortened, keeping head and tail. */
+const LONG_STRING = 2000;
+const STRING_HEAD = 600;
+const STRING_TAIL = 200;
+const ERROR_VALUE =
+  /\b(error|errors|failed|failure|exception|fatal|critical|denied|timeout|timed out|invalid|panic)\b/i;
+
+/** How many members of an n-member array or object stay: 46 of 400, 69 of 1,000. */
+export function memberBudget(n: number): number {
+  return n <= SMALL_COLLECTION ? n : Math.min(n, Math.round(6 + 2 * Math.sqrt(n)));
+}
+
+/**
+ * JSON: lossless first (minified, or TOON when smaller and exact); past a size threshold, lossy
+ * selection inside arrays and large objects — first and last members, members carrying errors
+ * or failure states, rare categorical values, numeric outliers, and members matching the query
+ * stay, verbatim; the rest become marker strings in place with exact counts and per-value counts
+ * of categorical fields. Long strings keep their head and tail. The output stays valid JSON.
+ */
+export function createJsonCrusher(options: JsonCrusherOptions = {}): Transform {
+  const threshold = options.lossyAboveTokens ?? 1000;
+  return {
+    specificationVersion: 'v1',
+    name: 'json-crusher',
+    version: '1',
+    contentTypes: ['json'],
+    compress({ text, query }, { tokenizer, retrievalKey }) {
+      const scan = scanJson(text);
+      if (!scan.ok) return { text };
+      // Already compressed once: only whitespace may go, so a second pass never cuts deeper.
+      if (hasMarkers(text)) return { text: scan.minified };
+      const lossless = scan.documents === 1 ? smallestLossless(scan.minified, tokenizer) : undefined;
+      const best = lossless ?? { text: scan.minified, tokens: tokenizer.count(scan.minified) };
+      if (best.tokens <= threshold) return { text: best.text };
+
+      const docs = scan.documents === 1 ? [scan.minified] : scan.minified.split('\n');
+      const trees = docs.map(parseTree);
+      if (trees.some((t) => t === undefined)) return { text: best.text };
+      const ctx: CrushContext = { anchors: queryAnchors(query), terms: queryTerms(query), key: retrievalKey };
+      const crushed =
+        scan.documents === 1
+          ? serialize(crushNode(trees[0] as JsonNode, ctx))
+          : crushDocuments(trees as JsonNode[], docs, ctx);
+      return { text: tokenizer.count(crushed) < best.tokens ? crushed : best.text };
+    },
+  };
+}
+
+interface CrushContext {
+  readonly anchors: readonly string[];
+  readonly terms: readonly string[];
+  readonly key: string | undefined;
+}
+
+function crushNode(node: JsonNode, ctx: CrushContext): JsonNode {
+  if (node.kind === 'raw') return shortenString(node, ctx);
+  if (node.kind === 'array') {
+    const items = node.items;
+    if (items.length <= SMALL_COLLECTION) return { kind: 'array', items: items.map((i) => crushNode(i, ctx)) };
+    const texts = items.map(serialize);
+    const keep = selectMembers(texts, items, ctx);
+    return { kind: 'array', items: withGaps(items, keep, ctx, 'items', (gap) => markerNode(gap, items, ctx, 'items')) };
+  }
+  const entries = node.entries;
+  if (entries.length <= SMALL_COLLECTION * 3) {
+    return { kind: 'object', entries: entries.map(([k, v]) => [k, crushNode(v, ctx)]) };
+  }
+  const texts = entries.map(([k, v]) => `${k}:${serialize(v)}`);
+  const keep = selectMembers(
+    texts,
+    entries.map(([, v]) => v),
+    ctx,
+  );
+  const kept: [string, JsonNode][] = [];
+  let i = 0;
+  while (i < entries.length) {
+    if (keep[i]) {
+      const [k, v] = entries[i] as [string, JsonNode];
+      kept.push([k, crushNode(v, ctx)]);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < entries.length && !keep[j]) j++;
+    kept.push(['"…"', markerRaw({ omitted: j - i, total: entries.length, unit: 'keys' }, ctx)]);
+    i = j;
+  }
+  return { kind: 'object', entries: kept };
+}
+
+/** NDJSON: documents are the members; kept ones stay one per line, gaps become marker lines. */
+function crushDocuments(trees: JsonNode[], docs: string[], ctx: CrushContext): string {
+  const keep = selectMembers(docs, trees, ctx);
+  const out: string[] = [];
+  let i = 0;
+  while (i < docs.length) {
+    if (keep[i]) {
+      out.push(serialize(crushNode(trees[i] as JsonNode, ctx)));
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < docs.length && !keep[j]) j++;
+    const detail = categoricalDetail(trees.slice(i, j));
+    out.push(
+      formatMarker({
+        omitted: j - i,
+        total: docs.length,
+        unit: 'lines',
+        ...(detail ? { detail } : {}),
+        ...(ctx.key ? { key: ctx.key } : {}),
+      }),
+    );
+    i = j;
+  }
+  return out.join('\n');
+}
+
+/** Which members of a collection stay. */
+function selectMembers(texts: readonly string[], nodes: readonly JsonNode[], ctx: CrushContext): Uint8Array {
+  const n = texts.length;
+  const keep = new Uint8Array(n);
+  const mark = (i: number) => {
+    if (i >= 0 && i < n) keep[i] = 1;
+  };
+  for (const i of [0, 1, 2, n - 2, n - 1]) mark(i);
+  const budget = memberBudget(n);
+
+  for (const i of anchorHits(texts, ctx.anchors)) mark(i);
+  let errors = 0;
+  texts.forEach((t, i) => {
+    if (errors < budget && ERROR_VALUE.test(t)) {
+      mark(i);
+      errors++;
+    }
+  });
+  for (const i of rareValueMembers(nodes)) mark(i);
+  for (const i of numericOutliers(nodes)) mark(i);
+
+  let kept = keep.reduce((a, b) => a + b, 0);
+  if (ctx.terms.length) {
+    const scores = bm25Scores(texts, ctx.terms);
+    const ranked = [...scores.keys()]
+      .filter((i) => (scores[i] as number) > 0)
+      .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+    for (const i of ranked) {
+      if (kept >= budget) break;
+      if (!keep[i]) {
+        keep[i] = 1;
+        kept++;
+      }
+    }
+  }
+  // Fill the rest of the budget with evenly spaced blocks of members: a sample of the whole range.
+  spreadBlocks(keep, budget - kept);
+  return keep;
+}
+
+/** For object members: the first member carrying each rare value of a categorical field. */
+function rareValueMembers(nodes: readonly JsonNode[]): number[] {
+  const byField = fieldValues(nodes);
+  const out: number[] = [];
+  const rare = Math.max(1, Math.floor(nodes.length * 0.02));
+  for (const values of byField.values()) {
+    const counts = new Map<string, number[]>();
+    values.forEach(([i, v]) => counts.set(v, [...(counts.get(v) ?? []), i]));
+    if (counts.size < 2 || counts.size > Math.max(6, nodes.length / 10)) continue;
+    for (const members of counts.values()) if (members.length <= rare) out.push(members[0] as number);
+  }
+  return out;
+}
+
+/** Members whose numeric field lies far outside the rest (beyond 5 median absolute deviations). */
+function numericOutliers(nodes: readonly JsonNode[]): number[] {
+  const out: number[] = [];
+  for (const values of fieldValues(nodes).values()) {
+    const nums = values
+      .filter(([, v]) => /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(v))
+      .map(([i, v]) => [i, Number(v)] as const);
+    if (nums.length < 10) continue;
+    const sorted = nums.map(([, x]) => x).sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] as number;
+    const deviations = sorted.map((x) => Math.abs(x - median)).sort((a, b) => a - b);
+    const mad = deviations[Math.floor(deviations.length / 2)] as number;
+    if (mad === 0) continue;
+    const far = nums
+      .filter(([, x]) => Math.abs(x - median) > 5 * mad)
+      .sort((a, b) => Math.abs(b[1] - median) - Math.abs(a[1] - median));
+    for (const [i] of far.slice(0, 3)) out.push(i);
+  }
+  return out;
+}
+
+/** Scalar values of each top-level field across object members: field → [member index, raw value]. */
+function fieldValues(nodes: readonly JsonNode[]): Map<string, [number, string][]> {
+  const fields = new Map<string, [number, string][]>();
+  nodes.forEach((node, i) => {
+    if (node.kind !== 'object') return;
+    for (const [k, v] of node.entries) {
+      if (v.kind !== 'raw') continue;
+      const list = fields.get(k);
+      if (list) list.push([i, v.raw]);
+      else fields.set(k, [[i, v.raw]]);
+    }
+  });
+  return fields;
+}
+
+function withGaps(
+  items: readonly JsonNode[],
+  keep: Uint8Array,
+  ctx: CrushContext,
+  _unit: string,
+  gapNode: (gap: readonly JsonNode[]) => JsonNode,
+): JsonNode[] {
+  const out: JsonNode[] = [];
+  let i = 0;
+  while (i < items.length) {
+    if (keep[i]) {
+      out.push(crushNode(items[i] as JsonNode, ctx));
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < items.length && !keep[j]) j++;
+    const gap = items.slice(i, j);
+    const marker = gapNode(gap);
+    // A gap barely longer than its own marker is cheaper to show than to hide.
+    const gapChars = gap.reduce((sum, item) => sum + serialize(item).length + 1, 0);
+    if (gapChars <= serialize(marker).length * 1.5) out.push(...gap.map((item) => crushNode(item, ctx)));
+    else out.push(marker);
+    i = j;
+  }
+  return out;
+}
+
+function markerNode(gap: readonly JsonNode[], all: readonly JsonNode[], ctx: CrushContext, unit: string): JsonNode {
+  const detail = categoricalDetail(gap);
+  return markerRaw({ omitted: gap.length, total: all.length, unit, ...(detail ? { detail } : {}) }, ctx);
+}
+
+function markerRaw(
+  marker: { omitted: number; total: number; unit: string; detail?: string },
+  ctx: CrushContext,
+): JsonNode {
+  return { kind: 'raw', raw: JSON.stringify(formatMarker({ ...marker, ...(ctx.key ? { key: ctx.key } : {}) })) };
+}
+
+/** `status=ok: 300, status=skipped: 52` for up to two low-cardinality fields of the omitted members. */
+function categoricalDetail(gap: readonly JsonNode[]): string | undefined {
+  const parts: string[] = [];
+  for (const [field, values] of fieldValues(gap)) {
+    if (values.length < gap.length) continue;
+    const counts = new Map<string, number>();
+    for (const [, v] of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    if (counts.size < 2 || counts.size > 4) continue;
+    const name = field.slice(1, -1);
+    const shown = [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([v, c]) => `${name}=${v.replace(/^"|"$/g, '')}: ${c}`)
+      .join(', ');
+    if (!/[()[\]\n\\]/.test(shown) && shown.length <= 160) parts.push(shown);
+    if (parts.length === 2) break;
+  }
+  return parts.length ? parts.join('; ') : undefined;
+}
+
+/** Keeps the head and tail of a very long string, unless it holds something the query names. */
+function shortenString(node: JsonNode & { kind: 'raw' }, ctx: CrushContext): JsonNode {
+  const content = rawStringContent(node);
+  if (content === undefined || content.length <= LONG_STRING) return node;
+  if (ctx.anchors.some((a) => content.toLowerCase().includes(a.toLowerCase()))) return node;
+  const head = safeCut(content, STRING_HEAD);
+  const tailStart = safeCut(content, content.length - STRING_TAIL);
+  const omitted = tailStart - head;
+  const marker = formatMarker({ omitted, total: content.length, unit: 'chars', ...(ctx.key ? { key: ctx.key } : {}) });
+  return { kind: 'raw', raw: `"${content.slice(0, head)}${marker}${content.slice(tailStart)}"` };
+}
+
+/** A cut position at or before `at` that does not split an escape sequence. */
+function safeCut(content: string, at: number): number {
+  let cut = at;
+  const from = Math.max(0, cut - 6);
+  const backslash = content.lastIndexOf('\\', cut - 1);
+  if (backslash >= from) cut = backslash;
+  // An escape's backslash may itself be escaped: step back over a whole run of backslashes.
+  while (cut > 0 && content[cut - 1] === '\\') cut--;
+  // Never split a surrogate pair.
+  const code = content.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return cut;
+}

@@ -1,0 +1,43 @@
+/**
+ * The template of a line: variable parts (timestamps, numbers, hex ids, UUIDs, IP addresses,
+ * paths, quoted strings) replaced by placeholders, so lines that say the same thing about
+ * different values share a template. Linear-time patterns only, so crafted lines cannot make
+ * them backtrack.
+ */
+export function lineTemplate(line: string): string {
+  return line
+    .slice(0, 400)
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>')
+    .replace(/\b[0-9a-f]{7,64}\b/gi, (m) => (/\d/.test(m) && /[a-f]/i.test(m) ? '<hex>' : m))
+    .replace(/"[^"\n]{0,200}"|'[^'\n]{0,200}'/g, '<str>')
+    .replace(/(?:\/[\w.@+-]+){2,}\/?/g, '<path>')
+    .replace(/[-+]?\d+(?:[.,:]\d+)*/g, '<n>');
+}
+
+/** Lowercase level or failure word found in a line, if any. */
+const LEVEL = /\b(fatal|critical|panic|error|err|exception|failed|failure|severe|warn|warning|traceback)\b/i;
+
+export type Severity = 'error' | 'warning' | undefined;
+
+export function severity(line: string): Severity {
+  const m = LEVEL.exec(line.length > 600 ? line.slice(0, 600) : line);
+  if (!m) return undefined;
+  const word = (m[1] as string).toLowerCase();
+  return word === 'warn' || word === 'warning' ? 'warning' : 'error';
+}
+
+const LEVEL_NAME = /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b/;
+
+/** The log level written in a line (`INFO`, `ERROR`, …), for per-level counts of omissions. */
+export function levelName(line: string): string | undefined {
+  return LEVEL_NAME.exec(line.length > 300 ? line.slice(0, 300) : line)?.[1];
+}
+
+/** Lines that sum a run up: test totals, exit codes, build results. Always kept. */
+const SUMMARY =
+  /(\b\d+ (passed|failed|errors?|warnings?|skipped|tests?|files? changed|insertions?|deletions?)\b|\bexit (code|status):? -?\d+|\b(BUILD|TESTS?) (SUCCESS(FUL)?|FAILED|PASSED)\b|^(total|summary|result|done|finished)\b|\bno (errors|problems|issues) found\b|^=+ .+ =+$)/i;
+
+export function isSummaryLine(line: string): boolean {
+  return SUMMARY.test(line.length > 400 ? line.slice(0, 400) : line);
+}
