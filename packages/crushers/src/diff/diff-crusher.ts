@@ -54,7 +54,7 @@ export function createDiffCrusher(): Transform {
               : hitLines.flatMap((i) =>
                   range(Math.max(hunk.start + 1, i - HIT_CONTEXT), Math.min(hunk.end, i + HIT_CONTEXT + 1)),
                 );
-          for (const i of chosen) if (!keep[i]) (keep[i] = 1), kept++;
+          kept += markAll(keep, chosen);
           return;
         }
         candidates.push({ hunk, lines: trimmedBody(lines, hunk), score: scores[h] as number });
@@ -62,7 +62,7 @@ export function createDiffCrusher(): Transform {
       candidates.sort((a, b) => b.score - a.score || a.lines.length - b.lines.length || a.hunk.start - b.hunk.start);
       for (const c of candidates) {
         if (kept + c.lines.length > budget) continue;
-        for (const i of c.lines) if (!keep[i]) (keep[i] = 1), kept++;
+        kept += markAll(keep, c.lines);
       }
       return { text: emitWithMarkers(lines, keep, 'lines', changeCounts, retrievalKey) };
     },
@@ -115,6 +115,18 @@ function changeCounts(omitted: readonly string[]): string | undefined {
     else if (line.startsWith('-')) removed++;
   }
   return added || removed ? `+${added} −${removed}` : undefined;
+}
+
+/** Marks lines as kept; returns how many were not kept before. */
+function markAll(keep: Uint8Array, lines: readonly number[]): number {
+  let added = 0;
+  for (const i of lines) {
+    if (!keep[i]) {
+      keep[i] = 1;
+      added++;
+    }
+  }
+  return added;
 }
 
 function range(from: number, to: number): number[] {

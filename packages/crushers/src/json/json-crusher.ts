@@ -81,7 +81,7 @@ function crushNode(node: JsonNode, ctx: CrushContext): JsonNode {
     if (items.length <= SMALL_COLLECTION) return { kind: 'array', items: items.map((i) => crushNode(i, ctx)) };
     const texts = items.map(serialize);
     const keep = selectMembers(texts, items, ctx);
-    return { kind: 'array', items: withGaps(items, keep, ctx, 'items', (gap) => markerNode(gap, items, ctx, 'items')) };
+    return { kind: 'array', items: withGaps(items, keep, ctx, (gap) => markerNode(gap, items, ctx, 'items')) };
   }
   const entries = node.entries;
   if (entries.length <= SMALL_COLLECTION * 3) {
@@ -185,7 +185,11 @@ function rareValueMembers(nodes: readonly JsonNode[]): number[] {
   const rare = Math.max(1, Math.floor(nodes.length * 0.02));
   for (const values of byField.values()) {
     const counts = new Map<string, number[]>();
-    values.forEach(([i, v]) => counts.set(v, [...(counts.get(v) ?? []), i]));
+    for (const [i, v] of values) {
+      const members = counts.get(v);
+      if (members) members.push(i);
+      else counts.set(v, [i]);
+    }
     if (counts.size < 2 || counts.size > Math.max(6, nodes.length / 10)) continue;
     for (const members of counts.values()) if (members.length <= rare) out.push(members[0] as number);
   }
@@ -232,7 +236,6 @@ function withGaps(
   items: readonly JsonNode[],
   keep: Uint8Array,
   ctx: CrushContext,
-  _unit: string,
   gapNode: (gap: readonly JsonNode[]) => JsonNode,
 ): JsonNode[] {
   const out: JsonNode[] = [];
