@@ -2,12 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runCcrStoreBenchmark } from './ccr-store.js';
+import { runCorpusSavingsBenchmark } from './corpus-savings.js';
+import { writeMarkdown } from './markdown.js';
 import { runToolOutputsBenchmark } from './tool-outputs.js';
 
 /** Runs the benchmarks (all, or those named on the command line) and writes results/<name>.json. */
 const BENCHMARKS: Record<string, () => Promise<object>> = {
   'ccr-store': runCcrStoreBenchmark,
   'tool-outputs': runToolOutputsBenchmark,
+  'corpus-savings': runCorpusSavingsBenchmark,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -26,5 +29,7 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHMARKS)) {
     date: new Date().toISOString().slice(0, 10),
   };
   writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
+  const markdown = writeMarkdown(name, result);
+  if (markdown) writeFileSync(join(resultsDir, `${name}.md`), markdown);
+  console.log(markdown ?? JSON.stringify(result, null, 2));
 }

@@ -1,0 +1,70 @@
+/** Markdown tables for benchmarks whose results read best as a table; undefined for the rest. */
+// biome-ignore lint/suspicious/noExplicitAny: results are plain JSON written by this package's own runners
+export function writeMarkdown(name: string, result: any): string | undefined {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  if (name === 'tool-outputs') {
+    const lines = [
+      `# Tool outputs (agent_tool_outputs_dev, ${result.cases} cases) — ${result.date}`,
+      '',
+      'Tokens are o200k_base. "Answer" is whether the case\'s answer is still visible in the output, only recoverable with',
+      '`headroom retrieve KEY --query QUESTION`, or lost. Head+tail keeps the first and last lines within the same token budget',
+      'as Headroom without a query.',
+      '',
+      '| case | type | tokens | with query | answer | no query | answer | ms | × encode | head+tail answer | minified JSON | TOON |',
+      '|---|---|---:|---:|---|---:|---|---:|---:|---|---:|---:|',
+    ];
+    for (const r of result.rows) {
+      lines.push(
+        `| ${r.id} | ${r.contentType} | ${r.tokensBefore} | ${r.headroomWithQuery.tokens} (−${pct(r.headroomWithQuery.saving)}) | ${r.headroomWithQuery.answer} | ` +
+          `${r.headroomNoQuery.tokens} (−${pct(r.headroomNoQuery.saving)}) | ${r.headroomNoQuery.answer} | ${r.headroomNoQuery.ms} | ${r.costVsOneEncode} | ` +
+          `${r.peers.headTailSameBudget.answer} | ${r.peers.minifiedJson ?? '—'} | ${r.peers.toon ?? '—'} |`,
+      );
+    }
+    const s = result.summary;
+    lines.push(
+      '',
+      `Cases over 5,000 tokens: ${s.casesOver5000Tokens}. Median saving with the question as query: ${pct(s.medianSavingWithQuery)}; without a query: ${pct(s.medianSavingNoQuery)}.`,
+      `Answers with query: ${s.answersVisibleWithQuery} visible. Without: ${s.answersVisibleNoQuery} visible, ${s.answersRecoverableNoQuery} recoverable, ${s.answersLostNoQuery} lost (head+tail: ${s.answersVisibleHeadTail} visible).`,
+      `Outputs larger than their input: ${s.largerThanInput}. Median cost of compressing, token counting included, relative to one gpt-tokenizer encode of the input: ${s.medianCostVsOneEncode}×.`,
+      '',
+    );
+    return lines.join('\n');
+  }
+  if (name === 'corpus-savings') {
+    const lines = [
+      `# Savings across the offline corpora — ${result.date}`,
+      '',
+      '| dataset | cases | tokens before | tokens after | saving |',
+      '|---|---:|---:|---:|---:|',
+    ];
+    for (const [dataset, s] of Object.entries(result.summary) as [
+      string,
+      { cases: number; tokensBefore: number; tokensAfter: number; saving: number },
+    ][]) {
+      lines.push(`| ${dataset} | ${s.cases} | ${s.tokensBefore} | ${s.tokensAfter} | ${pct(s.saving)} |`);
+    }
+    const l = result.losslessJson;
+    lines.push(
+      '',
+      `Outputs larger than their input: ${result.largerThanInput}. Lossless JSON (${l.cases} GitHub responses): larger than minified ${l.largerThanMinified}, larger than TOON ${l.largerThanToon}.`,
+      '',
+      '| dataset | case | type | before | after | saving | ms |',
+      '|---|---|---|---:|---:|---:|---:|',
+      ...result.rows.map(
+        (r: {
+          dataset: string;
+          name: string;
+          contentType: string;
+          tokensBefore: number;
+          tokensAfter: number;
+          saving: number;
+          ms: number;
+        }) =>
+          `| ${r.dataset} | ${r.name} | ${r.contentType} | ${r.tokensBefore} | ${r.tokensAfter} | ${pct(r.saving)} | ${r.ms} |`,
+      ),
+      '',
+    );
+    return lines.join('\n');
+  }
+  return undefined;
+}
