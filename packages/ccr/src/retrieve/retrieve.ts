@@ -105,5 +105,27 @@ function matching(key: string, original: string, query: string, limit: number): 
   const summary =
     `${ranked.length} of ${units.length} ${noun} match ${quoted}, best first` +
     (rest > 0 ? `; showing ${shown.length}, ${rest} more not shown (narrow the query to see them)` : '');
-  return [formatRetrievedHeader(key, summary), ...shown.map((r) => `${r.unit.label}: ${r.unit.text}`)].join('\n');
+  const body = shown.flatMap((r) => {
+    const heading = kind === 'lines' ? headingOf(units, units.indexOf(r.unit)) : undefined;
+    const line = `${r.unit.label}: ${r.unit.text}`;
+    return heading === undefined ? [line] : [`${heading.label}: ${heading.text}`, line];
+  });
+  return [formatRetrievedHeader(key, summary), ...body].join('\n');
+}
+
+/**
+ * The line an indented match belongs to: the nearest earlier line that starts at column 0 after
+ * a blank line (a commit's `commit <hash>` line, a section title), at most 12 lines back. A commit
+ * subject found by the query then comes with the commit's hash.
+ */
+function headingOf(
+  units: readonly { label: string; text: string }[],
+  at: number,
+): { label: string; text: string } | undefined {
+  if (!/^\s/.test(units[at]?.text ?? '')) return undefined;
+  for (let i = at - 1; i >= Math.max(0, at - 12); i--) {
+    const text = units[i]?.text ?? '';
+    if (text && !/^\s/.test(text) && (i === 0 || !(units[i - 1]?.text ?? '').trim())) return units[i];
+  }
+  return undefined;
 }

@@ -5,10 +5,22 @@ describe('queryTerms', () => {
   it('keeps meaningful terms once, lowercased, without stopwords', () => {
     expect(queryTerms('Why does the TimeoutError happen in worker_pool? timeout, TIMEOUTERROR')).toEqual([
       'timeouterror',
+      'timeout',
+      'error',
       'happen',
       'worker_pool',
-      'timeout',
+      'worker',
+      'pool',
     ]);
+  });
+
+  it('finds compound identifiers by their parts and plurals by their stem', () => {
+    const scores = bm25Scores(
+      ['"allow_squash_merge":true', '"has_wiki":false'],
+      queryTerms('does it allow squash merges?'),
+    );
+    expect(scores[0]).toBeGreaterThan(0);
+    expect(scores[1]).toBe(0);
   });
 });
 

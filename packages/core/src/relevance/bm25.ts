@@ -14,11 +14,30 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-/** The distinct, meaningful lowercase terms of a query, in first-seen order. */
+/**
+ * The terms of a text: each word, plus the parts of compound identifiers (`allow_squash_merge`
+ * → allow, squash, merge; `parseHttpHeader` → parse, http, header), lowercased, with a plural
+ * `s` dropped so "merges" finds "merge".
+ */
+export function* textTerms(text: string): Generator<string> {
+  for (const match of text.matchAll(TERM)) {
+    const word = match[0];
+    yield stem(word.toLowerCase());
+    if (!/[_\d]|[a-z][A-Z]/.test(word)) continue;
+    for (const part of word.split(/_+|(?<=[a-z])(?=[A-Z])|(?<=\D)(?=\d)|(?<=\d)(?=\D)/)) {
+      if (part.length >= 2 && part.length < word.length) yield stem(part.toLowerCase());
+    }
+  }
+}
+
+function stem(term: string): string {
+  return term.length > 4 && term.endsWith('s') && !term.endsWith('ss') ? term.slice(0, -1) : term;
+}
+
+/** The distinct, meaningful terms of a query, in first-seen order. */
 export function queryTerms(query: string): string[] {
   const terms = new Set<string>();
-  for (const match of query.toLowerCase().matchAll(TERM)) {
-    const term = match[0];
+  for (const term of textTerms(query)) {
     if (term.length >= 2 && !STOPWORDS.has(term)) terms.add(term);
   }
   return [...terms];
@@ -45,9 +64,9 @@ export function bm25Scores(documents: readonly string[], terms: readonly string[
   documents.forEach((doc, d) => {
     const counts = new Uint32Array(terms.length);
     let length = 0;
-    for (const match of doc.toLowerCase().matchAll(TERM)) {
+    for (const term of textTerms(doc)) {
       length++;
-      const t = index.get(match[0]);
+      const t = index.get(term);
       if (t !== undefined) counts[t] = (counts[t] as number) + 1;
     }
     for (let t = 0; t < terms.length; t++) if (counts[t]) df[t] = (df[t] as number) + 1;

@@ -84,7 +84,9 @@ function crushNode(node: JsonNode, ctx: CrushContext): JsonNode {
     return { kind: 'array', items: withGaps(items, keep, ctx, (gap) => markerNode(gap, items, ctx, 'items')) };
   }
   const entries = node.entries;
-  if (entries.length <= SMALL_COLLECTION * 3) {
+  // A record (an API object with many fields) keeps every field: only maps keyed by data — versions,
+  // dates, ids — are cut, like arrays.
+  if (entries.length <= SMALL_COLLECTION * 3 || !isMapLike(entries)) {
     return { kind: 'object', entries: entries.map(([k, v]) => [k, crushNode(v, ctx)]) };
   }
   const texts = entries.map(([k, v]) => `${k}:${serialize(v)}`);
@@ -108,6 +110,15 @@ function crushNode(node: JsonNode, ctx: CrushContext): JsonNode {
     i = j;
   }
   return { kind: 'object', entries: kept };
+}
+
+/** Keys that are data (versions, dates, ids, paths) or values all of one shape mark a map, not a record. */
+function isMapLike(entries: readonly [string, JsonNode][]): boolean {
+  const dataKeys = entries.filter(([k]) => /\d|\//.test(k)).length;
+  if (dataKeys >= entries.length / 2) return true;
+  const shape = (v: JsonNode) => (v.kind === 'raw' ? (v.raw.startsWith('"') ? 'string' : 'scalar') : v.kind);
+  const first = shape((entries[0] as [string, JsonNode])[1]);
+  return entries.length > 60 && entries.every(([, v]) => shape(v) === first);
 }
 
 /** NDJSON: documents are the members; kept ones stay one per line, gaps become marker lines. */
