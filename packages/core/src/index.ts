@@ -18,7 +18,7 @@ export {
   InvalidRequestError,
   isHeadroomError,
 } from './errors/headroom-error.js';
-export { contentKey } from './hash/content-key.js';
+export { contentKey, hasLoneSurrogate } from './hash/content-key.js';
 export { sha256Hex } from './hash/sha256.js';
 export {
   formatMarker,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { headroomHome } from '@headroom/ccr/sqlite';
 import type { CompressionPolicy } from '@headroom/core';
 import { inputError } from './cli-error.js';
 import type { CliIo } from './io.js';
@@ -23,11 +23,6 @@ export interface StoreConfig {
   readonly enabled: boolean;
   readonly retentionMs?: number;
   readonly maxBytes?: number;
-}
-
-/** `HEADROOM_HOME`, or `~/.headroom`. */
-export function headroomHome(env: NodeJS.ProcessEnv): string {
-  return env.HEADROOM_HOME || join(homedir(), '.headroom');
 }
 
 /**

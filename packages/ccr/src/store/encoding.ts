@@ -1,4 +1,4 @@
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { hasLoneSurrogate } from '@headroom/core';
 
 /**
  * How an original is kept byte-exact: UTF-8 for well-formed text, UTF-16 code units for text
@@ -7,7 +7,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export type StoredEncoding = 'utf8' | 'utf16le';
 
 export function encodingFor(text: string): StoredEncoding {
-  return LONE_SURROGATE.test(text) ? 'utf16le' : 'utf8';
+  return hasLoneSurrogate(text) ? 'utf16le' : 'utf8';
 }
 
 /** Stored size of a text in bytes, in the encoding it is kept in. */

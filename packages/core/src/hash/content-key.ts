@@ -3,6 +3,11 @@ import { sha256Hex } from './sha256.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** True when a string holds a lone surrogate: it then has no exact UTF-8 form. */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 /**
  * The CCR key of a text: the first 96 bits of its SHA-256, in hex. One format everywhere —
  * markers, the store, `headroom retrieve` — and the same text always gives the same key.
@@ -15,6 +20,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * contentKey('hello') // → '2cf24dba5fb0a30e26e83b2a'
  */
 export function contentKey(text: string): string {
-  const exact = LONE_SURROGATE.test(text) ? `\u0000utf16\u0000${JSON.stringify(text)}` : text;
+  const exact = hasLoneSurrogate(text) ? `\u0000utf16\u0000${JSON.stringify(text)}` : text;
   return sha256Hex(exact).slice(0, KEY_LENGTH);
 }
