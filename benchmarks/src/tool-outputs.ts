@@ -115,11 +115,10 @@ export async function runToolOutputsBenchmark() {
   }
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
-    return s.length
-      ? (s[Math.floor((s.length - 1) / 2)] as number) +
-          (s[Math.ceil((s.length - 1) / 2)] as number) / 2 -
-          (s[Math.floor((s.length - 1) / 2)] as number) / 2
-      : 0;
+    if (s.length === 0) return 0;
+    const lo = s[Math.floor((s.length - 1) / 2)] as number;
+    const hi = s[Math.ceil((s.length - 1) / 2)] as number;
+    return (lo + hi) / 2;
   };
   const big = rows.filter((r) => r.tokensBefore > 5000);
   return {
