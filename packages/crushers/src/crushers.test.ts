@@ -1,10 +1,13 @@
 import { runTransformConformance } from '@headroom/core/testing';
 import { fixture } from '../test/fixtures.js';
 import { createDiffCrusher } from './diff/diff-crusher.js';
+import { createHtmlCrusher } from './html/html-crusher.js';
 import { createJsonCrusher } from './json/json-crusher.js';
 import { createListingCrusher } from './listing/listing-crusher.js';
 import { createLogCrusher } from './log/log-crusher.js';
+import { createProseCrusher } from './prose/prose-crusher.js';
 import { createSearchCrusher } from './search/search-crusher.js';
+import { createTableCrusher } from './table/table-crusher.js';
 
 const golden = (name: string) => new URL(`./__golden__/${name}`, import.meta.url).pathname;
 const lines = (name: string) => fixture(name).split('\n');
@@ -102,6 +105,64 @@ runTransformConformance({
         2,
       ).replace('"id": 0,', '"id": 12345678901234567890, "ratio": 1e3,'),
       mustKeep: ['12345678901234567890', '1e3', '"status":"failed"'],
+    },
+  ],
+});
+
+runTransformConformance({
+  create: createTableCrusher,
+  goldenDir: golden('table'),
+  cases: [
+    {
+      name: 'installed packages csv',
+      text: fixture('dpkg-packages.csv'),
+      query: 'which version of libdevmapper1.02.1 is installed?',
+      mustKeep: [
+        'package,version,installed_size_kb,priority,section',
+        'libdevmapper1.02.1,2:1.02.185-2,474,optional,libs',
+      ],
+    },
+    {
+      name: 'markdown table',
+      text: [
+        '| id | status | ms |',
+        '|---|---|---:|',
+        ...Array.from({ length: 80 }, (_, i) => `| ${i} | ${i === 41 ? 'failed' : 'ok'} | ${10 + (i % 7)} |`),
+      ].join('\n'),
+      mustKeep: [
+        '| id | status | ms |',
+        '|---|---|---:|',
+        '| 41 | failed | 16 |',
+        '| 0 | ok | 10 |',
+        '| 79 | ok | 12 |',
+      ],
+    },
+  ],
+});
+
+runTransformConformance({
+  create: createProseCrusher,
+  goldenDir: golden('prose'),
+  contentType: 'markdown',
+  cases: [
+    {
+      name: 'node dgram docs',
+      text: fixture('node-dgram.md'),
+      query: 'what does socket.setTTL do and what values may ttl take?',
+      mustKeep: ['### `socket.setTTL(ttl)`', '# UDP/datagram sockets', 'The `ttl` argument may be between 1 and 255.'],
+    },
+    { name: 'node dgram docs without a query', text: fixture('node-dgram.md'), mustKeep: ['## Class: `dgram.Socket`'] },
+  ],
+});
+
+runTransformConformance({
+  create: createHtmlCrusher,
+  goldenDir: golden('html'),
+  cases: [
+    {
+      name: 'rustdoc book page',
+      text: fixture('rustdoc-what-is-rustdoc.html'),
+      mustKeep: ['WHAT IS RUSTDOC?'],
     },
   ],
 });

@@ -1,0 +1,197 @@
+import {
+  anchorHits,
+  bm25Scores,
+  definitionHits,
+  formatMarker,
+  hasMarkers,
+  queryAnchors,
+  queryTerms,
+  type Transform,
+} from '@headroom/core';
+import { spreadBlocks } from '../lines/line-crusher.js';
+
+/** Documents up to this many sentences are never cut. */
+const SMALL_DOCUMENT = 24;
+const HEADING = /^(#{1,6}\s|={3,}\s*$|-{3,}\s*$|[A-Z][A-Z0-9 _-]{2,60}$)/;
+const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s+/;
+const FENCE = /^\s*(```|~~~)/;
+const SENTENCE_END = /(?<=[.!?]["')\]]?)\s+(?=["'([]?[A-Z0-9])/g;
+
+interface Sentence {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** First sentence of its paragraph or list item: what a reader skims. */
+  readonly leads: boolean;
+}
+
+/** How many sentences stay: 34 of 100, 73 of 500. */
+export function sentenceBudget(n: number): number {
+  return n <= SMALL_DOCUMENT ? n : Math.min(n, Math.round(6 + 2.5 * Math.sqrt(n) + 0.05 * n));
+}
+
+/**
+ * Prose and Markdown, extractively: headings and the document's structure stay; sentences are
+ * kept verbatim by relevance to the query (BM25, exact anchors, definitions), then the first
+ * sentence of each paragraph and list item, then an even sample; omitted runs become markers
+ * counting sentences. Code blocks count as one sentence per line.
+ */
+export function createProseCrusher(): Transform {
+  return {
+    specificationVersion: 'v1',
+    name: 'prose-crusher',
+    version: '1',
+    contentTypes: ['prose', 'markdown'],
+    compress({ text, query }, { retrievalKey, tokenizer }) {
+      if (hasMarkers(text)) return { text };
+      const lines = text.split('\n');
+      const { sentences, headings } = readDocument(lines);
+      const n = sentences.length;
+      if (n <= SMALL_DOCUMENT) return { text };
+
+      const keep = new Uint8Array(n);
+      const texts = sentences.map((s) => s.text);
+      const anchors = queryAnchors(query);
+      for (const i of anchorHits(texts, anchors)) keep[i] = 1;
+      for (const i of definitionHits(texts, anchors)) keep[i] = 1;
+      keep[0] = 1;
+      const budget = sentenceBudget(n);
+      let kept = keep.reduce((a, b) => a + b, 0);
+      const scores = bm25Scores(texts, queryTerms(query));
+      const ranked = [...scores.keys()]
+        .filter((i) => (scores[i] as number) > 0)
+        .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+      const leads = sentences.map((s, i) => (s.leads ? i : -1)).filter((i) => i >= 0);
+      for (const i of [...ranked, ...leads]) {
+        if (kept >= budget) break;
+        if (!keep[i]) {
+          keep[i] = 1;
+          kept++;
+        }
+      }
+      spreadBlocks(keep, budget - kept);
+      keepCheapGaps(sentences, keep, retrievalKey);
+      const crushed = emit(lines, sentences, headings, keep, retrievalKey);
+      return { text: tokenizer.count(crushed) < tokenizer.count(text) ? crushed : text };
+    },
+  };
+}
+
+/** Runs of omitted sentences barely longer than their marker are cheaper to show than to hide. */
+function keepCheapGaps(sentences: readonly Sentence[], keep: Uint8Array, key: string | undefined): void {
+  const markerChars = formatMarker({
+    omitted: 1,
+    total: sentences.length,
+    unit: 'sentences',
+    ...(key ? { key } : {}),
+  }).length;
+  let i = 0;
+  while (i < sentences.length) {
+    if (keep[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let chars = 0;
+    while (j < sentences.length && !keep[j]) chars += (sentences[j++] as Sentence).text.length + 1;
+    if (chars <= markerChars * 1.5) keep.fill(1, i, j);
+    i = j;
+  }
+}
+
+function readDocument(lines: readonly string[]): { sentences: Sentence[]; headings: Set<number> } {
+  const sentences: Sentence[] = [];
+  const headings = new Set<number>();
+  let inFence = false;
+  let paragraphStart = true;
+  lines.forEach((line, i) => {
+    if (FENCE.test(line)) {
+      inFence = !inFence;
+      headings.add(i); // fence lines stay so kept code keeps its block
+      return;
+    }
+    if (!line.trim()) {
+      paragraphStart = true;
+      return;
+    }
+    if (inFence) {
+      sentences.push({ line: i, start: 0, end: line.length, text: line, leads: false });
+      return;
+    }
+    if (HEADING.test(line.trim()) || (i + 1 < lines.length && /^(={3,}|-{3,})\s*$/.test(lines[i + 1] ?? ''))) {
+      headings.add(i);
+      paragraphStart = true;
+      return;
+    }
+    const leadsLine = paragraphStart || LIST_ITEM.test(line);
+    let from = 0;
+    let first = true;
+    for (const m of line.matchAll(SENTENCE_END)) {
+      sentences.push({
+        line: i,
+        start: from,
+        end: m.index,
+        text: line.slice(from, m.index),
+        leads: leadsLine && first,
+      });
+      from = m.index + m[0].length;
+      first = false;
+    }
+    sentences.push({ line: i, start: from, end: line.length, text: line.slice(from), leads: leadsLine && first });
+    paragraphStart = false;
+  });
+  return { sentences, headings };
+}
+
+function emit(
+  lines: readonly string[],
+  sentences: readonly Sentence[],
+  headings: ReadonlySet<number>,
+  keep: Uint8Array,
+  key: string | undefined,
+): string {
+  const out: string[] = [];
+  const total = sentences.length;
+  let omitted = 0;
+  const flush = () => {
+    if (omitted) out.push(formatMarker({ omitted, total, unit: 'sentences', ...(key ? { key } : {}) }));
+    omitted = 0;
+  };
+  let s = 0;
+  lines.forEach((line, i) => {
+    if (headings.has(i)) {
+      flush();
+      out.push(line);
+      return;
+    }
+    if (!line.trim()) {
+      if (!omitted && out.length && out[out.length - 1] !== '') out.push('');
+      return;
+    }
+    // The line's sentences, in order; contiguous kept ones are sliced from the line as written.
+    let piece: { start: number; end: number } | undefined;
+    const pieces: string[] = [];
+    while (s < sentences.length && (sentences[s] as Sentence).line === i) {
+      const sentence = sentences[s] as Sentence;
+      if (keep[s]) {
+        if (omitted) {
+          if (piece) pieces.push(line.slice(piece.start, piece.end));
+          piece = undefined;
+          if (pieces.length) out.push(pieces.splice(0).join(''));
+          flush();
+        }
+        piece = piece ? { start: piece.start, end: sentence.end } : { start: sentence.start, end: sentence.end };
+      } else {
+        if (piece) pieces.push(line.slice(piece.start, piece.end));
+        piece = undefined;
+        omitted++;
+      }
+      s++;
+    }
+    if (piece) pieces.push(line.slice(piece.start, piece.end));
+    if (pieces.length) out.push(pieces.join(' '));
+  });
+  flush();
+  return out.join('\n');
+}
