@@ -1,4 +1,5 @@
 import type { Transform } from '@headroom/core';
+import { createCodeCrusher } from './code/code-crusher.js';
 import { createDiffCrusher } from './diff/diff-crusher.js';
 import { createHtmlCrusher } from './html/html-crusher.js';
 import { createJsonCrusher } from './json/json-crusher.js';
@@ -20,6 +21,7 @@ export function defaultCrushers(): Transform[] {
     createListingCrusher(),
     createTableCrusher(),
     createHtmlCrusher(),
+    createCodeCrusher(),
     createProseCrusher(),
     createLogCrusher(),
   ];

@@ -1,5 +1,8 @@
 // @headroom/crushers — the content router and the deterministic compressors.
 
+export { type CodeCrusherOptions, createCodeCrusher } from './code/code-crusher.js';
+export { type CodeLanguage, detectLanguage } from './code/languages.js';
+export type { GrammarLoader } from './code/parser.js';
 export { type CrushOptions, type CrushTextOptions, compress, compressText } from './compress.js';
 export { defaultCrushers } from './crushers.js';
 export { createDiffCrusher } from './diff/diff-crusher.js';

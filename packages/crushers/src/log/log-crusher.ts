@@ -15,7 +15,7 @@ export function createLogCrusher(): Transform {
   return createLineCrusher({
     name: 'log-crusher',
     version: '1',
-    contentTypes: ['log', 'stack-trace', 'text', 'code'],
+    contentTypes: ['log', 'stack-trace', 'text'],
     unit: 'lines',
     group: lineTemplate,
     detail: (omitted) => countsDetail(omitted.map(levelName)),
