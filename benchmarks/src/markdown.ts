@@ -43,6 +43,19 @@ export function writeMarkdown(name: string, result: any): string | undefined {
     ][]) {
       lines.push(`| ${dataset} | ${s.cases} | ${s.tokensBefore} | ${s.tokensAfter} | ${pct(s.saving)} |`);
     }
+    const byType = new Map<string, { cases: number; before: number; after: number }>();
+    for (const r of result.rows as { contentType: string; tokensBefore: number; tokensAfter: number }[]) {
+      const t = byType.get(r.contentType) ?? { cases: 0, before: 0, after: 0 };
+      byType.set(r.contentType, {
+        cases: t.cases + 1,
+        before: t.before + r.tokensBefore,
+        after: t.after + r.tokensAfter,
+      });
+    }
+    lines.push('', '| content type | cases | tokens before | tokens after | saving |', '|---|---:|---:|---:|---:|');
+    for (const [type, t] of [...byType].sort((a, b) => b[1].before - a[1].before)) {
+      lines.push(`| ${type} | ${t.cases} | ${t.before} | ${t.after} | ${pct(1 - t.after / Math.max(1, t.before))} |`);
+    }
     const l = result.losslessJson;
     lines.push(
       '',

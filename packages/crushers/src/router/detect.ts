@@ -3,10 +3,12 @@ import { type ContentType, scanJson } from '@headroom/core';
 /** Lines looked at to decide; detection stays cheap on huge outputs. */
 const SAMPLE_LINES = 400;
 
-const GREP_LINE = /^[^\s:]{1,400}:\d+[:-]/;
+// `path:12:` — the path has a letter and does not end in a digit, so `22:15:29` timestamps are not matches.
+const GREP_LINE = /^(?=[^\s:]*[A-Za-z])[^\s:]{0,399}[^\s:\d]:\d+[:-]/;
 const LS_LONG = /^[-dlcbps][rwxsStT-]{9}[.+@]?\s+\d+\s/;
 const PATH_LINE = /^(\.{0,2}\/)?[\w.@+~-]+(\/[\w.@+~ ,-]*)*\/?$/;
-const DU_LINE = /^\d+(\.\d+)?[KMGTPkB]?\s+\S/;
+// du: a size, then one path and nothing else.
+const DU_LINE = /^\d+(\.\d+)?[KMGTPkB]?\s+(\.|\/|~|[\w.@+-]+\/)\S*$/;
 const TREE_LINE = /^[│├└|` ]*(├──|└──|\|--|`--)/;
 const LS_TREE_LINE = /^\d{6} (blob|tree|commit) [0-9a-f]{7,64}\s/;
 const TIMESTAMP =
