@@ -8,6 +8,7 @@ import { createLogCrusher } from './log/log-crusher.js';
 import { createProseCrusher } from './prose/prose-crusher.js';
 import { createSearchCrusher } from './search/search-crusher.js';
 import { createTableCrusher } from './table/table-crusher.js';
+import { createToolSchemaCrusher } from './tool-schema/tool-schema-crusher.js';
 
 /**
  * Every crusher, in routing order: each segment goes to the first one that takes its content
@@ -24,5 +25,6 @@ export function defaultCrushers(): Transform[] {
     createCodeCrusher(),
     createProseCrusher(),
     createLogCrusher(),
+    createToolSchemaCrusher(),
   ];
 }

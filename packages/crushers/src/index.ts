@@ -17,3 +17,4 @@ export { detectContentType } from './router/detect.js';
 export { createSearchCrusher } from './search/search-crusher.js';
 export { memberBudget } from './select/members.js';
 export { createTableCrusher } from './table/table-crusher.js';
+export { createToolSchemaCrusher } from './tool-schema/tool-schema-crusher.js';

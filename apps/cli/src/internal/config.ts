@@ -46,7 +46,7 @@ export async function loadConfig(io: CliIo): Promise<CliConfig> {
   return { policy: {}, store: { enabled: true } };
 }
 
-const POLICY_SWITCHES = ['toolResults', 'userData', 'userProse', 'system', 'assistant'] as const;
+const POLICY_SWITCHES = ['toolResults', 'userData', 'userProse', 'system', 'assistant', 'toolSchemas'] as const;
 const TOP_LEVEL = ['model', 'minTokens', 'excludeTools', 'deadlineMs', 'compress', 'store'];
 const STORE_KEYS = ['enabled', 'retention', 'maxSize'];
 

@@ -1,7 +1,8 @@
 import { scanJson } from '../transforms/json-minify/json-scanner.js';
 
 /**
- * The content types a router can assign to a segment. Core names them so transforms and
+ * The content types a router can assign to a segment (`tool-schema` is given by the adapter,
+ * never detected: it marks the description of a tool the request offers). Core names them so transforms and
  * routers from different packages agree; `@headroom/crushers` provides the full detector.
  */
 export type ContentType =
@@ -16,6 +17,7 @@ export type ContentType =
   | 'markdown'
   | 'prose'
   | 'table'
+  | 'tool-schema'
   | 'text';
 
 /** Assigns a content type to a text. Must be fast, deterministic, and never throw. */

@@ -73,7 +73,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   async function runSegment(segment: Segment, tokenizer: Tokenizer): Promise<{ text: string; report: SegmentReport }> {
     const started = now();
     const tokensBefore = tokenizer.count(segment.text);
-    const contentType = safeDetect(detect, segment.text);
+    const contentType: ContentType = segment.kind === 'tool-schema' ? 'tool-schema' : safeDetect(detect, segment.text);
     const transform = route(contentType);
     const base = { segment: segment.index, name: transform?.name ?? 'none', contentType, tokensBefore };
     const passThrough = (skipped: SkipReason, cached?: boolean) => ({

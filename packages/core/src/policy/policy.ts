@@ -18,6 +18,11 @@ export interface CompressionPolicy {
   readonly assistant: boolean;
   /** Tool names whose results are never compressed. */
   readonly excludeTools: readonly string[];
+  /**
+   * Descriptions in the request's tool list (and of their parameters). Off by default. When on,
+   * they are shortened deterministically, so the tool list is byte-stable from turn to turn.
+   */
+  readonly toolSchemas: boolean;
 }
 
 export const DEFAULT_POLICY: CompressionPolicy = {
@@ -28,13 +33,14 @@ export const DEFAULT_POLICY: CompressionPolicy = {
   system: false,
   assistant: false,
   excludeTools: [],
+  toolSchemas: false,
 };
 
 /**
  * Why a segment was left alone. Stable strings: scripts read them from `transforms[].skipped`.
  * - `below-threshold`: fewer tokens than `minTokens`;
  * - `protected`: the wire format requires the text to stay exact (e.g. a cited document);
- * - `tool-schema`: tool definitions never change mid-session (that would bust the prompt cache);
+ * - `tool-schema`: tool descriptions are left alone unless `toolSchemas` is on;
  * - `system-prompt`, `user-prose`, `assistant-text`: not compressed by the policy;
  * - `excluded-tool`: the tool is in `excludeTools`;
  * - `already-compressed`: the text already carries Headroom markers;
@@ -69,7 +75,10 @@ export type SkipReason =
  */
 export function policySkipReason(segment: Segment, tokens: number, policy: CompressionPolicy): SkipReason | undefined {
   const { flags } = segment;
-  if (segment.kind === 'tool-schema') return 'tool-schema';
+  if (segment.kind === 'tool-schema') {
+    // Descriptions are short; the token threshold is for outputs, not for them.
+    return policy.toolSchemas ? undefined : 'tool-schema';
+  }
   if (flags.retrieved) return 'retrieved';
   if (flags.protected) return 'protected';
   if (flags.alreadySent) return 'already-sent';

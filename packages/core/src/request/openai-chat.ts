@@ -1,6 +1,6 @@
 import { isRecord } from './json-path.js';
 import type { RequestView, Role } from './segment.js';
-import { argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
+import { addToolDescriptions, argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
 import { expectArray, expectRecord, optionalString, shapeError } from './shape.js';
 
 const F = 'openai' as const;
@@ -85,14 +85,10 @@ function addToolSchemas(tools: unknown, out: SegmentCollector): void {
   if (!Array.isArray(tools)) return;
   tools.forEach((tool, k) => {
     if (!isRecord(tool) || !isRecord(tool.function)) return;
-    const { description } = tool.function;
-    if (typeof description !== 'string') return;
-    out.add({
-      message: -1,
-      role: 'system',
-      kind: 'tool-schema',
-      text: description,
-      path: ['tools', k, 'function', 'description'],
-    });
+    const path = ['tools', k, 'function'];
+    addToolDescriptions(out, tool.function, [...path, 'description'], tool.function.parameters, [
+      ...path,
+      'parameters',
+    ]);
   });
 }

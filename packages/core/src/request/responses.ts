@@ -1,6 +1,6 @@
 import { isRecord } from './json-path.js';
 import type { RequestView, Role } from './segment.js';
-import { argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
+import { addToolDescriptions, argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
 import { expectArray, expectRecord, shapeError } from './shape.js';
 
 const F = 'responses' as const;
@@ -42,15 +42,8 @@ export function parseResponses(request: unknown): RequestView {
 
   if (Array.isArray(body.tools)) {
     body.tools.forEach((tool, k) => {
-      if (isRecord(tool) && typeof tool.description === 'string') {
-        out.add({
-          message: -1,
-          role: 'system',
-          kind: 'tool-schema',
-          text: tool.description,
-          path: ['tools', k, 'description'],
-        });
-      }
+      if (isRecord(tool))
+        addToolDescriptions(out, tool, ['tools', k, 'description'], tool.parameters, ['tools', k, 'parameters']);
     });
   }
   return { format: F, request, model: typeof body.model === 'string' ? body.model : undefined, segments: out.segments };

@@ -67,3 +67,30 @@ export function argsToText(args: unknown): string {
   if (args === undefined) return '';
   return JSON.stringify(args);
 }
+
+/**
+ * Adds a tool's description and its parameters' descriptions as `tool-schema` segments. Only
+ * description strings become segments: names, types, required fields, enums and defaults are
+ * never anything Headroom can touch.
+ */
+export function addToolDescriptions(
+  out: SegmentCollector,
+  tool: Record<string, unknown>,
+  descriptionPath: JsonPath,
+  schema: unknown,
+  schemaPath: JsonPath,
+): void {
+  const add = (text: unknown, path: JsonPath) => {
+    if (typeof text === 'string') out.add({ message: -1, role: 'system', kind: 'tool-schema', text, path });
+  };
+  add(tool.description, descriptionPath);
+  const properties = isRecordLike(schema) ? schema.properties : undefined;
+  if (!isRecordLike(properties)) return;
+  for (const [name, property] of Object.entries(properties)) {
+    if (isRecordLike(property)) add(property.description, [...schemaPath, 'properties', name, 'description']);
+  }
+}
+
+function isRecordLike(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

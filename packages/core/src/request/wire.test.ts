@@ -103,6 +103,39 @@ describe('segments and queries', () => {
     ]);
   });
 
+  it('reads tool and parameter descriptions as tool-schema segments in every format', () => {
+    const parameters = {
+      type: 'object',
+      properties: { q: { type: 'string', description: 'the query' }, n: { type: 'integer' } },
+    };
+    const requests = {
+      openai: {
+        messages: [],
+        tools: [{ type: 'function', function: { name: 's', description: 'search', parameters } }],
+      },
+      anthropic: { messages: [], tools: [{ name: 's', description: 'search', input_schema: parameters }] },
+      responses: { input: [], tools: [{ type: 'function', name: 's', description: 'search', parameters }] },
+    } as const;
+    expect(
+      Object.entries(requests).map(([format, body]) =>
+        parseRequest(body, format as WireFormat).segments.map((s) => [s.kind, s.path.join('.'), s.text]),
+      ),
+    ).toEqual([
+      [
+        ['tool-schema', 'tools.0.function.description', 'search'],
+        ['tool-schema', 'tools.0.function.parameters.properties.q.description', 'the query'],
+      ],
+      [
+        ['tool-schema', 'tools.0.description', 'search'],
+        ['tool-schema', 'tools.0.input_schema.properties.q.description', 'the query'],
+      ],
+      [
+        ['tool-schema', 'tools.0.description', 'search'],
+        ['tool-schema', 'tools.0.parameters.properties.q.description', 'the query'],
+      ],
+    ]);
+  });
+
   it('reads a Responses request whose input is a plain string', () => {
     const view = parseRequest({ model: 'gpt-5', input: 'hello there' }, 'responses');
     expect(view.segments.map((s) => [s.role, s.path])).toEqual([['user', ['input']]]);
