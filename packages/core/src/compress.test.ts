@@ -93,6 +93,19 @@ describe('compress', () => {
 });
 
 describe('compressText', () => {
+  it('labels figures as estimates when an input is too large to count exactly', async () => {
+    const huge = JSON.stringify(
+      Array.from({ length: 120_000 }, (_, i) => ({ id: i, ok: i % 2 === 0 })),
+      null,
+      4,
+    );
+    expect(huge.length).toBeGreaterThan(4_000_000);
+    const result = await compressText(huge, fresh());
+    expect(result.tokenizer).toEqual({ encoding: 'o200k_base', estimate: true });
+    expect(result.transforms[0]?.estimate).toBe(true);
+    expect(result.tokensAfter).toBeLessThan(result.tokensBefore);
+  });
+
   it('compresses a raw JSON tool output and passes other text through', async () => {
     const json = JSON.stringify(
       { items: Array.from({ length: 80 }, (_, i) => ({ id: i, name: `item ${i}` })) },

@@ -5,7 +5,7 @@ import type { TextEdit } from './request/json-splice.js';
 import type { RequestView, Segment, WireFormat } from './request/segment.js';
 import { SegmentCollector } from './request/segment-builder.js';
 import { detectFormat, parseRequest, writeRequest } from './request/wire.js';
-import { getTokenizer, type TokenizerEncoding } from './tokenizer/tokenizer.js';
+import { getTokenizer, type Tokenizer, type TokenizerEncoding } from './tokenizer/tokenizer.js';
 
 export interface CompressOptions extends PipelineOptions {
   /** The request's wire format. Detected from its shape when omitted. */
@@ -31,7 +31,10 @@ export interface CompressionFigures {
   readonly transforms: readonly SegmentReport[];
   /** Keys of originals stored for retrieval; each appears inside a marker in the output. */
   readonly ccrKeys: readonly string[];
-  /** How tokens were counted; `estimate` is true for models without an exact offline tokenizer. */
+  /**
+   * How tokens were counted; `estimate` is true for models without an exact offline tokenizer and
+   * when a segment above `EXACT_COUNT_LIMIT` characters was counted by sampling.
+   */
   readonly tokenizer: { readonly encoding: TokenizerEncoding; readonly estimate: boolean };
 }
 
@@ -77,7 +80,7 @@ export async function compress<R>(request: R, options: CompressOptions): Promise
     ms: round(performance.now() - started),
     transforms: run.reports,
     ccrKeys: run.ccrKeys,
-    tokenizer: { encoding: tokenizer.encoding, estimate: tokenizer.estimate },
+    tokenizer: tokenizerFigures(tokenizer, run.reports),
   };
 }
 
@@ -120,8 +123,13 @@ export async function compressText(text: string, options: CompressTextOptions): 
     ms: round(performance.now() - started),
     transforms: run.reports,
     ccrKeys: run.ccrKeys,
-    tokenizer: { encoding: tokenizer.encoding, estimate: tokenizer.estimate },
+    tokenizer: tokenizerFigures(tokenizer, run.reports),
   };
+}
+
+/** Counts are estimates when the model has no exact tokenizer or a segment was too large to count exactly. */
+function tokenizerFigures(tokenizer: Tokenizer, reports: readonly SegmentReport[]): CompressionFigures['tokenizer'] {
+  return { encoding: tokenizer.encoding, estimate: tokenizer.estimate || reports.some((r) => r.estimate) };
 }
 
 function withCallerContext(segments: readonly Segment[], options: CompressOptions): readonly Segment[] {

@@ -46,7 +46,14 @@ export type { JsonPath, RequestView, Role, Segment, SegmentFlags, SegmentKind, W
 export { RETRIEVE_TOOL_NAME } from './request/segment-builder.js';
 export { detectFormat, parseRequest, writeRequest } from './request/wire.js';
 export type { Store, StoredOriginal, StoreEntry } from './store/store.js';
-export { encodingForModel, getTokenizer, type Tokenizer, type TokenizerEncoding } from './tokenizer/tokenizer.js';
+export {
+  EXACT_COUNT_LIMIT,
+  encodingForModel,
+  getTokenizer,
+  measureTokens,
+  type Tokenizer,
+  type TokenizerEncoding,
+} from './tokenizer/tokenizer.js';
 export type { Transform, TransformContext, TransformInput, TransformResult } from './transform/transform.js';
 export { createJsonMinify } from './transforms/json-minify/json-minify.js';
 export { type JsonScan, scanJson } from './transforms/json-minify/json-scanner.js';

@@ -15,6 +15,8 @@ export interface SegmentReport {
   readonly skipped?: SkipReason;
   /** Present when the original was stored and its key appears in the output. */
   readonly ccrKey?: string;
+  /** True when the segment was too large for an exact count and its figures are sampled estimates. */
+  readonly estimate?: true;
   /** True when the output came from the first-sight cache rather than a fresh run. */
   readonly cached?: boolean;
 }

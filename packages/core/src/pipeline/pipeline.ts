@@ -6,7 +6,7 @@ import { KEY_PREFIX, parseMarkers } from '../markers/marker.js';
 import { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from '../policy/policy.js';
 import type { Segment } from '../request/segment.js';
 import type { Store } from '../store/store.js';
-import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { measureTokens, type Tokenizer } from '../tokenizer/tokenizer.js';
 import type { Transform } from '../transform/transform.js';
 import type { PipelineEvent, SegmentReport } from './events.js';
 import { type FirstSight, type FirstSightCache, sharedFirstSightCache } from './first-sight-cache.js';
@@ -72,10 +72,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   async function runSegment(segment: Segment, tokenizer: Tokenizer): Promise<{ text: string; report: SegmentReport }> {
     const started = now();
-    const tokensBefore = tokenizer.count(segment.text);
+    const measured = measureTokens(tokenizer, segment.text);
+    const tokensBefore = measured.tokens;
     const contentType: ContentType = segment.kind === 'tool-schema' ? 'tool-schema' : safeDetect(detect, segment.text);
     const transform = route(contentType);
-    const base = { segment: segment.index, name: transform?.name ?? 'none', contentType, tokensBefore };
+    const base = {
+      segment: segment.index,
+      name: transform?.name ?? 'none',
+      contentType,
+      tokensBefore,
+      ...(measured.estimate ? { estimate: true as const } : {}),
+    };
     const passThrough = (skipped: SkipReason, cached?: boolean) => ({
       text: segment.text,
       report: { ...base, tokensAfter: tokensBefore, ms: elapsed(started), skipped, ...(cached ? { cached } : {}) },
@@ -116,7 +123,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         text = text.split(` · ${KEY_PREFIX}${retrievalKey}`).join('');
       }
     }
-    const tokensAfter = tokenizer.count(text);
+    const tokensAfter = measureTokens(tokenizer, text).tokens;
     if (tokensAfter >= tokensBefore) return passThrough('no-saving');
     return {
       text,
@@ -160,7 +167,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         return { text: segment.text, skipped: 'deadline' };
       }
       if (typeof result?.text !== 'string') throw new TypeError(`${transform.name} returned no text`);
-      if (result.text === segment.text || tokenizer.count(result.text) >= tokensBefore) {
+      if (result.text === segment.text || measureTokens(tokenizer, result.text).tokens >= tokensBefore) {
         return { text: segment.text, skipped: 'no-saving' };
       }
       return { text: result.text };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodingForModel, getTokenizer } from './tokenizer.js';
+import { EXACT_COUNT_LIMIT, encodingForModel, getTokenizer, measureTokens } from './tokenizer.js';
 
 describe('encodingForModel', () => {
   it.each([
@@ -55,5 +55,19 @@ describe('getTokenizer', () => {
     const first = tokenizer.count(text);
     expect(tokenizer.count(text)).toBe(first);
     expect(tokenizer.count(`${text} `.slice(0, -1))).toBe(first);
+  });
+});
+
+describe('measureTokens', () => {
+  it('counts exactly up to the limit and estimates, labelled, beyond it', async () => {
+    const tokenizer = await getTokenizer();
+    const line = '2024-05-01T10:00:00Z INFO worker handled job in 12ms and returned status ok\n';
+    const small = line.repeat(1000);
+    expect(measureTokens(tokenizer, small)).toEqual({ tokens: tokenizer.count(small), estimate: false });
+    const big = line.repeat(Math.ceil((EXACT_COUNT_LIMIT + 1) / line.length));
+    const measured = measureTokens(tokenizer, big);
+    expect(measured.estimate).toBe(true);
+    const exact = tokenizer.count(small) * (big.length / small.length);
+    expect(Math.abs(measured.tokens - exact) / exact).toBeLessThan(0.02);
   });
 });

@@ -135,3 +135,26 @@ class MemoizedTokenizer implements Tokenizer {
     return n;
   }
 }
+
+/** Above this many characters a count is a sampled estimate, labelled so, instead of a full pass. */
+export const EXACT_COUNT_LIMIT = 4_000_000;
+const SAMPLE_WINDOWS = 32;
+const SAMPLE_CHARS = 32_768;
+
+/**
+ * Tokens of `text`: exact up to `EXACT_COUNT_LIMIT` characters; beyond, the token density of 32
+ * evenly spaced 32 k-character windows scaled to the whole text (deterministic, about 1 MB of
+ * tokenizer work however large the input) and `estimate: true`.
+ */
+export function measureTokens(tokenizer: Tokenizer, text: string): { tokens: number; estimate: boolean } {
+  if (text.length <= EXACT_COUNT_LIMIT) return { tokens: tokenizer.count(text), estimate: false };
+  let chars = 0;
+  let tokens = 0;
+  for (let k = 0; k < SAMPLE_WINDOWS; k++) {
+    const start = Math.floor((k * (text.length - SAMPLE_CHARS)) / (SAMPLE_WINDOWS - 1));
+    const window = text.slice(start, start + SAMPLE_CHARS);
+    chars += window.length;
+    tokens += tokenizer.count(window);
+  }
+  return { tokens: Math.round((text.length * tokens) / chars), estimate: true };
+}
