@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { contentKey } from './content-key.js';
-import { sha256Hex } from './sha256.js';
+import { sha256Hex, sha256Portable } from './sha256.js';
 
 const nodeSha = (s: string | Uint8Array) => createHash('sha256').update(s).digest('hex');
 
 describe('sha256Hex', () => {
   it('matches the published test vectors', () => {
-    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    for (const hash of [sha256Hex, sha256Portable]) {
+      expect(hash('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+      expect(hash('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    }
   });
 
   it('agrees with node:crypto across block boundaries, Unicode planes and raw bytes', () => {
@@ -22,9 +24,13 @@ describe('sha256Hex', () => {
       'héllo wörld — 日本語 — 😀𝄞 — \u0000\uFFFF',
       '\uD800 lone surrogate',
     ];
-    for (const s of samples) expect(sha256Hex(s)).toBe(nodeSha(s));
+    for (const s of samples) {
+      expect(sha256Hex(s)).toBe(nodeSha(s));
+      expect(sha256Portable(s)).toBe(nodeSha(s));
+    }
     const bytes = new Uint8Array(1000).map((_, i) => (i * 31) & 0xff);
     expect(sha256Hex(bytes)).toBe(nodeSha(bytes));
+    expect(sha256Portable(bytes)).toBe(nodeSha(bytes));
   });
 });
 

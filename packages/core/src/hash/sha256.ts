@@ -15,8 +15,29 @@ const K = new Uint32Array([
 
 const encoder = new TextEncoder();
 
+type NodeHash = { update(data: string | Uint8Array, encoding?: 'utf8'): NodeHash; digest(encoding: 'hex'): string };
+/**
+ * Node's native SHA-256 when the runtime offers built-ins synchronously (Node ≥ 20.16), which is
+ * many times faster on large outputs; the same digest either way.
+ */
+const nativeCreateHash = (() => {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule;
+  const crypto = getBuiltin?.('node:crypto') as { createHash?: (algorithm: string) => NodeHash } | undefined;
+  return crypto?.createHash;
+})();
+
 /** SHA-256 of the UTF-8 bytes of `text` (or of raw bytes), as 64 lowercase hex digits. */
 export function sha256Hex(input: string | Uint8Array): string {
+  if (nativeCreateHash) {
+    // TextEncoder and Node agree on UTF-8, lone surrogates included (both write U+FFFD).
+    return nativeCreateHash('sha256').update(input).digest('hex');
+  }
+  return sha256Portable(input);
+}
+
+/** The portable implementation, used where no native hash is available (and tested against it). */
+export function sha256Portable(input: string | Uint8Array): string {
   const bytes = typeof input === 'string' ? encoder.encode(input) : input;
   const bitLength = bytes.length * 8;
   const padded = new Uint8Array((((bytes.length + 9 + 63) >> 6) << 6) >>> 0);

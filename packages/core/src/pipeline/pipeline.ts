@@ -92,9 +92,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (policySkip) return passThrough(policySkip);
     if (!transform) return passThrough('no-transform');
 
-    const retrievalKey = options.store ? contentKey(segment.text) : undefined;
+    // One pass over the text: its content key serves both the store and the first-sight cache.
+    const textKey = contentKey(segment.text);
+    const retrievalKey = options.store ? textKey : undefined;
     const sightKey = sha256Hex(
-      `${transform.name}@${transform.version}\u0000${retrievalKey ? 'ccr' : ''}\u0000${segment.query}\u0000${segment.text}`,
+      `${transform.name}@${transform.version}\u0000${retrievalKey ? 'ccr' : ''}\u0000${segment.query}\u0000${textKey}`,
     );
     const remembered = firstSight.get(sightKey);
     let outcome: FirstSight;
