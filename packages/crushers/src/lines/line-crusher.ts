@@ -26,6 +26,13 @@ export interface LineCrusherSpec {
   detail?(omitted: readonly string[]): string | undefined;
   /** Lines that must stay whatever the budget (beyond errors, summaries and query matches). */
   mustKeep?(line: string): boolean;
+  /** When true, the first line of every group stays whatever the budget (every file of a search). */
+  readonly everyGroup?: boolean;
+  /**
+   * Whether lines saying error/warning/failed are kept as such. Off for listings and search
+   * results, where `error.h` or a matched `raise Error` is a name, not a failure.
+   */
+  readonly severities?: boolean;
 }
 
 const HEAD = 3;
@@ -84,13 +91,14 @@ function selectLines(lines: readonly string[], query: string, spec: LineCrusherS
     if (RECORD_START.test(line)) recordStart = i;
     recordOf[i] = recordStart;
     if (isSummaryLine(line) || spec.mustKeep?.(line)) must(i);
-    const sev = severity(line);
+    const sev = spec.severities === false ? undefined : severity(line);
     if (sev) {
       // Every distinct error or warning stays, with its trace; exact repeats of one beyond a few are counted instead.
       const group = spec.group(line);
       const seen = errorTemplates.get(group) ?? 0;
       errorTemplates.set(group, seen + 1);
       if (seen < 3) {
+        must(i - 1); // the line that led up to it
         must(i);
         for (let j = i + 1; j < Math.min(n, i + 1 + MAX_TRACE) && CONTINUATION.test(lines[j] as string); j++) must(j);
       } else if ((tier[i] as number) < Tier.Relevant) {
@@ -127,7 +135,8 @@ function selectLines(lines: readonly string[], query: string, spec: LineCrusherS
   });
   for (const members of groups.values()) {
     const first = members[0] as number;
-    if ((tier[first] as number) < Tier.Novel) {
+    if (spec.everyGroup) tier[first] = Tier.Must;
+    else if ((tier[first] as number) < Tier.Novel) {
       tier[first] = Tier.Novel;
       score[first] = 1 / members.length;
     }

@@ -26,6 +26,7 @@ export function createListingCrusher(): Transform {
     name: 'listing-crusher',
     version: '1',
     contentTypes: ['listing'],
+    severities: false,
     unit: 'entries',
     group: directoryOf,
     detail: (omitted) => {

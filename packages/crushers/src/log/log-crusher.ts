@@ -47,6 +47,27 @@ function createLogLineCrusher(): Transform {
     contentTypes: ['log', 'stack-trace', 'text'],
     unit: 'lines',
     group: lineTemplate,
-    detail: (omitted) => countsDetail(omitted.map(levelName)),
+    detail: (omitted) => sameTemplateDetail(omitted) ?? countsDetail(omitted.map(levelName)),
   });
+}
+
+/**
+ * For a run of lines that say the same thing about different values, the range of each value
+ * that varies: `all like the line above, varying 24200–25105 and 1368–2021`.
+ */
+function sameTemplateDetail(omitted: readonly string[]): string | undefined {
+  if (omitted.length < 2) return undefined;
+  const template = lineTemplate(omitted[0] as string);
+  if (!omitted.every((line) => lineTemplate(line) === template)) return undefined;
+  const numbers = omitted.map((line) => (line.match(/\d+(?:\.\d+)?/g) ?? []).map(Number));
+  const width = numbers[0]?.length ?? 0;
+  if (width === 0 || !numbers.every((n) => n.length === width)) return undefined;
+  const ranges: string[] = [];
+  for (let k = 0; k < width && ranges.length < 3; k++) {
+    const values = numbers.map((n) => n[k] as number);
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    if (min !== max) ranges.push(`${min}–${max}`);
+  }
+  return ranges.length ? `all of one kind, varying ${ranges.join(', ')}` : 'all of one kind';
 }

@@ -18,8 +18,10 @@ export function createSearchCrusher(): Transform {
     name: 'search-crusher',
     version: '1',
     contentTypes: ['search'],
+    severities: false,
     unit: 'matches',
     group: fileOf,
+    everyGroup: true,
     detail: (omitted) => {
       const files = new Set(omitted.map(fileOf));
       return files.size > 1 ? `in ${files.size} files` : undefined;
