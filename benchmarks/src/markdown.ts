@@ -61,8 +61,8 @@ export function writeMarkdown(name: string, result: any): string | undefined {
       '',
       `Outputs larger than their input: ${result.largerThanInput}. Lossless JSON (${l.cases} GitHub responses): larger than minified ${l.largerThanMinified}, larger than TOON ${l.largerThanToon}.`,
       '',
-      '| dataset | case | type | before | after | saving | ms |',
-      '|---|---|---|---:|---:|---:|---:|',
+      '| dataset | case | type | before | after | saving | ms | lossless: ours / minified / TOON |',
+      '|---|---|---|---:|---:|---:|---:|---|',
       ...result.rows.map(
         (r: {
           dataset: string;
@@ -72,8 +72,10 @@ export function writeMarkdown(name: string, result: any): string | undefined {
           tokensAfter: number;
           saving: number;
           ms: number;
+          lossless?: { headroom: number; minified: number; toon: number | null };
         }) =>
-          `| ${r.dataset} | ${r.name} | ${r.contentType} | ${r.tokensBefore} | ${r.tokensAfter} | ${pct(r.saving)} | ${r.ms} |`,
+          `| ${r.dataset} | ${r.name} | ${r.contentType} | ${r.tokensBefore} | ${r.tokensAfter} | ${pct(r.saving)} | ${r.ms} | ` +
+          `${r.lossless ? `${r.lossless.headroom} / ${r.lossless.minified} / ${r.lossless.toon ?? '—'}` : '—'} |`,
       ),
       '',
     );
