@@ -1,6 +1,8 @@
 import { FirstSightCache } from '@headroom/core';
+import { runTransformConformance } from '@headroom/core/testing';
 import { describe, expect, it } from 'vitest';
 import { compress } from '../compress.js';
+import { createToolSchemaCrusher } from './tool-schema-crusher.js';
 
 const LONG =
   'Search the issue tracker for issues matching a query. Returns at most 100 issues, newest first, with their number, title, state and labels. ' +
@@ -26,6 +28,15 @@ const request = () => ({
         },
       },
     },
+  ],
+});
+
+runTransformConformance({
+  create: createToolSchemaCrusher,
+  goldenDir: new URL('./__golden__', import.meta.url).pathname,
+  cases: [
+    { name: 'long tool description', text: LONG, mustKeep: ['Search the issue tracker for issues matching a query.'] },
+    { name: 'short tool description', text: 'Get the weather for a city.', mustKeep: ['Get the weather for a city.'] },
   ],
 });
 
