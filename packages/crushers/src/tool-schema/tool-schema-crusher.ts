@@ -18,7 +18,7 @@ export function createToolSchemaCrusher(): Transform {
     name: 'tool-schema-crusher',
     version: '1',
     contentTypes: ['tool-schema'],
-    compress({ text }, { retrievalKey }) {
+    compress({ text }, { retrievalKey, tokenizer }) {
       if (text.length <= SHORT_DESCRIPTION || hasMarkers(text)) return { text };
       const kept = firstSentences(withoutExamples(text), SHORT_DESCRIPTION);
       if (kept.length >= text.length) return { text };
@@ -29,7 +29,8 @@ export function createToolSchemaCrusher(): Transform {
         detail: 'rest of the description and its examples',
         ...(retrievalKey ? { key: retrievalKey } : {}),
       });
-      return { text: `${kept} ${marker}` };
+      const shortened = `${kept} ${marker}`;
+      return { text: tokenizer.count(shortened) < tokenizer.count(text) ? shortened : text };
     },
   };
 }
