@@ -49,9 +49,9 @@ describe('tool-schema-crusher', () => {
   it('shortens descriptions and drops examples, never touching names, types, required fields, enums or defaults', async () => {
     const first = await compress(request(), { policy: { toolSchemas: true }, firstSight: new FirstSightCache() });
     const fn = (first.request as ReturnType<typeof request>).tools[0]?.function;
-    const firstParagraph = LONG.split('\n\n')[0] as string;
+    const firstSentence = 'Search the issue tracker for issues matching a query.';
     expect(fn?.description).toBe(
-      `${firstParagraph} [… ${LONG.length - firstParagraph.length} of ${LONG.length} chars omitted (rest of the description and its examples) …]`,
+      `${firstSentence} [… ${LONG.length - firstSentence.length} of ${LONG.length} chars omitted (rest of the description and its examples) …]`,
     );
     const original = request().tools[0]?.function;
     expect({

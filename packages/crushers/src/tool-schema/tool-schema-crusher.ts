@@ -1,7 +1,9 @@
 import { formatMarker, hasMarkers, type Transform } from '@headroom/core';
 
-/** Descriptions up to this many characters stay as they are. */
-const SHORT_DESCRIPTION = 300;
+/** Descriptions up to this many characters stay as they are: a marker would cost more than it saves. */
+const SHORT_DESCRIPTION = 120;
+/** What a shortened description keeps: its first sentence, or whole sentences up to this length. */
+const KEPT_CHARS = 120;
 const EXAMPLE = /^\s*(#+\s*)?(examples?|e\.g\.|for example|usage|sample (call|usage)|example usage)\b/i;
 const FENCE = /^\s*(```|~~~)/;
 
@@ -20,7 +22,7 @@ export function createToolSchemaCrusher(): Transform {
     contentTypes: ['tool-schema'],
     compress({ text }, { retrievalKey, tokenizer }) {
       if (text.length <= SHORT_DESCRIPTION || hasMarkers(text)) return { text };
-      const kept = firstSentences(withoutExamples(text), SHORT_DESCRIPTION);
+      const kept = firstSentences(withoutExamples(text), KEPT_CHARS);
       if (kept.length >= text.length) return { text };
       const marker = formatMarker({
         omitted: text.length - kept.length,
@@ -53,9 +55,10 @@ function withoutExamples(text: string): string {
   return out.join('\n').trim();
 }
 
-/** Whole sentences from the start, up to about `limit` characters (at least one sentence). */
+/** Whole sentences from the start, up to about `limit` characters (at least one sentence); example sentences never count. */
 function firstSentences(text: string, limit: number): string {
-  const paragraph = text.split(/\n\s*\n/)[0] ?? '';
+  const paragraph =
+    (text.split(/\n\s*\n/)[0] ?? '').split(/(?<=[.!?])\s+(?=(for example|e\.g\.|example:|such as)\b)/i)[0] ?? '';
   if (paragraph.length <= limit) return paragraph;
   let end = 0;
   for (const m of paragraph.matchAll(/[.!?](?=\s|$)/g)) {

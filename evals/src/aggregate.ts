@@ -1,0 +1,33 @@
+import type { Aggregate, CaseResult } from './types.js';
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const lo = s[Math.floor((s.length - 1) / 2)] as number;
+  const hi = s[Math.ceil((s.length - 1) / 2)] as number;
+  return (lo + hi) / 2;
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/** The aggregate every suite reports; rates are fractions 0–1. */
+export function aggregate(cases: readonly CaseResult[]): Aggregate {
+  const n = cases.length;
+  const share = (pred: (c: CaseResult) => boolean) => (n ? round(cases.filter(pred).length / n) : 0);
+  const before = cases.reduce((a, c) => a + c.tokensBefore, 0);
+  const after = cases.reduce((a, c) => a + c.tokensAfter, 0);
+  const withNumbers = cases.filter((c) => c.numbersKept !== undefined);
+  const graded = cases.filter((c) => c.status === 'valid' || c.status === 'invalid');
+  return {
+    n,
+    retainedRate: share((c) => c.status === 'retained'),
+    recoverableRate: share((c) => c.status === 'recoverable'),
+    lostRate: share((c) => c.status === 'lost'),
+    savings: before ? round(1 - after / before) : 0,
+    medianSavings: round(median(cases.map((c) => (c.tokensBefore ? 1 - c.tokensAfter / c.tokensBefore : 0)))),
+    ...(withNumbers.length
+      ? { numbersKeptRate: round(withNumbers.filter((c) => c.numbersKept).length / withNumbers.length) }
+      : {}),
+    ...(graded.length ? { validRate: round(graded.filter((c) => c.status === 'valid').length / graded.length) } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+import type { EvalResult } from '../types.js';
+import { summarizeByKind } from './by-kind.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** A report a person reads: the aggregate, savings against retention per kind, and every case. */
+export function renderMarkdown(result: EvalResult, chartFile?: string): string {
+  const a = result.aggregate;
+  const lines = [
+    `# headroom eval ${result.suite} (${result.mode})`,
+    '',
+    `${a.n} cases. Savings ${pct(a.savings)} (median ${pct(a.medianSavings)}). ` +
+      (a.validRate !== undefined
+        ? `Valid ${pct(a.validRate)}.`
+        : `Retained ${pct(a.retainedRate)}, recoverable ${pct(a.recoverableRate)}, lost ${pct(a.lostRate)}.`) +
+      (a.numbersKeptRate !== undefined ? ` Numbers kept ${pct(a.numbersKeptRate)}.` : ''),
+    '',
+    ...(chartFile ? [`![savings against retention per kind](${chartFile})`, ''] : []),
+    '| kind | cases | savings | kept in view | in view or recoverable |',
+    '|---|---:|---:|---:|---:|',
+    ...summarizeByKind(result.cases).map(
+      (k) => `| ${k.kind} | ${k.n} | ${pct(k.savings)} | ${pct(k.kept)} | ${pct(k.keptOrRecoverable)} |`,
+    ),
+    '',
+    '| case | kind | status | tokens before | tokens after | ms |',
+    '|---|---|---|---:|---:|---:|',
+    ...result.cases.map(
+      (c) => `| ${c.id} | ${c.kind} | ${c.status} | ${c.tokensBefore} | ${c.tokensAfter} | ${c.ms} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}

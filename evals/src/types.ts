@@ -1,0 +1,47 @@
+/** How a case came out. */
+export type CaseStatus = 'retained' | 'recoverable' | 'lost' | 'valid' | 'invalid';
+
+export interface CaseResult {
+  readonly id: string;
+  /** What kind of content the case compressed (tool-output kind, `article`, `records`, `tools`). */
+  readonly kind: string;
+  readonly status: CaseStatus;
+  /** Tokens of the content the suite measures (the tool result, the context, the tool schemas). */
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+  readonly ms: number;
+  /** gsm8k: whether every number of the problem is still present. */
+  readonly numbersKept?: boolean;
+}
+
+export interface Aggregate {
+  readonly n: number;
+  readonly retainedRate: number;
+  readonly recoverableRate: number;
+  readonly lostRate: number;
+  /** 1 − total tokens after / total tokens before. */
+  readonly savings: number;
+  readonly medianSavings: number;
+  readonly numbersKeptRate?: number;
+  readonly validRate?: number;
+}
+
+export interface EvalResult {
+  readonly suite: SuiteName;
+  readonly mode: 'offline';
+  readonly cases: readonly CaseResult[];
+  readonly aggregate: Aggregate;
+}
+
+export type SuiteName = 'tool-qa' | 'squad' | 'gsm8k' | 'bfcl';
+
+export interface SuiteOptions {
+  /** Where the datasets live (GSM8K, SQuAD v2, BFCL). */
+  readonly dataDir: string;
+  /** tool-qa: the directory of `{id, kind, content, question, answer}` cases. */
+  readonly casesDir?: string;
+  readonly limit?: number;
+  readonly seed?: number;
+  /** Called after each case, for progress display. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
