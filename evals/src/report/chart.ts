@@ -5,7 +5,7 @@ const W = 640;
 const H = 420;
 const M = { left: 64, right: 24, top: 40, bottom: 56 };
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * An SVG scatter of savings (x) against retention (y), one point per kind of content: the top
@@ -29,13 +29,13 @@ export function renderChart(result: EvalResult): string {
       (k) =>
         `<circle cx="${x(k.savings).toFixed(1)}" cy="${y(k.keptOrRecoverable).toFixed(1)}" r="${4 + Math.min(8, Math.sqrt(k.n))}" fill="#9ecae1" stroke="#3182bd"/>` +
         `<circle cx="${x(k.savings).toFixed(1)}" cy="${y(k.kept).toFixed(1)}" r="3" fill="#3182bd"/>` +
-        `<text x="${(x(k.savings) + 10).toFixed(1)}" y="${(y(k.keptOrRecoverable) + 4).toFixed(1)}" font-size="11">${escape(k.kind)} (${k.n})</text>`,
+        `<text x="${(x(k.savings) + 10).toFixed(1)}" y="${(y(k.keptOrRecoverable) + 4).toFixed(1)}" font-size="11">${escapeXml(k.kind)} (${k.n})</text>`,
     )
     .join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="22" font-size="14" text-anchor="middle">headroom eval ${escape(result.suite)}: savings against retention</text>`,
+    `<text x="${W / 2}" y="22" font-size="14" text-anchor="middle">headroom eval ${escapeXml(result.suite)}: savings against retention</text>`,
     grid,
     `<text x="${W / 2}" y="${H - 14}" font-size="12" text-anchor="middle">token savings</text>`,
     `<text x="16" y="${H / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">facts kept (dot: in view; ring: in view or recoverable)</text>`,
