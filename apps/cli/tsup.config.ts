@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   banner: { js: '#!/usr/bin/env node' },
+  // Evals ship with the repository, not with the published command: loaded only by `headroom eval`.
+  external: ['@headroom/evals'],
 });

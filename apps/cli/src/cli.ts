@@ -2,6 +2,7 @@ import { isHeadroomError } from '@headroom/core';
 import pkg from '../package.json' with { type: 'json' };
 import { runCcr } from './commands/ccr.js';
 import { runCompress } from './commands/compress.js';
+import { runEval } from './commands/eval.js';
 import { runRetrieve } from './commands/retrieve.js';
 import { CliError, EXIT, usageError } from './internal/cli-error.js';
 import { MAIN_HELP } from './internal/help.js';
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   compress: runCompress,
   retrieve: runRetrieve,
   ccr: runCcr,
+  eval: runEval,
 };
 
 /**

@@ -24,12 +24,13 @@ export function renderChart(result: EvalResult): string {
         `<text x="${x(0) - 8}" y="${y(t) + 4}" font-size="11" text-anchor="end">${t * 100}%</text>`,
     )
     .join('');
+  // Labels of nearby points are staggered downwards so they stay readable.
   const points = kinds
     .map(
-      (k) =>
+      (k, i) =>
         `<circle cx="${x(k.savings).toFixed(1)}" cy="${y(k.keptOrRecoverable).toFixed(1)}" r="${4 + Math.min(8, Math.sqrt(k.n))}" fill="#9ecae1" stroke="#3182bd"/>` +
         `<circle cx="${x(k.savings).toFixed(1)}" cy="${y(k.kept).toFixed(1)}" r="3" fill="#3182bd"/>` +
-        `<text x="${(x(k.savings) + 10).toFixed(1)}" y="${(y(k.keptOrRecoverable) + 4).toFixed(1)}" font-size="11">${escapeXml(k.kind)} (${k.n})</text>`,
+        `<text x="${(x(k.savings) + 10).toFixed(1)}" y="${(y(k.keptOrRecoverable) + 4 + (i % 6) * 13).toFixed(1)}" font-size="11">${escapeXml(k.kind)} (${k.n})</text>`,
     )
     .join('');
   return [

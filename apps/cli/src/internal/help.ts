@@ -4,6 +4,7 @@ Usage:
   headroom compress [FILE|-] [options]   compress a tool output or a whole LLM request
   headroom retrieve KEY [--query TEXT]   give back what a marker left out
   headroom ccr stats | purge             inspect or empty the store of originals
+  headroom eval <suite> [options]        measure what compression keeps (tool-qa, squad, gsm8k, bfcl)
   headroom --version                     print the version
   headroom --help                        show this help
 
@@ -61,4 +62,23 @@ content that was compressed with loss — never request headers or API keys.
   stats                     entries, size, cap, retention, hits, expirations and evictions
   purge --older-than 3d     remove entries not used for DURATION (30m, 12h, 7d, 2w)
   purge --all               remove every entry
+`;
+
+export const EVAL_HELP = `Usage: headroom eval <tool-qa|squad|gsm8k|bfcl> [options]
+
+Runs an offline evaluation suite against the assembled pipeline, with exact, model-free checks:
+tool-qa and squad — is the answer still visible, only recoverable through a retrieval key, or
+lost; gsm8k — are all numbers of the problem kept; bfcl — do the gold calls still validate
+against the compressed tool schemas. Writes SUITE.md, SUITE.svg and SUITE.json to --out.
+
+Options:
+  --data DIR           datasets directory (default: HEADROOM_DATASETS, else ../shared/datasets)
+  --dir DIR            tool-qa: a directory of {id, kind, content, question, answer} cases
+  --limit N            at most N cases, chosen by a seeded shuffle
+  --seed N             the shuffle's seed (default 0)
+  --json               print {suite, mode, cases, aggregate} on stdout
+  --floor NAME=VALUE   exit 3 when an aggregate (retainedRate, savings, medianSavings,
+                       numbersKeptRate, validRate, …) falls below VALUE; repeatable
+  --out DIR            where the report goes (default ./headroom-eval)
+  -h, --help           show this help
 `;
