@@ -27,7 +27,8 @@ for (const dir of dirs) {
   }
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed += result.numPassedTests ?? 0;
-  failed += (result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0);
+  // A file that failed to load fails no test but must still count: one failure for the package.
+  failed += (result.numFailedTests ?? 0) || (result.success === false ? 1 : 0);
 }
 if (missing.length) console.log(`no test report from: ${missing.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);

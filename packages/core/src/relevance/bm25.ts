@@ -16,8 +16,7 @@ const STOPWORDS = new Set(
 
 /**
  * The terms of a text: each word, plus the parts of compound identifiers (`allow_squash_merge`
- * → allow, squash, merge; `parseHttpHeader` → parse, http, header), lowercased, with a plural
- * `s` dropped so "merges" finds "merge".
+ * → allow, squash, merge; `parseHttpHeader` → parse, http, header), lowercased and stemmed.
  */
 export function* textTerms(text: string): Generator<string> {
   for (const match of text.matchAll(TERM)) {
@@ -30,8 +29,20 @@ export function* textTerms(text: string): Generator<string> {
   }
 }
 
+/**
+ * A light, deterministic stemmer: accents folded (Temür → temur) and the commonest English
+ * endings dropped (allied → ally, centered → center, populations → population), so a question
+ * and the sentence answering it meet on the same terms.
+ */
 function stem(term: string): string {
-  return term.length > 4 && term.endsWith('s') && !term.endsWith('ss') ? term.slice(0, -1) : term;
+  let t = /[^\x00-\x7f]/.test(term) ? term.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : term;
+  if (t.length <= 4 || /\d/.test(t)) return t;
+  if (t.endsWith('ies') || t.endsWith('ied')) return `${t.slice(0, -3)}y`;
+  if (t.endsWith('ing') && t.length > 5) t = t.slice(0, -3);
+  else if (t.endsWith('ed') && t.length > 4) t = t.slice(0, -2);
+  else if (/(ss|sh|ch|x)es$/.test(t)) t = t.slice(0, -2);
+  else if (t.endsWith('s') && !t.endsWith('ss')) t = t.slice(0, -1);
+  return t;
 }
 
 /** The distinct, meaningful terms of a query, in first-seen order. */

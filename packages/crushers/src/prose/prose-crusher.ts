@@ -10,8 +10,11 @@ import {
 } from '@headroom/core';
 import { spreadBlocks } from '../lines/line-crusher.js';
 
-/** Documents up to this many sentences are never cut. */
+/** Documents up to this many sentences are never cut (fewer when a query says what matters). */
 const SMALL_DOCUMENT = 24;
+const SMALL_DOCUMENT_WITH_QUERY = 8;
+/** With a query, the share of sentences kept: the most relevant ones and their neighbours. */
+const QUERY_SHARE = 0.3;
 const HEADING = /^(#{1,6}\s|={3,}\s*$|-{3,}\s*$|[A-Z][A-Z0-9 _-]{2,60}$)/;
 const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s+/;
 const FENCE = /^\s*(```|~~~)/;
@@ -48,7 +51,9 @@ export function createProseCrusher(): Transform {
       const lines = text.split('\n');
       const { sentences, headings } = readDocument(lines);
       const n = sentences.length;
-      if (n <= SMALL_DOCUMENT) return { text };
+      const terms = queryTerms(query);
+      const focused = terms.length > 0;
+      if (n <= (focused ? SMALL_DOCUMENT_WITH_QUERY : SMALL_DOCUMENT)) return { text };
 
       const keep = new Uint8Array(n);
       const texts = sentences.map((s) => s.text);
@@ -56,14 +61,18 @@ export function createProseCrusher(): Transform {
       for (const i of anchorHits(texts, anchors)) keep[i] = 1;
       for (const i of definitionHits(texts, anchors)) keep[i] = 1;
       keep[0] = 1;
-      const budget = sentenceBudget(n);
+      const budget = focused ? Math.max(4, Math.ceil(n * QUERY_SHARE)) : sentenceBudget(n);
       let kept = keep.reduce((a, b) => a + b, 0);
-      const scores = bm25Scores(texts, queryTerms(query));
+      const scores = bm25Scores(texts, terms);
       const ranked = [...scores.keys()]
         .filter((i) => (scores[i] as number) > 0)
         .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+      // An answer often sits in the sentence next to the best match: the two best bring their neighbours.
+      const neighbours = ranked
+        .slice(0, 2)
+        .flatMap((i) => [i - 1, i + 1].filter((j) => j >= 0 && j < n && sentences[j]?.line === sentences[i]?.line));
       const leads = sentences.map((s, i) => (s.leads ? i : -1)).filter((i) => i >= 0);
-      for (const i of [...ranked, ...leads]) {
+      for (const i of [...ranked.slice(0, 4), ...neighbours, ...ranked.slice(4), ...leads]) {
         if (kept >= budget) break;
         if (!keep[i]) {
           keep[i] = 1;
