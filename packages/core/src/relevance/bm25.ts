@@ -35,7 +35,7 @@ export function* textTerms(text: string): Generator<string> {
  * and the sentence answering it meet on the same terms.
  */
 function stem(term: string): string {
-  let t = /[^\x00-\x7f]/.test(term) ? term.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : term;
+  let t = /[^ -~]/.test(term) ? term.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : term;
   if (t.length <= 4 || /\d/.test(t)) return t;
   if (t.endsWith('ies') || t.endsWith('ied')) return `${t.slice(0, -3)}y`;
   if (t.endsWith('ing') && t.length > 5) t = t.slice(0, -3);
