@@ -35,6 +35,7 @@ export function renderChart(result: EvalResult): string {
     .join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
+    `<title>headroom eval ${escapeXml(result.suite)}: token savings against facts kept, per kind of content</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="22" font-size="14" text-anchor="middle">headroom eval ${escapeXml(result.suite)}: savings against retention</text>`,
     grid,
