@@ -81,5 +81,31 @@ export function writeMarkdown(name: string, result: any): string | undefined {
     );
     return lines.join('\n');
   }
+  if (name === 'session-cost') {
+    const lines = [
+      `# What a session costs, with prompt caching — ${result.date}`,
+      '',
+      'Each session is replayed request by request (every request carries the whole history), once as sent and once',
+      'through Headroom in one long-running process. Costs are in base-input-token units: Anthropic pricing reads the',
+      "previous request's prompt from the cache at 0.1× and writes the rest at 1.25×; OpenAI pricing reads cached",
+      'prefixes of at least 1,024 tokens at 0.5×. Output tokens are the same either way and not counted.',
+      '',
+      '| session | requests | mean tool output (tokens) | input tokens | cached, passthrough | cached, Headroom | Anthropic cost: passthrough → Headroom | saving | OpenAI saving |',
+      '|---|---:|---:|---:|---:|---:|---|---:|---:|',
+    ];
+    for (const r of result.rows) {
+      lines.push(
+        `| ${r.session} | ${r.requests} | ${r.meanToolOutputTokens} | ${r.anthropic.passthrough.inputTokens} → ${r.anthropic.headroom.inputTokens} | ` +
+          `${r.anthropic.passthrough.cachedTokens} | ${r.anthropic.headroom.cachedTokens} | ${r.anthropic.passthrough.cost} → ${r.anthropic.headroom.cost} | ` +
+          `${pct(r.anthropic.saving)} | ${pct(r.openai.saving)} |`,
+      );
+    }
+    lines.push(
+      '',
+      `Sessions costing more with Headroom: ${result.summary.sessionsCostingMore} of ${result.summary.sessions}.`,
+      '',
+    );
+    return lines.join('\n');
+  }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCcrStoreBenchmark } from './ccr-store.js';
 import { runCorpusSavingsBenchmark } from './corpus-savings.js';
 import { writeMarkdown } from './markdown.js';
+import { runSessionCostBenchmark } from './session-cost.js';
 import { runToolOutputsBenchmark } from './tool-outputs.js';
 
 /** Runs the benchmarks (all, or those named on the command line) and writes results/<name>.json. */
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'ccr-store': runCcrStoreBenchmark,
   'tool-outputs': runToolOutputsBenchmark,
   'corpus-savings': runCorpusSavingsBenchmark,
+  'session-cost': runSessionCostBenchmark,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -31,5 +33,8 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHMARKS)) {
   writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const markdown = writeMarkdown(name, result);
   if (markdown) writeFileSync(join(resultsDir, `${name}.md`), markdown);
+  // The session-cost table is part of the docs, not only of the benchmark results.
+  if (markdown && name === 'session-cost')
+    writeFileSync(join(import.meta.dirname, '..', '..', 'docs', 'session-cost.md'), markdown);
   console.log(markdown ?? JSON.stringify(result, null, 2));
 }
