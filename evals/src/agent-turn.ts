@@ -17,6 +17,9 @@ export interface CompressedTurn {
   readonly ms: number;
   readonly keys: readonly string[];
   readonly store: Store;
+  /** The request as the agent built it, and as Headroom would send it (for online runs). */
+  readonly original: Record<string, unknown>;
+  readonly compressed: Record<string, unknown>;
 }
 
 const SYSTEM = 'You are an engineering agent. Use the tools, then answer the user precisely.';
@@ -58,5 +61,7 @@ export async function compressToolTurn(turn: ToolTurn): Promise<CompressedTurn> 
     ms: Math.round(ms * 100) / 100,
     keys: result.ccrKeys,
     store,
+    original: request,
+    compressed: result.request,
   };
 }

@@ -1,3 +1,4 @@
+import { pairedDifference } from './online/scores.js';
 import type { Aggregate, CaseResult } from './types.js';
 
 export function median(values: readonly number[]): number {
@@ -29,5 +30,25 @@ export function aggregate(cases: readonly CaseResult[]): Aggregate {
       ? { numbersKeptRate: round(withNumbers.filter((c) => c.numbersKept).length / withNumbers.length) }
       : {}),
     ...(graded.length ? { validRate: round(graded.filter((c) => c.status === 'valid').length / graded.length) } : {}),
+    ...onlineAggregate(cases),
+  };
+}
+
+function onlineAggregate(cases: readonly CaseResult[]): Pick<Aggregate, 'online'> {
+  const scored = cases.flatMap((c) => (c.online ? [c.online] : []));
+  if (scored.length === 0) return {};
+  const baseline = scored.map((o) => o.baseline);
+  const compressed = scored.map((o) => o.compressed);
+  const mean = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / xs.length);
+  const { mean: difference, ci95 } = pairedDifference(baseline, compressed);
+  return {
+    online: {
+      baselineScore: mean(baseline),
+      compressedScore: mean(compressed),
+      difference,
+      ci95,
+      baselineInputTokens: scored.reduce((a, o) => a + o.baselineInputTokens, 0),
+      compressedInputTokens: scored.reduce((a, o) => a + o.compressedInputTokens, 0),
+    },
   };
 }

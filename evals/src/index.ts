@@ -7,6 +7,7 @@ import { runToolQa } from './suites/tool-qa.js';
 import type { CaseResult, EvalResult, SuiteName, SuiteOptions } from './types.js';
 
 export { checkFloors } from './floors.js';
+export { endpointFromEnv, type ModelEndpoint } from './online/model.js';
 export { renderChart } from './report/chart.js';
 export { renderMarkdown } from './report/markdown.js';
 export type { Aggregate, CaseResult, CaseStatus, EvalResult, SuiteName, SuiteOptions } from './types.js';
@@ -29,5 +30,8 @@ export const SUITE_NAMES = Object.keys(SUITES) as SuiteName[];
  */
 export async function runSuite(suite: SuiteName, options: SuiteOptions): Promise<EvalResult> {
   const cases = await SUITES[suite](options);
-  return { suite, mode: 'offline', cases, aggregate: aggregate(cases) };
+  // Key order is part of the --json contract: suite, mode, cases, aggregate.
+  return options.endpoint
+    ? { suite, mode: 'online', cases, aggregate: aggregate(cases), model: options.endpoint.model }
+    : { suite, mode: 'offline', cases, aggregate: aggregate(cases) };
 }

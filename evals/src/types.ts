@@ -1,3 +1,5 @@
+import type { ModelEndpoint } from './online/model.js';
+
 /** How a case came out. */
 export type CaseStatus = 'retained' | 'recoverable' | 'lost' | 'valid' | 'invalid';
 
@@ -12,6 +14,15 @@ export interface CaseResult {
   readonly ms: number;
   /** gsm8k: whether every number of the problem is still present. */
   readonly numbersKept?: boolean;
+  /** Online runs: the model's score (0–1) on the request as built and as Headroom sends it. */
+  readonly online?: OnlineScores;
+}
+
+export interface OnlineScores {
+  readonly baseline: number;
+  readonly compressed: number;
+  readonly baselineInputTokens: number;
+  readonly compressedInputTokens: number;
 }
 
 export interface Aggregate {
@@ -24,11 +35,22 @@ export interface Aggregate {
   readonly medianSavings: number;
   readonly numbersKeptRate?: number;
   readonly validRate?: number;
+  /** Online runs: mean scores, and the paired difference (compressed − baseline) with a 95% interval. */
+  readonly online?: {
+    readonly baselineScore: number;
+    readonly compressedScore: number;
+    readonly difference: number;
+    readonly ci95: readonly [number, number];
+    readonly baselineInputTokens: number;
+    readonly compressedInputTokens: number;
+  };
 }
 
 export interface EvalResult {
   readonly suite: SuiteName;
-  readonly mode: 'offline';
+  readonly mode: 'offline' | 'online';
+  /** Online runs: the model the cases went to. */
+  readonly model?: string;
   readonly cases: readonly CaseResult[];
   readonly aggregate: Aggregate;
 }
@@ -42,6 +64,8 @@ export interface SuiteOptions {
   readonly casesDir?: string;
   readonly limit?: number;
   readonly seed?: number;
+  /** When set, every case also goes to this model, as built and as compressed (online mode). */
+  readonly endpoint?: ModelEndpoint;
   /** Called after each case, for progress display. */
   readonly onProgress?: (done: number, total: number) => void;
 }

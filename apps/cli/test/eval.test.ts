@@ -85,6 +85,12 @@ describe('headroom eval', () => {
       1,
       'headroom: no datasets at /nonexistent/datasets; pass --data DIR or set HEADROOM_DATASETS\n',
     ],
+    [['eval', 'tool-qa', '--mode', 'live'], 2, "headroom: --mode takes offline or online (got 'live')\n"],
+    [
+      ['eval', 'tool-qa', '--mode', 'online'],
+      1,
+      'headroom: online mode needs a model: set OPENAI_API_KEY, or OPENAI_BASE_URL / HEADROOM_EVAL_BASE_URL for any OpenAI-compatible server (HEADROOM_EVAL_MODEL picks the model)\n',
+    ],
   ])('%j → exit %i with one line', (args, code, stderr) => {
     const run = runCli(args);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code, stderr });

@@ -15,6 +15,14 @@ export function renderMarkdown(result: EvalResult, chartFile?: string): string {
         : `Retained ${pct(a.retainedRate)}, recoverable ${pct(a.recoverableRate)}, lost ${pct(a.lostRate)}.`) +
       (a.numbersKeptRate !== undefined ? ` Numbers kept ${pct(a.numbersKeptRate)}.` : ''),
     '',
+    ...(a.online
+      ? [
+          `Online (${result.model ?? 'model'}): score ${a.online.baselineScore} as built, ${a.online.compressedScore} compressed; ` +
+            `paired difference ${a.online.difference} (95% CI ${a.online.ci95[0]} to ${a.online.ci95[1]}); ` +
+            `input tokens billed ${a.online.baselineInputTokens} → ${a.online.compressedInputTokens}.`,
+          '',
+        ]
+      : []),
     ...(chartFile ? [`![savings against retention per kind](${chartFile})`, ''] : []),
     '| kind | cases | savings | kept in view | in view or recoverable |',
     '|---|---:|---:|---:|---:|',

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { FirstSightCache } from '@headroom/core';
 import { compress } from '@headroom/crushers';
 import { Ajv } from 'ajv';
+import { scorePair } from '../online/model.js';
+import { bfclAstMatch } from '../online/scores.js';
 import { sample } from '../sample.js';
 import type { CaseResult, SuiteOptions } from '../types.js';
 
@@ -144,6 +146,14 @@ export async function runBfcl(options: SuiteOptions): Promise<CaseResult[]> {
       shown.every((fn, i) => structure(fn) === structure(c.functions[i] as BfclFunction));
     const callsValid = callsValidate(shown, c.gold);
     const schemaReports = result.transforms.filter((t) => t.contentType === 'tool-schema');
+    const online = options.endpoint
+      ? await scorePair(options.endpoint, forModel(request), forModel(result.request), (r) =>
+          bfclAstMatch(
+            r.toolCalls,
+            c.gold.map((call) => Object.fromEntries(Object.entries(call).map(([n, p]) => [apiName(n), p]))),
+          ),
+        )
+      : undefined;
     results.push({
       id: c.id,
       kind: c.category,
@@ -151,8 +161,25 @@ export async function runBfcl(options: SuiteOptions): Promise<CaseResult[]> {
       tokensBefore: schemaReports.reduce((a, t) => a + t.tokensBefore, 0),
       tokensAfter: schemaReports.reduce((a, t) => a + t.tokensAfter, 0),
       ms,
+      ...(online ? { online } : {}),
     });
     options.onProgress?.(results.length, cases.length);
   }
   return results;
+}
+
+/** Function names as chat APIs accept them (`math.factorial` → `math_factorial`). */
+function apiName(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_-]/g, '_');
+}
+
+/** The request a chat API accepts: API-safe names and standard JSON Schema types. */
+function forModel(request: { messages: unknown[]; tools: unknown[] }): Record<string, unknown> {
+  return {
+    messages: request.messages,
+    tools: (request.tools as { function: BfclFunction }[]).map(({ function: fn }) => ({
+      type: 'function',
+      function: { name: apiName(fn.name), description: fn.description ?? '', parameters: toJsonSchema(fn.parameters) },
+    })),
+  };
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressToolTurn } from '../agent-turn.js';
+import { scorePair } from '../online/model.js';
+import { gsm8kExact } from '../online/scores.js';
 import { sample, seededRandom } from '../sample.js';
 import type { CaseResult, SuiteOptions } from '../types.js';
 
@@ -8,11 +10,11 @@ import type { CaseResult, SuiteOptions } from '../types.js';
 const RECORDS = 40;
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 
-export function loadGsm8k(dataDir: string): { question: string }[] {
+export function loadGsm8k(dataDir: string): { question: string; answer: string }[] {
   return readFileSync(join(dataDir, 'gsm8k', 'test.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as { question: string });
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
 }
 
 /**
@@ -49,6 +51,10 @@ export async function runGsm8k(options: SuiteOptions): Promise<CaseResult[]> {
     });
     const numbers = problem.question.match(NUMBER) ?? [];
     const numbersKept = numbers.every((n) => turn.text.includes(n));
+    const gold = /####\s*(.+)$/m.exec(problem.answer ?? '')?.[1]?.trim() ?? '';
+    const online = options.endpoint
+      ? await scorePair(options.endpoint, turn.original, turn.compressed, (r) => gsm8kExact(r.text, gold))
+      : undefined;
     results.push({
       id: `gsm8k-${problem.index}`,
       kind: 'records',
@@ -57,6 +63,7 @@ export async function runGsm8k(options: SuiteOptions): Promise<CaseResult[]> {
       tokensAfter: turn.tokensAfter,
       ms: turn.ms,
       numbersKept,
+      ...(online ? { online } : {}),
     });
     options.onProgress?.(results.length, chosen.length);
   }

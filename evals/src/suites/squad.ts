@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressToolTurn } from '../agent-turn.js';
 import { answerStatus } from '../check.js';
+import { scorePair } from '../online/model.js';
+import { squadF1 } from '../online/scores.js';
 import { sample } from '../sample.js';
 import type { CaseResult, SuiteOptions } from '../types.js';
 
@@ -64,6 +66,9 @@ export async function runSquad(options: SuiteOptions): Promise<CaseResult[]> {
       content: c.context,
     });
     const status = await answerStatus(turn.text, c.answers, turn.store, turn.keys, c.question);
+    const online = options.endpoint
+      ? await scorePair(options.endpoint, turn.original, turn.compressed, (r) => squadF1(r.text, c.answers))
+      : undefined;
     results.push({
       id: c.id,
       kind: 'article',
@@ -71,6 +76,7 @@ export async function runSquad(options: SuiteOptions): Promise<CaseResult[]> {
       tokensBefore: turn.tokensBefore,
       tokensAfter: turn.tokensAfter,
       ms: turn.ms,
+      ...(online ? { online } : {}),
     });
     options.onProgress?.(results.length, cases.length);
   }

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressToolTurn } from '../agent-turn.js';
 import { answerStatus } from '../check.js';
+import { scorePair } from '../online/model.js';
+import { answerContained } from '../online/scores.js';
 import { sample } from '../sample.js';
 import type { CaseResult, SuiteOptions } from '../types.js';
 
@@ -38,6 +40,9 @@ export async function runToolQa(options: SuiteOptions): Promise<CaseResult[]> {
       content: c.content,
     });
     const status = await answerStatus(turn.text, [c.answer], turn.store, turn.keys, c.question);
+    const online = options.endpoint
+      ? await scorePair(options.endpoint, turn.original, turn.compressed, (r) => answerContained(r.text, c.answer))
+      : undefined;
     results.push({
       id: c.id,
       kind: c.kind,
@@ -45,6 +50,7 @@ export async function runToolQa(options: SuiteOptions): Promise<CaseResult[]> {
       tokensBefore: turn.tokensBefore,
       tokensAfter: turn.tokensAfter,
       ms: turn.ms,
+      ...(online ? { online } : {}),
     });
     options.onProgress?.(results.length, cases.length);
   }

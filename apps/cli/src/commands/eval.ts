@@ -24,6 +24,7 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean', default: false },
     floor: { type: 'string', multiple: true },
     out: { type: 'string', default: 'headroom-eval' },
+    mode: { type: 'string', default: 'offline' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -39,6 +40,15 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
   const limit = values.limit === undefined ? undefined : positiveInteger('--limit', values.limit);
   const seed = positiveInteger('--seed', values.seed ?? '0', true);
   const floors = parseFloors(values.floor ?? []);
+  if (values.mode !== 'offline' && values.mode !== 'online') {
+    throw usageError(`--mode takes offline or online (got '${values.mode}')`);
+  }
+  const endpoint = values.mode === 'online' ? evals.endpointFromEnv(io.env) : undefined;
+  if (values.mode === 'online' && !endpoint) {
+    throw inputError(
+      'online mode needs a model: set OPENAI_API_KEY, or OPENAI_BASE_URL / HEADROOM_EVAL_BASE_URL for any OpenAI-compatible server (HEADROOM_EVAL_MODEL picks the model)',
+    );
+  }
   const dataDir = resolve(io.cwd, values.data ?? io.env.HEADROOM_DATASETS ?? defaultDatasets());
   const casesDir = values.dir === undefined ? undefined : resolve(io.cwd, values.dir);
   for (const [flag, dir] of [
@@ -66,6 +76,7 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
     ...(casesDir ? { casesDir } : {}),
     ...(limit !== undefined ? { limit } : {}),
     seed,
+    ...(endpoint ? { endpoint } : {}),
     ...(progress ? { onProgress: progress } : {}),
   });
 
@@ -85,7 +96,9 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
     await write(
       io.stdout,
       `${suite}: ${a.n} cases, savings ${a.savings} (median ${a.medianSavings}), ${kept}` +
-        `${a.numbersKeptRate !== undefined ? `, numbers kept ${a.numbersKeptRate}` : ''}\nreport: ${join(outDir, `${suite}.md`)}\n`,
+        `${a.numbersKeptRate !== undefined ? `, numbers kept ${a.numbersKeptRate}` : ''}` +
+        `${a.online ? `\nonline: score ${a.online.baselineScore} → ${a.online.compressedScore}, difference ${a.online.difference} (95% CI ${a.online.ci95.join(' to ')})` : ''}` +
+        `\nreport: ${join(outDir, `${suite}.md`)}\n`,
     );
   }
   const failures = evals.checkFloors(result.aggregate, floors);
