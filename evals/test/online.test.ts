@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMarkdown, runSuite } from '../src/index.js';
+import { endpointFromEnv, renderMarkdown, runSuite } from '../src/index.js';
+import { toAnthropic } from '../src/online/model.js';
 import { bfclAstMatch, gsm8kExact, pairedDifference, squadF1 } from '../src/online/scores.js';
 
 /**
@@ -22,6 +23,20 @@ beforeAll(async () => {
       body += chunk;
     });
     req.on('end', () => {
+      if (req.url?.endsWith('/v1/messages')) {
+        // The Messages API: answer from the last tool_result block.
+        const request = JSON.parse(body) as { messages: { content: { type: string; content?: string }[] }[] };
+        seen.push(request as unknown as Record<string, unknown>);
+        const results = request.messages.flatMap((m) => m.content).filter((b) => b.type === 'tool_result');
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            content: [{ type: 'text', text: results.at(-1)?.content ?? '' }],
+            usage: { input_tokens: Math.ceil(body.length / 4) },
+          }),
+        );
+        return;
+      }
       const request = JSON.parse(body) as {
         model: string;
         messages: { role: string; content: unknown }[];
@@ -96,7 +111,7 @@ function cases(): { dataDir: string; casesDir: string } {
 describe('online mode against a model on loopback', () => {
   it('sends both requests, scores them, and reports the paired difference', async () => {
     const { dataDir, casesDir } = cases();
-    const endpoint = { baseUrl, apiKey: 'test-key', model: 'fake-model' };
+    const endpoint = { provider: 'openai' as const, baseUrl, apiKey: 'test-key', model: 'fake-model' };
     const result = await runSuite('tool-qa', { dataDir, casesDir, endpoint });
     expect(result.mode).toBe('online');
     expect(result.cases[0]?.online).toMatchObject({ baseline: 1, compressed: 1 });
@@ -113,12 +128,72 @@ describe('online mode against a model on loopback', () => {
     expect(renderMarkdown(result)).toContain('Online (fake-model): score 1 as built, 1 compressed');
   });
 
+  it('speaks the Messages API when the endpoint is Anthropic', async () => {
+    const { dataDir, casesDir } = cases();
+    const root = baseUrl.replace(/\/v1$/, '');
+    const result = await runSuite('tool-qa', {
+      dataDir,
+      casesDir,
+      endpoint: { provider: 'anthropic', baseUrl: root, apiKey: 'k', model: 'claude-test' },
+    });
+    expect(result.cases[0]?.online).toMatchObject({ baseline: 1, compressed: 1 });
+    expect(seen.at(-1)).toMatchObject({ model: 'claude-test', max_tokens: 1024 });
+  });
+
   it('scores BFCL calls by AST match, with API-safe function names', async () => {
     const { dataDir } = cases();
-    const result = await runSuite('bfcl', { dataDir, endpoint: { baseUrl, apiKey: undefined, model: 'fake-model' } });
+    const result = await runSuite('bfcl', {
+      dataDir,
+      endpoint: { provider: 'openai' as const, baseUrl, apiKey: undefined, model: 'fake-model' },
+    });
     expect(result.cases[0]?.online).toMatchObject({ baseline: 1, compressed: 1 });
     const sent = seen.at(-1) as { tools: { function: { name: string; parameters: { type: string } } }[] };
     expect(sent.tools[0]?.function).toMatchObject({ name: 'geometry_triangle_area', parameters: { type: 'object' } });
+  });
+});
+
+describe('the Messages API shape', () => {
+  it('carries the same conversation: system, tool calls as tool_use, results as tool_result', () => {
+    const request = {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Which host?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'logs', arguments: '{"n": 5}' } }],
+        },
+        { role: 'tool', tool_call_id: 'c1', content: 'db-7 refused' },
+      ],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'logs', description: 'Read logs.', parameters: { type: 'object', properties: {} } },
+        },
+      ],
+    };
+    expect(toAnthropic(request, 'claude-haiku-4-5')).toEqual({
+      model: 'claude-haiku-4-5',
+      max_tokens: 1024,
+      temperature: 0,
+      system: 'Be brief.',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Which host?' }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'c1', name: 'logs', input: { n: 5 } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'c1', content: 'db-7 refused' }] },
+      ],
+      tools: [{ name: 'logs', description: 'Read logs.', input_schema: { type: 'object', properties: {} } }],
+    });
+  });
+
+  it('is picked from the environment when only an Anthropic key is set', () => {
+    expect(endpointFromEnv({ ANTHROPIC_API_KEY: 'k' })).toEqual({
+      provider: 'anthropic',
+      baseUrl: 'https://api.anthropic.com',
+      apiKey: 'k',
+      model: 'claude-haiku-4-5',
+    });
+    expect(endpointFromEnv({})).toBeUndefined();
   });
 });
 
