@@ -89,7 +89,7 @@ describe('headroom eval', () => {
     [
       ['eval', 'tool-qa', '--mode', 'online'],
       1,
-      'headroom: online mode needs a model: set OPENAI_API_KEY, or OPENAI_BASE_URL / HEADROOM_EVAL_BASE_URL for any OpenAI-compatible server (HEADROOM_EVAL_MODEL picks the model)\n',
+      'headroom: online mode needs a model: set OPENAI_API_KEY or ANTHROPIC_API_KEY, or OPENAI_BASE_URL / HEADROOM_EVAL_BASE_URL for any OpenAI-compatible server (HEADROOM_EVAL_MODEL picks the model)\n',
     ],
   ])('%j → exit %i with one line', (args, code, stderr) => {
     const run = runCli(args);

@@ -46,7 +46,7 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
   const endpoint = values.mode === 'online' ? evals.endpointFromEnv(io.env) : undefined;
   if (values.mode === 'online' && !endpoint) {
     throw inputError(
-      'online mode needs a model: set OPENAI_API_KEY, or OPENAI_BASE_URL / HEADROOM_EVAL_BASE_URL for any OpenAI-compatible server (HEADROOM_EVAL_MODEL picks the model)',
+      'online mode needs a model: set OPENAI_API_KEY or ANTHROPIC_API_KEY, or OPENAI_BASE_URL / HEADROOM_EVAL_BASE_URL for any OpenAI-compatible server (HEADROOM_EVAL_MODEL picks the model)',
     );
   }
   const dataDir = resolve(io.cwd, values.data ?? io.env.HEADROOM_DATASETS ?? defaultDatasets());

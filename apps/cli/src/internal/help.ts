@@ -83,7 +83,8 @@ Options:
   --mode MODE          offline (default: exact checks, no network) or online: every case also
                        goes to a model as built and as compressed, scored (exact match, EM/F1,
                        AST match, answer contained) with paired differences. Needs
-                       OPENAI_API_KEY, or OPENAI_BASE_URL / HEADROOM_EVAL_BASE_URL for any
-                       OpenAI-compatible server; HEADROOM_EVAL_MODEL picks the model
+                       OPENAI_API_KEY or ANTHROPIC_API_KEY, or OPENAI_BASE_URL /
+                       HEADROOM_EVAL_BASE_URL for any OpenAI-compatible server;
+                       HEADROOM_EVAL_MODEL picks the model
   -h, --help           show this help
 `;
