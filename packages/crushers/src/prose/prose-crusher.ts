@@ -13,8 +13,8 @@ import { spreadBlocks } from '../lines/line-crusher.js';
 /** Documents up to this many sentences are never cut (fewer when a query says what matters). */
 const SMALL_DOCUMENT = 24;
 const SMALL_DOCUMENT_WITH_QUERY = 8;
-/** With a query, the share of sentences kept: the most relevant ones and their neighbours. */
-const QUERY_SHARE = 0.3;
+/** With a query, the share of sentences kept beyond the best-matching passage: the most relevant ones and their neighbours. */
+const QUERY_SHARE = 0.15;
 const HEADING = /^(#{1,6}\s|={3,}\s*$|-{3,}\s*$|[A-Z][A-Z0-9 _-]{2,60}$)/;
 const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s+/;
 const FENCE = /^\s*(```|~~~)/;
@@ -27,6 +27,8 @@ interface Sentence {
   readonly text: string;
   /** First sentence of its paragraph or list item: what a reader skims. */
   readonly leads: boolean;
+  /** Index of the paragraph (run of text lines between blank lines or headings) it belongs to. */
+  readonly paragraph: number;
 }
 
 /** How many sentences stay: 34 of 100, 73 of 500. */
@@ -61,7 +63,9 @@ export function createProseCrusher(): Transform {
       for (const i of anchorHits(texts, anchors)) keep[i] = 1;
       for (const i of definitionHits(texts, anchors)) keep[i] = 1;
       keep[0] = 1;
-      const budget = focused ? Math.max(4, Math.ceil(n * QUERY_SHARE)) : sentenceBudget(n);
+      const passage = focused ? bestParagraph(sentences, terms) : [];
+      for (const i of passage) keep[i] = 1;
+      const budget = focused ? Math.max(4, Math.ceil(n * QUERY_SHARE)) + passage.length : sentenceBudget(n);
       let kept = keep.reduce((a, b) => a + b, 0);
       const scores = bm25Scores(texts, terms);
       const ranked = [...scores.keys()]
@@ -85,6 +89,32 @@ export function createProseCrusher(): Transform {
       return { text: tokenizer.count(crushed) < tokenizer.count(text) ? crushed : text };
     },
   };
+}
+
+/**
+ * The sentences of the paragraph that best matches the query (BM25 over whole paragraphs), when
+ * it stands out and is not most of the document: a question is usually answered by one passage,
+ * and a sentence-level match can miss the sentence that holds the answer.
+ */
+function bestParagraph(sentences: readonly Sentence[], terms: readonly string[]): number[] {
+  const paragraphs = new Map<number, number[]>();
+  sentences.forEach((s, i) => {
+    const members = paragraphs.get(s.paragraph);
+    if (members) members.push(i);
+    else paragraphs.set(s.paragraph, [i]);
+  });
+  if (paragraphs.size < 2) return [];
+  const groups = [...paragraphs.values()];
+  const scores = bm25Scores(
+    groups.map((g) => g.map((i) => sentences[i]?.text ?? '').join(' ')),
+    terms,
+  );
+  let best = -1;
+  scores.forEach((score, g) => {
+    if (score > 0 && (best < 0 || score > (scores[best] as number))) best = g;
+  });
+  const members = best >= 0 ? (groups[best] as number[]) : [];
+  return members.length <= sentences.length * 0.4 ? members : [];
 }
 
 /** Runs of omitted sentences barely longer than their marker are cheaper to show than to hide. */
@@ -114,6 +144,7 @@ function readDocument(lines: readonly string[]): { sentences: Sentence[]; headin
   const headings = new Set<number>();
   let inFence = false;
   let paragraphStart = true;
+  let paragraph = -1;
   lines.forEach((line, i) => {
     if (FENCE.test(line)) {
       inFence = !inFence;
@@ -125,7 +156,9 @@ function readDocument(lines: readonly string[]): { sentences: Sentence[]; headin
       return;
     }
     if (inFence) {
-      sentences.push({ line: i, start: 0, end: line.length, text: line, leads: false });
+      if (paragraphStart) paragraph++;
+      paragraphStart = false;
+      sentences.push({ line: i, start: 0, end: line.length, text: line, leads: false, paragraph });
       return;
     }
     if (HEADING.test(line.trim()) || (i + 1 < lines.length && /^(={3,}|-{3,})\s*$/.test(lines[i + 1] ?? ''))) {
@@ -134,6 +167,7 @@ function readDocument(lines: readonly string[]): { sentences: Sentence[]; headin
       return;
     }
     const leadsLine = paragraphStart || LIST_ITEM.test(line);
+    if (paragraphStart) paragraph++;
     let from = 0;
     let first = true;
     for (const m of line.matchAll(SENTENCE_END)) {
@@ -143,11 +177,19 @@ function readDocument(lines: readonly string[]): { sentences: Sentence[]; headin
         end: m.index,
         text: line.slice(from, m.index),
         leads: leadsLine && first,
+        paragraph,
       });
       from = m.index + m[0].length;
       first = false;
     }
-    sentences.push({ line: i, start: from, end: line.length, text: line.slice(from), leads: leadsLine && first });
+    sentences.push({
+      line: i,
+      start: from,
+      end: line.length,
+      text: line.slice(from),
+      leads: leadsLine && first,
+      paragraph,
+    });
     paragraphStart = false;
   });
   return { sentences, headings };
