@@ -34,9 +34,13 @@ export function levelName(line: string): string | undefined {
   return LEVEL_NAME.exec(line.length > 300 ? line.slice(0, 300) : line)?.[1];
 }
 
-/** Lines that sum a run up: test totals, exit codes, build results. Always kept. */
+/**
+ * Lines that sum a run up: test totals (`1 failed, 1171 passed`, `Tests: 3 passed`, `== 5 passed
+ * in 0.2s ==`), exit codes, build results. Always kept. A single count in an ordinary line
+ * (`test 5 passed in 3ms`) is not a summary: the whole log would otherwise be one.
+ */
 const SUMMARY =
-  /(\b\d+ (passed|failed|errors?|warnings?|skipped|tests?|files? changed|insertions?|deletions?)\b|\bexit (code|status):? -?\d+|\b(BUILD|TESTS?) (SUCCESS(FUL)?|FAILED|PASSED)\b|^(total|summary|result|done|finished)\b|\bno (errors|problems|issues) found\b|^=+ .+ =+$)/i;
+  /(^[\s=*#>-]*(tests?|test suites|test files|summary|results?|ran|totals?|done|finished)\b.*\d|^=+ .+ =+$|\b\d+ (passed|failed|errors?|skipped|warnings?)\b.*\b\d+ (passed|failed|errors?|warnings?|skipped|deselected)\b|\bexit (code|status):? -?\d+|\b(BUILD|TESTS?) (SUCCESS(FUL)?|FAILED|PASSED)\b|\bno (errors|problems|issues) found\b|\b\d+ files? changed\b)/i;
 
 export function isSummaryLine(line: string): boolean {
   return SUMMARY.test(line.length > 400 ? line.slice(0, 400) : line);

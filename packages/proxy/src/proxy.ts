@@ -1,0 +1,151 @@
+import { type CompressionPolicy, FirstSightCache, spliceJsonText, type WireFormat } from '@headroom/core';
+import { compress } from '@headroom/crushers';
+import { Hono } from 'hono';
+import { clientHeaders, isAnthropicRequest, upstreamHeaders } from './forward.js';
+import { providerError } from './provider-errors.js';
+import { type ProxyStats, StatsTally } from './stats.js';
+
+export interface ProxyOptions {
+  /** Anthropic upstream. Default `https://api.anthropic.com`. Never taken from the request or `ANTHROPIC_BASE_URL`. */
+  readonly upstreamAnthropic?: string;
+  /** OpenAI (or any OpenAI-compatible) upstream. Default `https://api.openai.com`. */
+  readonly upstreamOpenAI?: string;
+  /** Largest request body accepted, in bytes; larger ones get 413. Default 32 MiB. */
+  readonly maxBodyBytes?: number;
+  readonly policy?: Partial<CompressionPolicy>;
+  readonly deadlineMs?: number;
+  /**
+   * Host names (without port) allowed to read `/stats`; requests from web pages on other
+   * origins are refused, so a page cannot read the proxy's figures through DNS rebinding.
+   */
+  readonly adminHosts?: readonly string[];
+}
+
+export interface Proxy {
+  /** The proxy as a `fetch` handler: runs in-process, behind any server. */
+  fetch(request: Request): Promise<Response>;
+  stats(): ProxyStats;
+}
+
+const ENDPOINTS: Record<string, WireFormat> = {
+  '/v1/messages': 'anthropic',
+  '/v1/chat/completions': 'openai',
+  '/chat/completions': 'openai',
+  '/v1/responses': 'responses',
+  '/responses': 'responses',
+};
+
+const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+
+/**
+ * Creates the proxy. Requests to the three chat endpoints are compressed (only the changed
+ * strings are rewritten in the client's own bytes, so everything else — betas, unknown fields,
+ * `cache_control` — goes upstream exactly as sent); every other path is passed through. Streaming
+ * responses are relayed chunk by chunk as they arrive.
+ *
+ * @example
+ * const proxy = createProxy({ upstreamOpenAI: 'http://127.0.0.1:9000' })
+ * const response = await proxy.fetch(new Request('http://proxy/v1/chat/completions', { method: 'POST', body }))
+ */
+export function createProxy(options: ProxyOptions = {}): Proxy {
+  const upstream = {
+    anthropic: (options.upstreamAnthropic ?? 'https://api.anthropic.com').replace(/\/$/, ''),
+    openai: (options.upstreamOpenAI ?? 'https://api.openai.com').replace(/\/$/, ''),
+  };
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const adminHosts = new Set([...LOOPBACK, ...(options.adminHosts ?? [])]);
+  // Remembers each segment's first compressed form, so the history a session already sent goes
+  // upstream byte-identical on every later turn and the provider's prompt cache keeps working.
+  const firstSight = new FirstSightCache();
+  const tally = new StatsTally();
+  const app = new Hono();
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/stats', (c) => {
+    const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
+    const origin = c.req.header('origin');
+    if (!adminHosts.has(host) || (origin && !adminHosts.has(new URL(origin).hostname))) {
+      return c.json({ error: 'stats are only served to this machine' }, 403);
+    }
+    return c.json(tally.snapshot());
+  });
+
+  app.all('*', async (c) => {
+    const request = c.req.raw;
+    const url = new URL(request.url);
+    const format = request.method === 'POST' ? ENDPOINTS[url.pathname] : undefined;
+    const anthropic = format ? format === 'anthropic' : isAnthropicRequest(request.headers, url.pathname);
+    const target = `${anthropic ? upstream.anthropic : upstream.openai}${url.pathname.startsWith('/v1') || anthropic ? '' : '/v1'}${url.pathname}${url.search}`;
+    const errorFormat: WireFormat = anthropic ? 'anthropic' : 'openai';
+
+    const declared = Number(request.headers.get('content-length') ?? '0');
+    if (declared > maxBody)
+      return providerError(errorFormat, 413, 'request_too_large', `request body exceeds ${maxBody} bytes`);
+    const bytes = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+    if (bytes && bytes.length > maxBody)
+      return providerError(errorFormat, 413, 'request_too_large', `request body exceeds ${maxBody} bytes`);
+
+    let body: Uint8Array | string | undefined = bytes;
+    let figures = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
+    if (format && bytes && request.headers.get('x-headroom-bypass') !== '1') {
+      const text = new TextDecoder().decode(bytes);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return providerError(errorFormat, 400, 'invalid_request_error', 'the request body is not valid JSON');
+      }
+      try {
+        const result = await compress(parsed, {
+          format,
+          firstSight,
+          ...(options.policy ? { policy: options.policy } : {}),
+          ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+        });
+        tally.recordCompression(result);
+        figures = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms };
+        // Nothing compressed, or the edits cannot be placed: the client's own bytes go upstream.
+        if (result.edits.length) body = spliceJsonText(text, result.edits) ?? bytes;
+      } catch {
+        // A body the pipeline cannot read (a shape it does not know) is forwarded untouched.
+      }
+    }
+
+    let response: Response;
+    try {
+      response = await fetch(target, {
+        method: request.method,
+        headers: upstreamHeaders(request.headers),
+        ...(body !== undefined && request.method !== 'GET' && request.method !== 'HEAD' ? { body } : {}),
+        signal: request.signal,
+        redirect: 'manual',
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return providerError(
+        errorFormat,
+        502,
+        'upstream_unreachable',
+        `the upstream ${new URL(target).origin} could not be reached: ${reason}`,
+      );
+    }
+
+    tally.recordRequest({ at: Date.now(), path: url.pathname, status: response.status, ...figures });
+    const headers = clientHeaders(response.headers);
+    const streaming = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+    if (!streaming && (response.headers.get('content-type') ?? '').includes('application/json')) {
+      const payload = await response.text();
+      try {
+        tally.recordUsage(JSON.parse(payload));
+      } catch {
+        // Not JSON after all: relayed as it is.
+      }
+      return new Response(payload, { status: response.status, headers });
+    }
+    // Streams (and anything else) are relayed as they arrive, never buffered.
+    return new Response(response.body, { status: response.status, headers });
+  });
+
+  return { fetch: (request) => Promise.resolve(app.fetch(request)), stats: () => tally.snapshot() };
+}

@@ -1,0 +1,95 @@
+/** What the proxy has done since it started. */
+export interface ProxyStats {
+  readonly requests: number;
+  readonly compressedRequests: number;
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+  readonly byTransform: Readonly<
+    Record<string, { readonly segments: number; readonly tokensBefore: number; readonly tokensAfter: number }>
+  >;
+  /** Upstream usage read from non-streaming responses. */
+  readonly inputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  /** Milliseconds spent compressing, summed. */
+  readonly compressionMs: number;
+  readonly recent: readonly RequestRecord[];
+}
+
+export interface RequestRecord {
+  readonly at: number;
+  readonly path: string;
+  readonly status: number;
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+  readonly compressionMs: number;
+}
+
+const RECENT = 50;
+
+/** A running tally; bounded (the recent list keeps the last 50 requests). */
+export class StatsTally {
+  private requests = 0;
+  private compressedRequests = 0;
+  private tokensBefore = 0;
+  private tokensAfter = 0;
+  private compressionMs = 0;
+  private inputTokens = 0;
+  private cacheReadTokens = 0;
+  private cacheWriteTokens = 0;
+  private readonly byTransform = new Map<string, { segments: number; tokensBefore: number; tokensAfter: number }>();
+  private readonly recent: RequestRecord[] = [];
+
+  recordCompression(figures: {
+    tokensBefore: number;
+    tokensAfter: number;
+    ms: number;
+    transforms: readonly { name: string; tokensBefore: number; tokensAfter: number; skipped?: string }[];
+  }): void {
+    this.compressedRequests += figures.tokensAfter < figures.tokensBefore ? 1 : 0;
+    this.tokensBefore += figures.tokensBefore;
+    this.tokensAfter += figures.tokensAfter;
+    this.compressionMs += figures.ms;
+    for (const t of figures.transforms) {
+      if (t.skipped) continue;
+      const entry = this.byTransform.get(t.name) ?? { segments: 0, tokensBefore: 0, tokensAfter: 0 };
+      entry.segments++;
+      entry.tokensBefore += t.tokensBefore;
+      entry.tokensAfter += t.tokensAfter;
+      this.byTransform.set(t.name, entry);
+    }
+  }
+
+  recordRequest(record: RequestRecord): void {
+    this.requests++;
+    this.recent.push(record);
+    if (this.recent.length > RECENT) this.recent.shift();
+  }
+
+  /** Reads usage from a JSON response body in either provider's shape. */
+  recordUsage(body: unknown): void {
+    const usage = (body as { usage?: Record<string, unknown> } | undefined)?.usage;
+    if (!usage) return;
+    const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+    this.inputTokens += n(usage.input_tokens) + n(usage.prompt_tokens);
+    this.cacheReadTokens +=
+      n(usage.cache_read_input_tokens) +
+      n((usage.prompt_tokens_details as Record<string, unknown> | undefined)?.cached_tokens);
+    this.cacheWriteTokens += n(usage.cache_creation_input_tokens);
+  }
+
+  snapshot(): ProxyStats {
+    return {
+      requests: this.requests,
+      compressedRequests: this.compressedRequests,
+      tokensBefore: this.tokensBefore,
+      tokensAfter: this.tokensAfter,
+      byTransform: Object.fromEntries([...this.byTransform].map(([k, v]) => [k, { ...v }])),
+      inputTokens: this.inputTokens,
+      cacheReadTokens: this.cacheReadTokens,
+      cacheWriteTokens: this.cacheWriteTokens,
+      compressionMs: Math.round(this.compressionMs * 100) / 100,
+      recent: [...this.recent],
+    };
+  }
+}
