@@ -1,7 +1,7 @@
 // Node-only: serving the proxy on a socket.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createProxy, type Proxy, type ProxyOptions } from './proxy.js';
+import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
 
 export interface ServeOptions extends ProxyOptions {
   /** Default 127.0.0.1: the proxy is for this machine unless told otherwise. */
@@ -12,7 +12,7 @@ export interface ServeOptions extends ProxyOptions {
 
 export interface RunningProxy {
   readonly url: string;
-  readonly proxy: Proxy;
+  readonly proxy: HeadroomProxy;
   /** Stops accepting connections and resolves once open ones have finished. */
   close(): Promise<void>;
 }

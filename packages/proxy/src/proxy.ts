@@ -21,7 +21,7 @@ export interface ProxyOptions {
   readonly adminHosts?: readonly string[];
 }
 
-export interface Proxy {
+export interface HeadroomProxy {
   /** The proxy as a `fetch` handler: runs in-process, behind any server. */
   fetch(request: Request): Promise<Response>;
   stats(): ProxyStats;
@@ -48,7 +48,7 @@ const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1'];
  * const proxy = createProxy({ upstreamOpenAI: 'http://127.0.0.1:9000' })
  * const response = await proxy.fetch(new Request('http://proxy/v1/chat/completions', { method: 'POST', body }))
  */
-export function createProxy(options: ProxyOptions = {}): Proxy {
+export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   const upstream = {
     anthropic: (options.upstreamAnthropic ?? 'https://api.anthropic.com').replace(/\/$/, ''),
     openai: (options.upstreamOpenAI ?? 'https://api.openai.com').replace(/\/$/, ''),

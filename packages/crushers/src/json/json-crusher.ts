@@ -1,15 +1,6 @@
-import {
-  anchorHits,
-  bm25Scores,
-  formatMarker,
-  hasMarkers,
-  queryAnchors,
-  queryTerms,
-  scanJson,
-  type Transform,
-} from '@headroom/core';
+import { formatMarker, hasMarkers, queryAnchors, queryTerms, scanJson, type Transform } from '@headroom/core';
 
-import { categoricalDetail, memberBudget, SMALL_COLLECTION, selectMembers } from '../select/members.js';
+import { categoricalDetail, SMALL_COLLECTION, selectMembers } from '../select/members.js';
 import { type JsonNode, parseTree, rawStringContent, serialize } from './json-tree.js';
 import { smallestLossless } from './lossless.js';
 
