@@ -3,6 +3,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { runCcr } from './commands/ccr.js';
 import { runCompress } from './commands/compress.js';
 import { runEval } from './commands/eval.js';
+import { runProxy } from './commands/proxy.js';
 import { runRetrieve } from './commands/retrieve.js';
 import { CliError, EXIT, usageError } from './internal/cli-error.js';
 import { MAIN_HELP } from './internal/help.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   retrieve: runRetrieve,
   ccr: runCcr,
   eval: runEval,
+  proxy: runProxy,
 };
 
 /**

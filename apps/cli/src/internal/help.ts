@@ -5,6 +5,7 @@ Usage:
   headroom retrieve KEY [--query TEXT]   give back what a marker left out
   headroom ccr stats | purge             inspect or empty the store of originals
   headroom eval <suite> [options]        measure what compression keeps (tool-qa, squad, gsm8k, bfcl)
+  headroom proxy [--host] [--port]       serve the compressing proxy for any client
   headroom --version                     print the version
   headroom --help                        show this help
 
@@ -87,4 +88,23 @@ Options:
                        HEADROOM_EVAL_BASE_URL for any OpenAI-compatible server;
                        HEADROOM_EVAL_MODEL picks the model
   -h, --help           show this help
+`;
+
+export const PROXY_HELP = `Usage: headroom proxy [--host 127.0.0.1] [--port 8787] [--upstream-anthropic URL] [--upstream-openai URL]
+
+Serves an HTTP proxy that compresses every request to /v1/messages, /v1/chat/completions and
+/v1/responses and passes everything else through. Point your client at it:
+  export ANTHROPIC_BASE_URL=http://127.0.0.1:8787
+  export OPENAI_BASE_URL=http://127.0.0.1:8787/v1
+
+Options (environment variable in brackets):
+  --host HOST                  address to bind (HEADROOM_PROXY_HOST; default 127.0.0.1)
+  --port PORT                  port, 0 for any free one (HEADROOM_PROXY_PORT; default 8787)
+  --upstream-anthropic URL     (HEADROOM_UPSTREAM_ANTHROPIC; default https://api.anthropic.com)
+  --upstream-openai URL        any OpenAI-compatible server (HEADROOM_UPSTREAM_OPENAI;
+                               default https://api.openai.com)
+  -h, --help                   show this help
+
+The request header x-headroom-bypass: 1 forwards a request untouched. GET /health and
+GET /stats (from this machine only) report on the proxy.
 `;

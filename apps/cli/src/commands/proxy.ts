@@ -1,0 +1,68 @@
+import { serveProxy } from '@headroom/proxy/node';
+import { parseCommandArgs } from '../internal/args.js';
+import { usageError } from '../internal/cli-error.js';
+import { loadConfig } from '../internal/config.js';
+import { PROXY_HELP } from '../internal/help.js';
+import { type CliIo, write } from '../internal/io.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * `headroom proxy`: serves the proxy until SIGINT or SIGTERM, then closes gracefully. Upstreams
+ * come from flags or HEADROOM_UPSTREAM_*; never from ANTHROPIC_BASE_URL / OPENAI_BASE_URL,
+ * which clients point at the proxy itself.
+ */
+export async function runProxy(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('proxy', args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'upstream-anthropic': { type: 'string' },
+    'upstream-openai': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+    debug: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    await write(io.stdout, PROXY_HELP);
+    return 0;
+  }
+  if (positionals.length)
+    throw usageError(`proxy takes no arguments (got '${positionals[0]}'). Run 'headroom proxy --help'`);
+  const host = values.host ?? io.env.HEADROOM_PROXY_HOST ?? '127.0.0.1';
+  const portText = values.port ?? io.env.HEADROOM_PROXY_PORT ?? '8787';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw usageError(`--port takes a port number (got '${portText}')`);
+  const config = await loadConfig(io);
+  const upstreamAnthropic = values['upstream-anthropic'] ?? io.env.HEADROOM_UPSTREAM_ANTHROPIC;
+  const upstreamOpenAI = values['upstream-openai'] ?? io.env.HEADROOM_UPSTREAM_OPENAI;
+
+  const running = await serveProxy({
+    host,
+    port,
+    policy: config.policy,
+    ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
+    ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
+    ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
+  });
+  if (!LOOPBACK.has(host)) {
+    await write(
+      io.stderr,
+      `headroom: warning: the proxy listens on ${host}, reachable from other machines; bind 127.0.0.1 unless you mean it\n`,
+    );
+  }
+  await write(
+    io.stdout,
+    `Headroom proxy on ${running.url}\n` +
+      `  export ANTHROPIC_BASE_URL=${running.url}\n` +
+      `  export OPENAI_BASE_URL=${running.url}/v1\n` +
+      `Stats: ${running.url}/stats · stop with Ctrl-C\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  await write(io.stderr, 'headroom: proxy stopped\n');
+  return 0;
+}

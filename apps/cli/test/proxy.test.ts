@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { BIN, emptyDir, runCli } from './run-cli.js';
+
+describe('headroom proxy', () => {
+  it('serves, says what to export, forwards to the configured upstream, and stops on SIGTERM', async () => {
+    const bodies: string[] = [];
+    const upstream = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id":"x","choices":[]}');
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+
+    const child = spawn(process.execPath, [BIN, 'proxy', '--port', '0', '--upstream-openai', upstreamUrl], {
+      env: { PATH: process.env.PATH ?? '', HEADROOM_HOME: emptyDir() },
+      cwd: emptyDir(),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    const url = await new Promise<string>((resolve) => {
+      child.stdout.on('data', (c) => {
+        stdout += c;
+        const m = /Headroom proxy on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        if (m) resolve(m[1] as string);
+      });
+    });
+    expect(stdout).toContain(`export ANTHROPIC_BASE_URL=${url}\n  export OPENAI_BASE_URL=${url}/v1`);
+
+    const body = '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}';
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(200);
+    expect(bodies).toEqual([body]);
+
+    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(stderr).toBe('headroom: proxy stopped\n');
+    await new Promise<void>((r) => upstream.close(() => r()));
+  });
+
+  it('rejects a bad port with exit 2', () => {
+    const run = runCli(['proxy', '--port', 'http']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 2,
+      stderr: "headroom: --port takes a port number (got 'http')\n",
+    });
+  });
+});
