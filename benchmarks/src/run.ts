@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCcrStoreBenchmark } from './ccr-store.js';
 import { runCorpusSavingsBenchmark } from './corpus-savings.js';
 import { writeMarkdown } from './markdown.js';
+import { runProxyLoadBenchmark } from './proxy-load.js';
 import { runSessionCostBenchmark } from './session-cost.js';
 import { runToolOutputsBenchmark } from './tool-outputs.js';
 
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'tool-outputs': runToolOutputsBenchmark,
   'corpus-savings': runCorpusSavingsBenchmark,
   'session-cost': runSessionCostBenchmark,
+  'proxy-load': runProxyLoadBenchmark,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
