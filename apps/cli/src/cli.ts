@@ -5,6 +5,7 @@ import { runCompress } from './commands/compress.js';
 import { runEval } from './commands/eval.js';
 import { runProxy } from './commands/proxy.js';
 import { runRetrieve } from './commands/retrieve.js';
+import { runStats } from './commands/stats.js';
 import { CliError, EXIT, usageError } from './internal/cli-error.js';
 import { MAIN_HELP } from './internal/help.js';
 import { type CliIo, write } from './internal/io.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   ccr: runCcr,
   eval: runEval,
   proxy: runProxy,
+  stats: runStats,
 };
 
 /**

@@ -48,11 +48,26 @@ describe('headroom proxy', () => {
     expect(response.status).toBe(200);
     expect(bodies).toEqual([body]);
 
+    const stats = runCli(['stats', '--url', url, '--json']);
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout.toString())).toMatchObject({ requests: 1, compressedRequests: 0 });
+    expect(runCli(['stats', '--url', url]).stdout.toString()).toMatch(
+      /^proxy {8}http:\/\/127\.0\.0\.1:\d+\nrequests {5}1 \(0 compressed\)\n/,
+    );
+
     const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(stderr).toBe('headroom: proxy stopped\n');
     await new Promise<void>((r) => upstream.close(() => r()));
+  });
+
+  it('stats without a proxy: exit 1 with one line', () => {
+    const run = runCli(['stats', '--url', 'http://127.0.0.1:9']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^headroom: no Headroom proxy answered at http:\/\/127\.0\.0\.1:9 \(.+\); start one with 'headroom proxy' or pass --url\n$/,
+    );
   });
 
   it('rejects a bad port with exit 2', () => {

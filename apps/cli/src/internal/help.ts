@@ -6,6 +6,7 @@ Usage:
   headroom ccr stats | purge             inspect or empty the store of originals
   headroom eval <suite> [options]        measure what compression keeps (tool-qa, squad, gsm8k, bfcl)
   headroom proxy [--host] [--port]       serve the compressing proxy for any client
+  headroom stats [--url URL]             what a running proxy has saved
   headroom --version                     print the version
   headroom --help                        show this help
 
@@ -107,4 +108,11 @@ Options (environment variable in brackets):
 
 The request header x-headroom-bypass: 1 forwards a request untouched. GET /health and
 GET /stats (from this machine only) report on the proxy.
+`;
+
+export const STATS_HELP = `Usage: headroom stats [--url http://127.0.0.1:8787] [--json]
+
+What a running Headroom proxy has done: requests, tokens before and after, the upstream's
+cache reads and writes, and the savings per transform. Reads GET /stats from the proxy
+(default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787).
 `;

@@ -1,0 +1,61 @@
+import { parseCommandArgs } from '../internal/args.js';
+import { inputError, usageError } from '../internal/cli-error.js';
+import { STATS_HELP } from '../internal/help.js';
+import { type CliIo, write } from '../internal/io.js';
+
+interface Stats {
+  requests: number;
+  compressedRequests: number;
+  tokensBefore: number;
+  tokensAfter: number;
+  byTransform: Record<string, { segments: number; tokensBefore: number; tokensAfter: number }>;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  compressionMs: number;
+}
+
+/** `headroom stats [--url URL] [--json]`: what a running proxy has saved so far. */
+export async function runStats(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('stats', args, {
+    url: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+    debug: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    await write(io.stdout, STATS_HELP);
+    return 0;
+  }
+  if (positionals.length) throw usageError(`stats takes no arguments. Run 'headroom stats --help'`);
+  const base = (values.url ?? `http://127.0.0.1:${io.env.HEADROOM_PROXY_PORT ?? '8787'}`).replace(/\/$/, '');
+  let stats: Stats;
+  try {
+    const response = await fetch(`${base}/stats`, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`it answered ${response.status}`);
+    stats = (await response.json()) as Stats;
+  } catch (error) {
+    throw inputError(
+      `no Headroom proxy answered at ${base} (${(error as Error).message}); start one with 'headroom proxy' or pass --url`,
+      error,
+    );
+  }
+  if (values.json) {
+    await write(io.stdout, `${JSON.stringify(stats)}\n`);
+    return 0;
+  }
+  const saved = stats.tokensBefore ? (1 - stats.tokensAfter / stats.tokensBefore) * 100 : 0;
+  const lines = [
+    `proxy        ${base}`,
+    `requests     ${stats.requests} (${stats.compressedRequests} compressed)`,
+    `tokens       ${stats.tokensBefore.toLocaleString('en-US')} → ${stats.tokensAfter.toLocaleString('en-US')} (−${saved.toFixed(1)}%)`,
+    `upstream     ${stats.inputTokens.toLocaleString('en-US')} input tokens, ${stats.cacheReadTokens.toLocaleString('en-US')} read from cache, ${stats.cacheWriteTokens.toLocaleString('en-US')} written`,
+    `compression  ${stats.compressionMs} ms in all`,
+    ...Object.entries(stats.byTransform).map(
+      ([name, t]) =>
+        `  ${name.padEnd(20)} ${t.segments} segments, ${t.tokensBefore.toLocaleString('en-US')} → ${t.tokensAfter.toLocaleString('en-US')}`,
+    ),
+  ];
+  await write(io.stdout, `${lines.join('\n')}\n`);
+  return 0;
+}
