@@ -46,7 +46,11 @@ describe('headroom proxy', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(response.status).toBe(200);
-    expect(bodies).toEqual([body]);
+    // The store is on by default, so the model is offered headroom_retrieve; nothing else changes.
+    expect(bodies).toHaveLength(1);
+    const sent = JSON.parse(bodies[0] as string) as { tools: { function: { name: string } }[]; messages: unknown };
+    expect(sent.tools.map((t) => t.function.name)).toEqual(['headroom_retrieve']);
+    expect(sent.messages).toEqual(JSON.parse(body).messages);
 
     const stats = runCli(['stats', '--url', url, '--json']);
     expect(stats.code).toBe(0);

@@ -1,8 +1,9 @@
-import { type CompressionPolicy, FirstSightCache, spliceJsonText, type WireFormat } from '@headroom/core';
+import { type CompressionPolicy, FirstSightCache, type Store, spliceJsonText, type WireFormat } from '@headroom/core';
 import { compress } from '@headroom/crushers';
 import { Hono } from 'hono';
 import { clientHeaders, isAnthropicRequest, upstreamHeaders } from './forward.js';
 import { providerError } from './provider-errors.js';
+import { followUp, injectRetrieveTool, MAX_RETRIEVE_ROUNDS, retrieveCalls } from './retrieval.js';
 import { type ProxyStats, StatsTally } from './stats.js';
 
 export interface ProxyOptions {
@@ -19,6 +20,12 @@ export interface ProxyOptions {
    * origins are refused, so a page cannot read the proxy's figures through DNS rebinding.
    */
   readonly adminHosts?: readonly string[];
+  /**
+   * Where originals go. With a store, non-streaming requests offer the model `headroom_retrieve`
+   * and the proxy answers its calls itself; markers then carry keys. Streaming requests are
+   * compressed without keys and without the tool (their retrieve rounds are not answered yet).
+   */
+  readonly store?: Store;
 }
 
 export interface HeadroomProxy {
@@ -88,6 +95,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
 
     let body: Uint8Array | string | undefined = bytes;
     let figures = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
+    let retrieval = false;
     if (format && bytes && request.headers.get('x-headroom-bypass') !== '1') {
       const text = new TextDecoder().decode(bytes);
       let parsed: unknown;
@@ -96,10 +104,12 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       } catch {
         return providerError(errorFormat, 400, 'invalid_request_error', 'the request body is not valid JSON');
       }
+      retrieval = options.store !== undefined && (parsed as { stream?: unknown }).stream !== true;
       try {
         const result = await compress(parsed, {
           format,
           firstSight,
+          ...(retrieval && options.store ? { store: options.store } : {}),
           ...(options.policy ? { policy: options.policy } : {}),
           ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
         });
@@ -107,8 +117,10 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         figures = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms };
         // Nothing compressed, or the edits cannot be placed: the client's own bytes go upstream.
         if (result.edits.length) body = spliceJsonText(text, result.edits) ?? bytes;
+        if (retrieval) body = injectRetrieveTool(typeof body === 'string' ? body : text, format) ?? body;
       } catch {
         // A body the pipeline cannot read (a shape it does not know) is forwarded untouched.
+        retrieval = false;
       }
     }
 
@@ -135,11 +147,34 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     const headers = clientHeaders(response.headers);
     const streaming = (response.headers.get('content-type') ?? '').includes('text/event-stream');
     if (!streaming && (response.headers.get('content-type') ?? '').includes('application/json')) {
-      const payload = await response.text();
+      let payload = await response.text();
+      let reply: unknown;
       try {
-        tally.recordUsage(JSON.parse(payload));
+        reply = JSON.parse(payload);
+        tally.recordUsage(reply);
       } catch {
         // Not JSON after all: relayed as it is.
+      }
+      // The model asked for omitted content: the proxy answers and asks again, and the client only
+      // ever sees the final reply.
+      if (retrieval && format && options.store && response.ok && retrieveCalls(format, reply).length) {
+        let current = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<
+          string,
+          unknown
+        >;
+        for (let round = 0; round < MAX_RETRIEVE_ROUNDS && retrieveCalls(format, reply).length; round++) {
+          current = await followUp(format, current, reply as Record<string, unknown>, options.store);
+          const next = await fetch(target, {
+            method: 'POST',
+            headers: upstreamHeaders(request.headers),
+            body: JSON.stringify(current),
+            signal: request.signal,
+          });
+          payload = await next.text();
+          if (!next.ok) return new Response(payload, { status: next.status, headers: clientHeaders(next.headers) });
+          reply = JSON.parse(payload);
+          tally.recordUsage(reply);
+        }
       }
       return new Response(payload, { status: response.status, headers });
     }

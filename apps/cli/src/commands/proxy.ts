@@ -4,6 +4,7 @@ import { usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { PROXY_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
+import { openStore } from '../internal/store.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -36,9 +37,12 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
   const upstreamAnthropic = values['upstream-anthropic'] ?? io.env.HEADROOM_UPSTREAM_ANTHROPIC;
   const upstreamOpenAI = values['upstream-openai'] ?? io.env.HEADROOM_UPSTREAM_OPENAI;
 
+  // With the store on (the default), the model gets headroom_retrieve and the proxy answers it.
+  const store = config.store.enabled ? openStore(io, config) : undefined;
   const running = await serveProxy({
     host,
     port,
+    ...(store ? { store } : {}),
     policy: config.policy,
     ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
     ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
@@ -63,6 +67,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await running.close();
+  store?.close();
   await write(io.stderr, 'headroom: proxy stopped\n');
   return 0;
 }

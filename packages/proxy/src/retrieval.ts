@@ -1,0 +1,143 @@
+import { handleRetrieveCall, RETRIEVE_TOOL_NAME, retrieveToolDefinition, retrieveToolResult } from '@headroom/ccr';
+import type { Store, WireFormat } from '@headroom/core';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Retrieve rounds the proxy answers itself before it gives the model's reply to the client. */
+export const MAX_RETRIEVE_ROUNDS = 3;
+
+/**
+ * Adds `headroom_retrieve` to the request's tool list, in the client's own JSON text: the tool goes
+ * at the end of `tools` (or a `tools` list is created), every other byte stays. The same request
+ * always gets the same bytes, so the tool list is stable from a session's first request on.
+ */
+export function injectRetrieveTool(text: string, format: WireFormat): string | undefined {
+  const tool = JSON.stringify(retrieveToolDefinition(format));
+  const span = topLevelArraySpan(text, 'tools');
+  if (span) {
+    const inner = text.slice(span.open + 1, span.close).trim();
+    return `${text.slice(0, span.close)}${inner ? ',' : ''}${tool}${text.slice(span.close)}`;
+  }
+  const open = text.indexOf('{');
+  if (open < 0) return undefined;
+  const rest = text.slice(open + 1).trim();
+  return `${text.slice(0, open + 1)}"tools":[${tool}]${rest.startsWith('}') ? '' : ','}${text.slice(open + 1)}`;
+}
+
+/** Offsets of `[` and `]` of a top-level array member of a JSON object text. */
+function topLevelArraySpan(text: string, key: string): { open: number; close: number } | undefined {
+  let depth = 0;
+  let i = 0;
+  let pendingKey: string | undefined;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1) {
+        const after = text.slice(j + 1).trimStart();
+        if (after.startsWith(':')) pendingKey = JSON.parse(text.slice(i, j + 1)) as string;
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === '{' || c === '[') {
+      if (depth === 1 && c === '[' && pendingKey === key) {
+        const open = i;
+        let d = 0;
+        for (let k = i; k < text.length; k++) {
+          const ch = text[k];
+          if (ch === '"') {
+            k++;
+            while (text[k] !== '"') k += text[k] === '\\' ? 2 : 1;
+          } else if (ch === '[' || ch === '{') d++;
+          else if (ch === ']' || ch === '}') {
+            d--;
+            if (d === 0) return { open, close: k };
+          }
+        }
+        return undefined;
+      }
+      depth++;
+    } else if (c === '}' || c === ']') depth--;
+    else if (c === ',') pendingKey = undefined;
+    i++;
+  }
+  return undefined;
+}
+
+interface Call {
+  readonly id: string;
+  readonly args: unknown;
+}
+
+/** The `headroom_retrieve` calls in a non-streaming reply, in any of the three formats. */
+export function retrieveCalls(format: WireFormat, reply: unknown): Call[] {
+  if (!isRecord(reply)) return [];
+  if (format === 'anthropic') {
+    const content = Array.isArray(reply.content) ? reply.content : [];
+    return content
+      .filter((b) => isRecord(b) && b.type === 'tool_use' && b.name === RETRIEVE_TOOL_NAME)
+      .map((b) => ({ id: String(b.id), args: b.input }));
+  }
+  if (format === 'openai') {
+    const message = Array.isArray(reply.choices)
+      ? (reply.choices[0] as Record<string, unknown> | undefined)?.message
+      : undefined;
+    const calls = isRecord(message) && Array.isArray(message.tool_calls) ? message.tool_calls : [];
+    return calls
+      .filter((c) => isRecord(c) && isRecord(c.function) && c.function.name === RETRIEVE_TOOL_NAME)
+      .map((c) => ({ id: String(c.id), args: (c.function as Record<string, unknown>).arguments }));
+  }
+  const output = Array.isArray(reply.output) ? reply.output : [];
+  return output
+    .filter((o) => isRecord(o) && o.type === 'function_call' && o.name === RETRIEVE_TOOL_NAME)
+    .map((o) => ({ id: String(o.call_id), args: o.arguments }));
+}
+
+/**
+ * The next request of a retrieve round: the request, the model's turn that made the calls, and
+ * the proxy's answers. When the model also called the client's own tools in that turn, only the
+ * retrieve calls are answered here: the model sees the originals and calls the client's tools
+ * again in its next turn, which the client then receives as usual.
+ */
+export async function followUp(
+  format: WireFormat,
+  request: Record<string, unknown>,
+  reply: Record<string, unknown>,
+  store: Store,
+): Promise<Record<string, unknown>> {
+  const calls = retrieveCalls(format, reply);
+  const answers = await Promise.all(
+    calls.map(async (c) => retrieveToolResult(format, c.id, await handleRetrieveCall(store, c.args))),
+  );
+  if (format === 'anthropic') {
+    const content = (reply.content as Record<string, unknown>[]).filter(
+      (b) => b.type !== 'tool_use' || b.name === RETRIEVE_TOOL_NAME,
+    );
+    return {
+      ...request,
+      messages: [
+        ...(request.messages as unknown[]),
+        { role: 'assistant', content },
+        { role: 'user', content: answers },
+      ],
+    };
+  }
+  if (format === 'openai') {
+    const message = (reply.choices as { message: Record<string, unknown> }[])[0]?.message ?? {};
+    const toolCalls = (message.tool_calls as Record<string, unknown>[]).filter(
+      (c) => (c.function as Record<string, unknown>).name === RETRIEVE_TOOL_NAME,
+    );
+    return {
+      ...request,
+      messages: [...(request.messages as unknown[]), { ...message, tool_calls: toolCalls }, ...answers],
+    };
+  }
+  const input =
+    typeof request.input === 'string' ? [{ role: 'user', content: request.input }] : (request.input as unknown[]);
+  const made = (reply.output as Record<string, unknown>[]).filter(
+    (o) => o.type === 'function_call' && o.name === RETRIEVE_TOOL_NAME,
+  );
+  return { ...request, input: [...input, ...made, ...answers] };
+}
