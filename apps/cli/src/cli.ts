@@ -6,6 +6,7 @@ import { runEval } from './commands/eval.js';
 import { runProxy } from './commands/proxy.js';
 import { runRetrieve } from './commands/retrieve.js';
 import { runStats } from './commands/stats.js';
+import { runWrap } from './commands/wrap.js';
 import { CliError, EXIT, usageError } from './internal/cli-error.js';
 import { MAIN_HELP } from './internal/help.js';
 import { type CliIo, write } from './internal/io.js';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   eval: runEval,
   proxy: runProxy,
   stats: runStats,
+  wrap: runWrap,
 };
 
 /**

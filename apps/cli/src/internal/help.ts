@@ -7,6 +7,7 @@ Usage:
   headroom eval <suite> [options]        measure what compression keeps (tool-qa, squad, gsm8k, bfcl)
   headroom proxy [--host] [--port]       serve the compressing proxy for any client
   headroom stats [--url URL]             what a running proxy has saved
+  headroom wrap <agent> [-- args]        run a coding agent through the proxy
   headroom --version                     print the version
   headroom --help                        show this help
 
@@ -115,4 +116,13 @@ export const STATS_HELP = `Usage: headroom stats [--url http://127.0.0.1:8787] [
 What a running Headroom proxy has done: requests, tokens before and after, the upstream's
 cache reads and writes, and the savings per transform. Reads GET /stats from the proxy
 (default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787).
+`;
+
+export const WRAP_HELP = `Usage: headroom wrap <claude|codex|aider|copilot|opencode|gemini|cursor> [--port 8787] [-- agent arguments]
+
+Launches a coding agent with its requests going through Headroom: reuses the proxy already
+listening on the port, or starts one for as long as the agent runs, and sets the agent's
+base-URL variables (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENAI_API_BASE) to it. Exits with the
+agent's exit code. For cursor, prints the settings to paste and keeps the proxy running until
+Ctrl-C.
 `;

@@ -1,0 +1,68 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emptyDir, runCli } from './run-cli.js';
+
+/**
+ * A stand-in for a coding agent: records its arguments, the base-URL variables it was given and
+ * whether the proxy behind them answered, then exits with the code it is told to.
+ */
+function fakeAgent(name: string): { dir: string; out: string } {
+  const dir = emptyDir();
+  const out = join(dir, 'record.json');
+  const script = `#!/usr/bin/env node
+const url = process.env.ANTHROPIC_BASE_URL ?? process.env.OPENAI_BASE_URL.replace(/\\/v1$/, '');
+fetch(url + '/health').then((r) => r.json()).then((health) => {
+  require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({
+    argv: process.argv.slice(2),
+    env: { ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL, OPENAI_BASE_URL: process.env.OPENAI_BASE_URL, OPENAI_API_BASE: process.env.OPENAI_API_BASE },
+    health,
+  }));
+  process.exit(Number(process.env.WRAP_EXIT ?? 0));
+});
+`;
+  writeFileSync(join(dir, name), script);
+  chmodSync(join(dir, name), 0o755);
+  return { dir, out };
+}
+
+const pathWith = (dir: string) => `${dir}:${dirname(process.execPath)}:/usr/bin:/bin`;
+
+describe('headroom wrap', () => {
+  it.each([
+    ['claude', { ANTHROPIC_BASE_URL: 'url' }],
+    ['codex', { OPENAI_BASE_URL: 'url/v1' }],
+    ['aider', { ANTHROPIC_BASE_URL: 'url', OPENAI_BASE_URL: 'url/v1', OPENAI_API_BASE: 'url/v1' }],
+  ])('%s: launched with its base URLs on a live proxy, arguments passed, exit code kept', (agent, expected) => {
+    const { dir, out } = fakeAgent(agent);
+    const run = runCli(['wrap', agent, '--port', '0', '--', '--model', 'x', 'fix it'], {
+      env: { PATH: pathWith(dir), WRAP_EXIT: '7' },
+    });
+    expect(run.code).toBe(7);
+    const record = JSON.parse(readFileSync(out, 'utf8')) as {
+      argv: string[];
+      env: Record<string, string | undefined>;
+      health: unknown;
+    };
+    expect(record.argv).toEqual(['--model', 'x', 'fix it']);
+    expect(record.health).toEqual({ status: 'ok' });
+    const url = /^headroom: \w+ → (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(run.stderr)?.[1] as string;
+    const withUrl = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, v.replace('url', url)]));
+    expect(Object.fromEntries(Object.entries(record.env).filter(([, v]) => v !== undefined))).toEqual(withUrl);
+  });
+
+  it('says so when the agent is not installed', () => {
+    const run = runCli(['wrap', 'claude', '--port', '0'], { env: { PATH: emptyDir() } });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 1,
+      stderr:
+        "headroom: claude was not found on PATH; install claude first, or run 'headroom proxy' and point it there yourself\n",
+    });
+  });
+
+  it('rejects an unknown agent with exit 2', () => {
+    expect(runCli(['wrap', 'vim']).stderr).toBe(
+      "headroom: wrap takes one agent: claude, codex, aider, copilot, opencode, gemini, cursor (agent arguments go after --). Run 'headroom wrap --help'\n",
+    );
+  });
+});
