@@ -1,2 +1,8 @@
 // Node-only: the default SQLite store (better-sqlite3).
+
+export {
+  createSqliteFirstSight,
+  type SqliteFirstSight,
+  type SqliteFirstSightOptions,
+} from './store/sqlite-first-sight.js';
 export { createSqliteStore, defaultStorePath, headroomHome, type SqliteStoreOptions } from './store/sqlite-store.js';

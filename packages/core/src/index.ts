@@ -32,7 +32,7 @@ export {
 } from './markers/marker.js';
 export { formatRetrievedHeader, isRetrievedContent, RETRIEVED_HEADER_PREFIX } from './markers/retrieved.js';
 export type { PipelineEvent, SegmentReport } from './pipeline/events.js';
-export { type FirstSight, FirstSightCache } from './pipeline/first-sight-cache.js';
+export { type FirstSight, FirstSightCache, type FirstSightMemory } from './pipeline/first-sight-cache.js';
 export { createPipeline, type Pipeline, type PipelineOptions, type PipelineRun } from './pipeline/pipeline.js';
 export { looksLikeData } from './policy/looks-like-data.js';
 export { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from './policy/policy.js';

@@ -1,4 +1,11 @@
-import { type CompressionPolicy, FirstSightCache, type Store, spliceJsonText, type WireFormat } from '@headroom/core';
+import {
+  type CompressionPolicy,
+  FirstSightCache,
+  type FirstSightMemory,
+  type Store,
+  spliceJsonText,
+  type WireFormat,
+} from '@headroom/core';
 import { compress } from '@headroom/crushers';
 import { Hono } from 'hono';
 import { clientHeaders, isAnthropicRequest, upstreamHeaders } from './forward.js';
@@ -26,6 +33,11 @@ export interface ProxyOptions {
    * compressed without keys and without the tool (their retrieve rounds are not answered yet).
    */
   readonly store?: Store;
+  /**
+   * Where each segment's first compressed form is remembered. Default: in this process. Pass
+   * `createSqliteFirstSight()` (from `@headroom/ccr/sqlite`) so it survives a restart.
+   */
+  readonly firstSight?: FirstSightMemory;
 }
 
 export interface HeadroomProxy {
@@ -64,7 +76,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   const adminHosts = new Set([...LOOPBACK, ...(options.adminHosts ?? [])]);
   // Remembers each segment's first compressed form, so the history a session already sent goes
   // upstream byte-identical on every later turn and the provider's prompt cache keeps working.
-  const firstSight = new FirstSightCache();
+  const firstSight = options.firstSight ?? new FirstSightCache();
   const tally = new StatsTally();
   const app = new Hono();
 

@@ -1,3 +1,4 @@
+import { createSqliteFirstSight, defaultStorePath } from '@headroom/ccr/sqlite';
 import { serveProxy } from '@headroom/proxy/node';
 import { parseCommandArgs } from '../internal/args.js';
 import { usageError } from '../internal/cli-error.js';
@@ -39,10 +40,13 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
 
   // With the store on (the default), the model gets headroom_retrieve and the proxy answers it.
   const store = config.store.enabled ? openStore(io, config) : undefined;
+  // First sights in the same file, so a restarted proxy resends a session's history in the same bytes.
+  const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
   const running = await serveProxy({
     host,
     port,
     ...(store ? { store } : {}),
+    ...(firstSight ? { firstSight } : {}),
     policy: config.policy,
     ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
     ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
@@ -67,6 +71,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await running.close();
+  firstSight?.close();
   store?.close();
   await write(io.stderr, 'headroom: proxy stopped\n');
   return 0;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { createSqliteFirstSight, defaultStorePath } from '@headroom/ccr/sqlite';
 import { serveProxy } from '@headroom/proxy/node';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
@@ -65,12 +66,13 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
   if (!(port > 0 && (await isHeadroomProxy(existing)))) {
     const config = await loadConfig(io);
     const store = config.store.enabled ? openStore(io, config) : undefined;
-    const running = await serveProxy({ port, policy: config.policy, ...(store ? { store } : {}) }).catch(() =>
-      serveProxy({ port: 0, policy: config.policy, ...(store ? { store } : {}) }),
-    );
+    const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
+    const options = { policy: config.policy, ...(store ? { store } : {}), ...(firstSight ? { firstSight } : {}) };
+    const running = await serveProxy({ port, ...options }).catch(() => serveProxy({ port: 0, ...options }));
     url = running.url;
     stop = async () => {
       await running.close();
+      firstSight?.close();
       store?.close();
     };
   }

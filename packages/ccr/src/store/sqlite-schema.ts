@@ -27,6 +27,16 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER originals_remove_bytes AFTER DELETE ON originals
     BEGIN UPDATE counters SET value = value - OLD.bytes WHERE name = 'bytes'; END;
   `,
+  // v2: what each segment became the first time a proxy saw it, so it survives a restart.
+  `
+  CREATE TABLE first_sight (
+    key       TEXT PRIMARY KEY NOT NULL,
+    text      TEXT NOT NULL,
+    skipped   TEXT,
+    last_used INTEGER NOT NULL
+  );
+  CREATE INDEX first_sight_by_use ON first_sight (last_used);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

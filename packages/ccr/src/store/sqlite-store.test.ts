@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp.js';
 import { entryFor, runStoreConformance } from '../testing/store-conformance.js';
+import { SCHEMA_VERSION } from './sqlite-schema.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 runStoreConformance('sqlite', (options) => createSqliteStore({ ...options, path: join(tempDir(), 'ccr.db') }));
@@ -57,7 +58,7 @@ describe('sqlite store on disk', () => {
       version: db.pragma('user_version', { simple: true }),
       wal: db.pragma('journal_mode', { simple: true }),
     }).toEqual({
-      version: 1,
+      version: SCHEMA_VERSION,
       wal: 'wal',
     });
     db.close();
@@ -168,7 +169,7 @@ describe('sqlite store on disk', () => {
     expect(error).toBeInstanceOf(HeadroomError);
     expect((error as HeadroomError).code).toBe('store_unavailable');
     expect((error as Error).message).toBe(
-      `${path}: the CCR database has schema version 99, newer than this Headroom understands (1); upgrade Headroom or point HEADROOM_HOME elsewhere`,
+      `${path}: the CCR database has schema version 99, newer than this Headroom understands (${SCHEMA_VERSION}); upgrade Headroom or point HEADROOM_HOME elsewhere`,
     );
     expect(Buffer.compare(readFileSync(path), before)).toBe(0);
     expect(existsSync(`${path}.unusable`)).toBe(false);

@@ -1,11 +1,21 @@
 /**
+ * Where first sights are kept. The in-process `FirstSightCache` serves the library; a proxy keeps
+ * them in SQLite (`createSqliteFirstSight` in `@headroom/ccr/sqlite`) so they survive a restart.
+ */
+export interface FirstSightMemory {
+  get(key: string): FirstSight | undefined;
+  /** Keeps the first value for a key; later sets of the same key are ignored. */
+  set(key: string, value: FirstSight): void;
+}
+
+/**
  * Remembers the first output a segment got, by hash of (transform, query, content). Later
  * requests that carry the same segment get the same bytes even if a transform now misses its
  * deadline or a model has loaded meanwhile — so the provider's prompt cache stays valid.
  *
  * Bounded by the characters it holds; the least recently used outputs go first.
  */
-export class FirstSightCache {
+export class FirstSightCache implements FirstSightMemory {
   private readonly entries = new Map<string, FirstSight>();
   private chars = 0;
 

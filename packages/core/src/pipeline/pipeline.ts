@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { measureTokens, type Tokenizer } from '../tokenizer/tokenizer.js';
 import type { Transform } from '../transform/transform.js';
 import type { PipelineEvent, SegmentReport } from './events.js';
-import { type FirstSight, type FirstSightCache, sharedFirstSightCache } from './first-sight-cache.js';
+import { type FirstSight, type FirstSightMemory, sharedFirstSightCache } from './first-sight-cache.js';
 
 export interface PipelineOptions {
   /** Transforms in priority order; each segment goes to the first one that takes its content type. */
@@ -25,7 +25,7 @@ export interface PipelineOptions {
    */
   readonly store?: Store;
   /** Remembers first outputs for cache safety. Defaults to one cache per process. */
-  readonly firstSight?: FirstSightCache;
+  readonly firstSight?: FirstSightMemory;
   readonly onEvent?: (event: PipelineEvent) => void;
 }
 

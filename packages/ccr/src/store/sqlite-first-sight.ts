@@ -1,0 +1,63 @@
+import type { FirstSight, FirstSightMemory } from '@headroom/core';
+import Database from 'better-sqlite3';
+import { migrate } from './sqlite-schema.js';
+import { defaultStorePath } from './sqlite-store.js';
+
+export interface SqliteFirstSightOptions {
+  /** Database file; the same file as the store by default (`$HEADROOM_HOME/ccr.db`). */
+  readonly path?: string;
+  /** Most segments remembered; the least recently used go first. Default 200,000. */
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+}
+
+export interface SqliteFirstSight extends FirstSightMemory {
+  readonly size: number;
+  close(): void;
+}
+
+/**
+ * First sights kept in SQLite: what each segment became the first time it was seen, so a proxy
+ * that restarts still sends a session's history upstream in exactly the bytes it sent before,
+ * and the provider's prompt cache survives the restart. Bounded by entry count, LRU.
+ *
+ * @example
+ * const proxy = createProxy({ firstSight: createSqliteFirstSight() })
+ */
+export function createSqliteFirstSight(options: SqliteFirstSightOptions = {}): SqliteFirstSight {
+  const db = new Database(options.path ?? defaultStorePath(), { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  migrate(db);
+  const maxEntries = options.maxEntries ?? 200_000;
+  const now = options.now ?? Date.now;
+  const q = {
+    get: db.prepare<[string], { text: string; skipped: string | null }>(
+      'SELECT text, skipped FROM first_sight WHERE key = ?',
+    ),
+    touch: db.prepare('UPDATE first_sight SET last_used = ? WHERE key = ?'),
+    insert: db.prepare('INSERT OR IGNORE INTO first_sight (key, text, skipped, last_used) VALUES (?, ?, ?, ?)'),
+    count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM first_sight'),
+    trim: db.prepare('DELETE FROM first_sight WHERE key IN (SELECT key FROM first_sight ORDER BY last_used LIMIT ?)'),
+  };
+  let writes = 0;
+  return {
+    get(key) {
+      const row = q.get.get(key);
+      if (!row) return undefined;
+      q.touch.run(now(), key);
+      return { text: row.text, ...(row.skipped ? { skipped: row.skipped as FirstSight['skipped'] & string } : {}) };
+    },
+    set(key, value) {
+      q.insert.run(key, value.text, value.skipped ?? null, now());
+      // Trimming now and then keeps writes cheap while the table stays near its bound.
+      if (++writes % 256 === 0) {
+        const excess = (q.count.get()?.n ?? 0) - maxEntries;
+        if (excess > 0) q.trim.run(excess);
+      }
+    },
+    get size() {
+      return q.count.get()?.n ?? 0;
+    },
+    close: () => db.close(),
+  };
+}
