@@ -8,6 +8,7 @@ import {
 } from '@headroom/core';
 import { compress } from '@headroom/crushers';
 import { Hono } from 'hono';
+import { dashboardHtml } from './dashboard.js';
 import { clientHeaders, isAnthropicRequest, upstreamHeaders } from './forward.js';
 import { providerError } from './provider-errors.js';
 import { followUp, injectRetrieveTool, MAX_RETRIEVE_ROUNDS, retrieveCalls } from './retrieval.js';
@@ -81,13 +82,25 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   const app = new Hono();
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.get('/stats', (c) => {
-    const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
-    const origin = c.req.header('origin');
-    if (!adminHosts.has(host) || (origin && !adminHosts.has(new URL(origin).hostname))) {
-      return c.json({ error: 'stats are only served to this machine' }, 403);
+  /** Admin pages answer only requests addressed to this machine, so no web page can read them through DNS rebinding. */
+  const local = (host: string | undefined, origin: string | undefined) => {
+    const name = (host ?? '').replace(/:\d+$/, '');
+    if (!adminHosts.has(name)) return false;
+    try {
+      return !origin || adminHosts.has(new URL(origin).hostname);
+    } catch {
+      return false;
     }
+  };
+  app.get('/stats', (c) => {
+    if (!local(c.req.header('host'), c.req.header('origin')))
+      return c.json({ error: 'stats are only served to this machine' }, 403);
     return c.json(tally.snapshot());
+  });
+  app.get('/dashboard', (c) => {
+    if (!local(c.req.header('host'), c.req.header('origin')))
+      return c.json({ error: 'the dashboard is only served to this machine' }, 403);
+    return c.html(dashboardHtml());
   });
 
   app.all('*', async (c) => {

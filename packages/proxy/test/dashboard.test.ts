@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningProxy, serveProxy } from '../src/node.js';
+import { json, startUpstream } from './fake-upstream.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Debian's Chromium, installed when missing (the machines run as root); a failure fails the test. */
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore' });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { env, stdio: 'ignore' });
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is needed for the dashboard test and could not be installed at ${CHROMIUM}`);
+}
+
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+let running: RunningProxy;
+let browser: Browser;
+
+const log = Array.from(
+  { length: 800 },
+  (_, i) =>
+    `2024-05-01T10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z INFO cache shard ${i % 16} warmed ${i * 11} entries`,
+).join('\n');
+
+beforeAll(async () => {
+  ensureChromium();
+  upstream = await startUpstream((_req, res) =>
+    json(res, 200, {
+      id: 'm',
+      type: 'message',
+      content: [{ type: 'text', text: 'ok' }],
+      usage: { input_tokens: 1000, cache_read_input_tokens: 400, cache_creation_input_tokens: 100 },
+    }),
+  );
+  running = await serveProxy({ port: 0, upstreamAnthropic: upstream.url });
+  for (const content of [log, 'short question', log.replace('shard 3', 'shard 33')]) {
+    await fetch(`${running.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 100,
+        messages: [
+          { role: 'user', content: 'Which shard is coldest?' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'logs', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content }] },
+        ],
+      }),
+    });
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await running?.close();
+  await upstream?.close();
+});
+
+describe('dashboard in headless Chromium', () => {
+  it('renders, and shows the same figures as /stats', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    await page.goto(`${running.url}/dashboard`);
+    await page.waitForSelector('body[data-ready=true]');
+    const stats = (await (await fetch(`${running.url}/stats`)).json()) as {
+      requests: number;
+      tokensBefore: number;
+      tokensAfter: number;
+      inputTokens: number;
+      cacheReadTokens: number;
+      byTransform: Record<string, { segments: number }>;
+      recent: unknown[];
+    };
+    const text = async (id: string) => (await page.textContent(`[data-testid=${id}]`))?.trim();
+    expect(await text('requests')).toBe(String(stats.requests));
+    expect(await text('saved')).toBe((stats.tokensBefore - stats.tokensAfter).toLocaleString('en-US'));
+    expect(await text('savings')).toBe(`${((1 - stats.tokensAfter / stats.tokensBefore) * 100).toFixed(1)}%`);
+    expect(await text('cache-hit')).toBe(`${((stats.cacheReadTokens / stats.inputTokens) * 100).toFixed(1)}%`);
+    expect(stats.requests).toBe(3);
+    expect(await page.locator('[data-testid=transforms] tbody tr').count()).toBe(Object.keys(stats.byTransform).length);
+    expect(await page.locator('[data-testid=recent] tbody tr').count()).toBe(3);
+    expect(await page.locator('[data-testid=chart] rect').count()).toBe(2 * stats.recent.length);
+    const shot = await page.screenshot({ fullPage: true });
+    if (process.env.HEADROOM_SCREENSHOT) (await import('node:fs')).writeFileSync(process.env.HEADROOM_SCREENSHOT, shot);
+    // A rendered page with cards, tables and a chart, not a blank canvas.
+    expect(shot.subarray(1, 4).toString()).toBe('PNG');
+    expect(shot.length).toBeGreaterThan(20_000);
+    await page.close();
+  });
+
+  it('is refused to pages from other origins', async () => {
+    const response = await fetch(`${running.url}/dashboard`, { headers: { origin: 'http://evil.example' } });
+    expect(response.status).toBe(403);
+  });
+});
