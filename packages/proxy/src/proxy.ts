@@ -203,9 +203,50 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       }
       return new Response(payload, { status: response.status, headers });
     }
-    // Streams (and anything else) are relayed as they arrive, never buffered.
+    // Streams (and anything else) are relayed as they arrive, never buffered; usage is read from
+    // the events on the way through.
+    if (streaming && response.body)
+      return new Response(response.body.pipeThrough(usageTap(tally)), { status: response.status, headers });
     return new Response(response.body, { status: response.status, headers });
   });
 
   return { fetch: (request) => Promise.resolve(app.fetch(request)), stats: () => tally.snapshot() };
+}
+
+/**
+ * Passes SSE bytes through unchanged while reading `usage` from the events that carry it
+ * (Anthropic's message_start and message_delta, OpenAI's final chunk, Responses' completed event).
+ */
+function usageTap(tally: StatsTally): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  const scan = (final: boolean) => {
+    const events = pending.split('\n\n');
+    pending = final ? '' : (events.pop() ?? '');
+    for (const event of events) {
+      for (const line of event.split('\n')) {
+        if (!line.startsWith('data:') || !line.includes('"usage"')) continue;
+        try {
+          const data = JSON.parse(line.slice(5).trim()) as Record<string, unknown>;
+          tally.recordUsage(
+            (data.message as Record<string, unknown> | undefined) ??
+              (data.response as Record<string, unknown> | undefined) ??
+              data,
+          );
+        } catch {
+          // Not JSON: nothing to read.
+        }
+      }
+    }
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      controller.enqueue(chunk);
+      pending += decoder.decode(chunk, { stream: true });
+      scan(false);
+    },
+    flush() {
+      scan(true);
+    },
+  });
 }

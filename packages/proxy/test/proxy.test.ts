@@ -188,3 +188,61 @@ describe('proxy (in-process)', () => {
     expect(fromPage.status).toBe(403);
   });
 });
+
+describe('streams', () => {
+  it('reads usage from the events as they pass', async () => {
+    const proxy = proxyFor();
+    const body = JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const response = await proxy.fetch(post('/v1/messages', body, { 'anthropic-version': '2023-06-01' }));
+    await response.text();
+    expect(proxy.stats().inputTokens).toBe(10);
+  });
+
+  it('stops the upstream request when the client goes away', async () => {
+    const { serveProxy } = await import('../src/node.js');
+    let cutShort: (() => void) | undefined;
+    const upstreamCut = new Promise<void>((resolve) => {
+      cutShort = resolve;
+    });
+    let started: (() => void) | undefined;
+    const streaming = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const slow = await startUpstream(async (_req, res) => {
+      // Two seconds of events, unless the proxy hangs up first.
+      res.on('close', () => {
+        if (!res.writableEnded) cutShort?.();
+      });
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      started?.();
+      for (let i = 0; i < 100 && !res.destroyed; i++) {
+        res.write(`data: {"i":${i}}\n\n`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (!res.destroyed) res.end();
+    });
+    const running = await serveProxy({ port: 0, upstreamAnthropic: slow.url });
+    const controller = new AbortController();
+    const response = await fetch(`${running.url}/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', max_tokens: 1, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      signal: controller.signal,
+    });
+    await (response.body as ReadableStream<Uint8Array>).getReader().read();
+    await streaming;
+    controller.abort();
+    const outcome = await Promise.race([
+      upstreamCut.then(() => 'upstream cut short'),
+      new Promise((r) => setTimeout(() => r('still streaming'), 1500)),
+    ]);
+    await running.close();
+    await slow.close();
+    expect(outcome).toBe('upstream cut short');
+  });
+});
