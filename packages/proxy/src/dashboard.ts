@@ -57,7 +57,8 @@ function chart(svg, recent) {
   });
 }
 async function refresh() {
-  const stats = await (await fetch('/stats')).json();
+  // The admin token, when the proxy needs one, rides along from the page's own address.
+  const stats = await (await fetch('/stats' + location.search)).json();
   document.querySelector('[data-testid=requests]').textContent = fmt(stats.requests);
   document.querySelector('[data-testid=saved]').textContent = fmt(stats.tokensBefore - stats.tokensAfter);
   document.querySelector('[data-testid=savings]').textContent = stats.tokensBefore ? pct(1 - stats.tokensAfter / stats.tokensBefore) : '0.0%';

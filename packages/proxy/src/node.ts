@@ -1,4 +1,5 @@
 // Node-only: serving the proxy on a socket.
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
@@ -13,6 +14,8 @@ export interface ServeOptions extends ProxyOptions {
 export interface RunningProxy {
   readonly url: string;
   readonly proxy: HeadroomProxy;
+  /** The token `/stats` and `/dashboard` require; set whenever the proxy is bound beyond loopback. */
+  readonly adminToken?: string;
   /** Stops accepting connections and resolves once open ones have finished. */
   close(): Promise<void>;
 }
@@ -25,14 +28,22 @@ export interface RunningProxy {
  * // export ANTHROPIC_BASE_URL=${url}
  */
 export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
-  const proxy = createProxy(options);
   const host = options.host ?? '127.0.0.1';
+  // Beyond loopback, other machines can reach the admin pages: they then need a token.
+  const exposed = !['127.0.0.1', 'localhost', '::1'].includes(host);
+  const adminToken = options.adminToken ?? (exposed ? randomUUID() : undefined);
+  const proxy = createProxy({
+    ...options,
+    ...(adminToken ? { adminToken } : {}),
+    ...(exposed ? { adminHosts: [...(options.adminHosts ?? []), host] } : {}),
+  });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: proxy.fetch, hostname: host, port: options.port ?? 8787 }, (info: AddressInfo) => {
       const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${shown}:${info.port}`,
         proxy,
+        ...(adminToken ? { adminToken } : {}),
         close: () => new Promise((done) => server.close(() => done())),
       });
     });

@@ -29,6 +29,11 @@ export interface ProxyOptions {
    */
   readonly adminHosts?: readonly string[];
   /**
+   * Required on `/stats` and `/dashboard` (as `Authorization: Bearer …` or `?token=…`) when set.
+   * `serveProxy` sets one whenever the proxy is bound beyond loopback.
+   */
+  readonly adminToken?: string;
+  /**
    * Where originals go. With a store, non-streaming requests offer the model `headroom_retrieve`
    * and the proxy answers its calls itself; markers then carry keys. Streaming requests are
    * compressed without keys and without the tool (their retrieve rounds are not answered yet).
@@ -92,14 +97,33 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       return false;
     }
   };
+  /**
+   * Admin pages: with a token, anyone holding it (a page on another origin is still refused);
+   * without one, only requests addressed to this machine, so no web page can read them through
+   * DNS rebinding.
+   */
+  const admitted = (c: {
+    req: { header(name: string): string | undefined; query(name: string): string | undefined };
+  }) => {
+    const origin = c.req.header('origin');
+    if (options.adminToken) {
+      const token =
+        c.req.header('authorization') === `Bearer ${options.adminToken}` || c.req.query('token') === options.adminToken;
+      if (!token) return 401;
+      return origin && !local(URL.canParse(origin) ? new URL(origin).host : '', undefined) ? 403 : 200;
+    }
+    return local(c.req.header('host'), origin) ? 200 : 403;
+  };
   app.get('/stats', (c) => {
-    if (!local(c.req.header('host'), c.req.header('origin')))
-      return c.json({ error: 'stats are only served to this machine' }, 403);
+    const status = admitted(c);
+    if (status === 401) return c.json({ error: 'stats need the admin token' }, 401);
+    if (status === 403) return c.json({ error: 'stats are only served to this machine' }, 403);
     return c.json(tally.snapshot());
   });
   app.get('/dashboard', (c) => {
-    if (!local(c.req.header('host'), c.req.header('origin')))
-      return c.json({ error: 'the dashboard is only served to this machine' }, 403);
+    const status = admitted(c);
+    if (status === 401) return c.json({ error: 'the dashboard needs the admin token' }, 401);
+    if (status === 403) return c.json({ error: 'the dashboard is only served to this machine' }, 403);
     return c.html(dashboardHtml());
   });
 

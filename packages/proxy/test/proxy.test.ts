@@ -246,3 +246,29 @@ describe('streams', () => {
     expect(outcome).toBe('upstream cut short');
   });
 });
+
+describe('admin token', () => {
+  it('guards /stats and /dashboard when set', async () => {
+    const proxy = createProxy({ upstreamOpenAI: upstream.url, adminToken: 'secret-token' });
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      proxy.fetch(new Request(`http://127.0.0.1:8787${path}`, { headers: { host: '127.0.0.1:8787', ...headers } }));
+    expect((await get('/stats')).status).toBe(401);
+    expect((await get('/stats', { authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await get('/stats', { authorization: 'Bearer secret-token' })).status).toBe(200);
+    expect((await get('/dashboard?token=secret-token')).status).toBe(200);
+    expect((await get('/dashboard')).status).toBe(401);
+  });
+
+  it('is generated when the proxy is bound beyond loopback', async () => {
+    const { serveProxy } = await import('../src/node.js');
+    const running = await serveProxy({ host: '0.0.0.0', port: 0, upstreamOpenAI: upstream.url });
+    expect(running.adminToken).toMatch(/^[0-9a-f-]{36}$/);
+    const port = new URL(running.url).port;
+    expect((await fetch(`http://127.0.0.1:${port}/stats`)).status).toBe(401);
+    expect(
+      (await fetch(`http://127.0.0.1:${port}/stats`, { headers: { authorization: `Bearer ${running.adminToken}` } }))
+        .status,
+    ).toBe(200);
+    await running.close();
+  });
+});

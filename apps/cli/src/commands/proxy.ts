@@ -63,7 +63,10 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     `Headroom proxy on ${running.url}\n` +
       `  export ANTHROPIC_BASE_URL=${running.url}\n` +
       `  export OPENAI_BASE_URL=${running.url}/v1\n` +
-      `Stats: ${running.url}/stats · stop with Ctrl-C\n`,
+      `Stats: ${running.url}/stats · dashboard: ${running.url}/dashboard${running.adminToken ? `?token=${running.adminToken}` : ''} · stop with Ctrl-C\n` +
+      (running.adminToken
+        ? `Admin token (for /stats and /dashboard from other machines): ${running.adminToken}\n`
+        : ''),
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
