@@ -30,6 +30,7 @@ export function dashboardHtml(): string {
   <div class="card"><div class="label">tokens saved</div><div class="value" data-testid="saved">–</div></div>
   <div class="card"><div class="label">savings</div><div class="value" data-testid="savings">–</div></div>
   <div class="card"><div class="label">cache hit rate</div><div class="value" data-testid="cache-hit">–</div></div>
+  <div class="card"><div class="label">saved (estimate, list prices)</div><div class="value" data-testid="saved-usd">–</div></div>
 </div>
 <h2>Savings over time (recent requests)</h2>
 <svg data-testid="chart" width="640" height="160" viewBox="0 0 640 160" role="img" aria-label="tokens before and after per request"></svg>
@@ -62,6 +63,7 @@ async function refresh() {
   document.querySelector('[data-testid=requests]').textContent = fmt(stats.requests);
   document.querySelector('[data-testid=saved]').textContent = fmt(stats.tokensBefore - stats.tokensAfter);
   document.querySelector('[data-testid=savings]').textContent = stats.tokensBefore ? pct(1 - stats.tokensAfter / stats.tokensBefore) : '0.0%';
+  document.querySelector('[data-testid=saved-usd]').textContent = '$' + stats.estimatedSavedUsd.toFixed(4);
   document.querySelector('[data-testid=cache-hit]').textContent = stats.inputTokens ? pct(stats.cacheReadTokens / stats.inputTokens) : '–';
   const transforms = document.querySelector('[data-testid=transforms] tbody');
   transforms.replaceChildren(...Object.entries(stats.byTransform).map(([name, t]) =>

@@ -10,6 +10,7 @@ import { compress } from '@headroom/crushers';
 import { Hono } from 'hono';
 import { dashboardHtml } from './dashboard.js';
 import { clientHeaders, isAnthropicRequest, upstreamHeaders } from './forward.js';
+import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
 import { followUp, injectRetrieveTool, MAX_RETRIEVE_ROUNDS, retrieveCalls } from './retrieval.js';
 import { type ProxyStats, StatsTally } from './stats.js';
@@ -162,7 +163,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
           ...(options.policy ? { policy: options.policy } : {}),
           ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
         });
-        tally.recordCompression(result);
+        tally.recordCompression(result, inputPrice((parsed as { model?: string }).model));
         figures = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms };
         // Nothing compressed, or the edits cannot be placed: the client's own bytes go upstream.
         if (result.edits.length) body = spliceJsonText(text, result.edits) ?? bytes;

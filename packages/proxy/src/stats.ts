@@ -13,6 +13,8 @@ export interface ProxyStats {
   readonly cacheWriteTokens: number;
   /** Milliseconds spent compressing, summed. */
   readonly compressionMs: number;
+  /** Estimated dollars not spent on input tokens, at list prices (see `prices.ts`); priced models only. */
+  readonly estimatedSavedUsd: number;
   readonly recent: readonly RequestRecord[];
 }
 
@@ -34,18 +36,23 @@ export class StatsTally {
   private tokensBefore = 0;
   private tokensAfter = 0;
   private compressionMs = 0;
+  private savedUsd = 0;
   private inputTokens = 0;
   private cacheReadTokens = 0;
   private cacheWriteTokens = 0;
   private readonly byTransform = new Map<string, { segments: number; tokensBefore: number; tokensAfter: number }>();
   private readonly recent: RequestRecord[] = [];
 
-  recordCompression(figures: {
-    tokensBefore: number;
-    tokensAfter: number;
-    ms: number;
-    transforms: readonly { name: string; tokensBefore: number; tokensAfter: number; skipped?: string }[];
-  }): void {
+  recordCompression(
+    figures: {
+      tokensBefore: number;
+      tokensAfter: number;
+      ms: number;
+      transforms: readonly { name: string; tokensBefore: number; tokensAfter: number; skipped?: string }[];
+    },
+    usdPerToken?: number,
+  ): void {
+    if (usdPerToken) this.savedUsd += (figures.tokensBefore - figures.tokensAfter) * usdPerToken;
     this.compressedRequests += figures.tokensAfter < figures.tokensBefore ? 1 : 0;
     this.tokensBefore += figures.tokensBefore;
     this.tokensAfter += figures.tokensAfter;
@@ -89,6 +96,7 @@ export class StatsTally {
       cacheReadTokens: this.cacheReadTokens,
       cacheWriteTokens: this.cacheWriteTokens,
       compressionMs: Math.round(this.compressionMs * 100) / 100,
+      estimatedSavedUsd: Math.round(this.savedUsd * 10_000) / 10_000,
       recent: [...this.recent],
     };
   }

@@ -85,12 +85,15 @@ describe('dashboard in headless Chromium', () => {
       inputTokens: number;
       cacheReadTokens: number;
       byTransform: Record<string, { segments: number }>;
+      estimatedSavedUsd: number;
       recent: unknown[];
     };
     const text = async (id: string) => (await page.textContent(`[data-testid=${id}]`))?.trim();
     expect(await text('requests')).toBe(String(stats.requests));
     expect(await text('saved')).toBe((stats.tokensBefore - stats.tokensAfter).toLocaleString('en-US'));
     expect(await text('savings')).toBe(`${((1 - stats.tokensAfter / stats.tokensBefore) * 100).toFixed(1)}%`);
+    expect(await text('saved-usd')).toBe(`$${stats.estimatedSavedUsd.toFixed(4)}`);
+    expect(stats.estimatedSavedUsd).toBeCloseTo(((stats.tokensBefore - stats.tokensAfter) * 3) / 1_000_000, 4);
     expect(await text('cache-hit')).toBe(`${((stats.cacheReadTokens / stats.inputTokens) * 100).toFixed(1)}%`);
     expect(stats.requests).toBe(3);
     expect(await page.locator('[data-testid=transforms] tbody tr').count()).toBe(Object.keys(stats.byTransform).length);

@@ -13,6 +13,7 @@ interface Stats {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   compressionMs: number;
+  estimatedSavedUsd: number;
 }
 
 /** `headroom stats [--url URL] [--json]`: what a running proxy has saved so far. */
@@ -51,6 +52,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     `tokens       ${stats.tokensBefore.toLocaleString('en-US')} → ${stats.tokensAfter.toLocaleString('en-US')} (−${saved.toFixed(1)}%)`,
     `upstream     ${stats.inputTokens.toLocaleString('en-US')} input tokens, ${stats.cacheReadTokens.toLocaleString('en-US')} read from cache, ${stats.cacheWriteTokens.toLocaleString('en-US')} written`,
     `compression  ${stats.compressionMs} ms in all`,
+    `saved        ~$${stats.estimatedSavedUsd.toFixed(4)} of input at list prices (estimate)`,
     ...Object.entries(stats.byTransform).map(
       ([name, t]) =>
         `  ${name.padEnd(20)} ${t.segments} segments, ${t.tokensBefore.toLocaleString('en-US')} → ${t.tokensAfter.toLocaleString('en-US')}`,
