@@ -5,6 +5,7 @@ import { type ContentType, contentKey, FirstSightCache, getTokenizer, scanJson }
 import { compress, compressText, createJsonCrusher, detectContentType } from '@headroom/crushers';
 import { encode as toonEncode } from '@toon-format/toon';
 import { datasetsDir, round } from './corpus.js';
+import { type Trajectory, trajectoryMessages } from './trajectories.js';
 
 interface Row {
   dataset: string;
@@ -73,29 +74,6 @@ async function losslessJson(text: string): Promise<Row['lossless']> {
   return { headroom: tokenizer.count(ours.text), minified: tokenizer.count(scan.minified), toon };
 }
 
-/** A SWE-agent trajectory as the OpenAI Chat request the agent's last turn would send. */
-function trajectoryRequest(traj: { trajectory: { action: string; observation: string; response: string }[] }) {
-  const messages: Record<string, unknown>[] = [
-    { role: 'system', content: 'You are a software engineering agent with a bash tool.' },
-  ];
-  messages.push({ role: 'user', content: 'Fix the issue described in the repository.' });
-  traj.trajectory.forEach((step, i) => {
-    messages.push({
-      role: 'assistant',
-      content: step.response,
-      tool_calls: [
-        {
-          id: `call_${i}`,
-          type: 'function',
-          function: { name: 'bash', arguments: JSON.stringify({ command: step.action }) },
-        },
-      ],
-    });
-    messages.push({ role: 'tool', tool_call_id: `call_${i}`, content: step.observation });
-  });
-  return { model: 'gpt-4o', messages };
-}
-
 export async function runCorpusSavingsBenchmark() {
   const root = datasetsDir();
   const rows: Row[] = [];
@@ -128,7 +106,10 @@ export async function runCorpusSavingsBenchmark() {
   const swe = join(root, 'swe_agent_trajectories');
   for (const f of files(swe, '.traj')) {
     rows.push(
-      await requestRow('swe_agent_trajectories', f, trajectoryRequest(JSON.parse(readFileSync(join(swe, f), 'utf8')))),
+      await requestRow('swe_agent_trajectories', f, {
+        model: 'gpt-4o',
+        messages: trajectoryMessages(JSON.parse(readFileSync(join(swe, f), 'utf8')) as Trajectory),
+      }),
     );
   }
 

@@ -4,6 +4,7 @@ import { createMemoryStore } from '@headroom/ccr';
 import { FirstSightCache, getTokenizer, type Tokenizer, type WireFormat } from '@headroom/core';
 import { compress } from '@headroom/crushers';
 import { datasetsDir, round } from './corpus.js';
+import { type Trajectory, trajectoryMessages } from './trajectories.js';
 
 /** Price multipliers on the base input price. Anthropic: writes 1.25×, reads 0.1×; OpenAI: reads at a discount, no write premium. */
 export interface CachePricing {
@@ -103,27 +104,7 @@ function loadSessions(tokenizer: Tokenizer): Session[] {
         .filter((x) => x.endsWith('.traj'))
         .sort()
     : []) {
-    const traj = JSON.parse(readFileSync(join(swe, f), 'utf8')) as {
-      trajectory: { action: string; observation: string; response: string }[];
-    };
-    const messages: Record<string, unknown>[] = [
-      { role: 'system', content: 'You are a software engineering agent with a bash tool.' },
-      { role: 'user', content: 'Fix the issue described in the repository.' },
-    ];
-    traj.trajectory.forEach((step, i) => {
-      messages.push({
-        role: 'assistant',
-        content: step.response,
-        tool_calls: [
-          {
-            id: `call_${i}`,
-            type: 'function',
-            function: { name: 'bash', arguments: JSON.stringify({ command: step.action }) },
-          },
-        ],
-      });
-      messages.push({ role: 'tool', tool_call_id: `call_${i}`, content: step.observation });
-    });
+    const messages = trajectoryMessages(JSON.parse(readFileSync(join(swe, f), 'utf8')) as Trajectory);
     sessions.push({
       name: f,
       format: 'openai',
