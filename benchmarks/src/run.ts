@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +24,22 @@ if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(', ')} (known: ${Object.keys(BENCHMARKS).join(', ')})`);
   process.exit(2);
 }
+const names = wanted.length ? wanted : Object.keys(BENCHMARKS);
+if (names.length > 1) {
+  // Each benchmark in a process of its own: nothing one leaves in memory or caches skews the next.
+  let failed = false;
+  for (const name of names) {
+    const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1] as string, name], {
+      stdio: 'inherit',
+    });
+    failed ||= run.status !== 0;
+  }
+  process.exit(failed ? 1 : 0);
+}
 const resultsDir = join(import.meta.dirname, '..', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' };
-for (const name of wanted.length ? wanted : Object.keys(BENCHMARKS)) {
+for (const name of names) {
   const result = {
     ...(await (BENCHMARKS[name] as () => Promise<object>)()),
     machine,
