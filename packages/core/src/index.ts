@@ -56,5 +56,5 @@ export {
 } from './tokenizer/tokenizer.js';
 export type { Transform, TransformContext, TransformInput, TransformResult } from './transform/transform.js';
 export { createJsonMinify } from './transforms/json-minify/json-minify.js';
-export { type JsonScan, scanJson } from './transforms/json-minify/json-scanner.js';
+export { type JsonScan, jsonStringEnd, scanJson } from './transforms/json-minify/json-scanner.js';
 export { createRepeatFold, type RepeatFoldOptions } from './transforms/repeat-fold/repeat-fold.js';

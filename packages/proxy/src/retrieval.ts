@@ -1,5 +1,5 @@
 import { handleRetrieveCall, RETRIEVE_TOOL_NAME, retrieveToolDefinition, retrieveToolResult } from '@headroom/ccr';
-import type { Store, WireFormat } from '@headroom/core';
+import { jsonStringEnd, type Store, type WireFormat } from '@headroom/core';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -32,13 +32,12 @@ function topLevelArraySpan(text: string, key: string): { open: number; close: nu
   while (i < text.length) {
     const c = text[i];
     if (c === '"') {
-      let j = i + 1;
-      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (depth === 1) {
-        const after = text.slice(j + 1).trimStart();
-        if (after.startsWith(':')) pendingKey = JSON.parse(text.slice(i, j + 1)) as string;
-      }
-      i = j + 1;
+      const end = jsonStringEnd(text, i);
+      // At the top level, a string followed by a colon is a key.
+      let next = end;
+      while (next < text.length && /\s/.test(text[next] as string)) next++;
+      if (depth === 1 && text[next] === ':') pendingKey = JSON.parse(text.slice(i, end)) as string;
+      i = end;
       continue;
     }
     if (c === '{' || c === '[') {
@@ -48,8 +47,7 @@ function topLevelArraySpan(text: string, key: string): { open: number; close: nu
         for (let k = i; k < text.length; k++) {
           const ch = text[k];
           if (ch === '"') {
-            k++;
-            while (text[k] !== '"') k += text[k] === '\\' ? 2 : 1;
+            k = jsonStringEnd(text, k) - 1;
           } else if (ch === '[' || ch === '{') d++;
           else if (ch === ']' || ch === '}') {
             d--;

@@ -1,4 +1,4 @@
-import { scanJson } from '@headroom/core';
+import { jsonStringEnd, scanJson } from '@headroom/core';
 
 /** A piece of an original that a query can match: a line, or an item of a JSON array. */
 export interface Unit {
@@ -37,8 +37,7 @@ function largestArrayItems(text: string): string[] | undefined {
   for (let i = 0; i < json.length; i++) {
     const c = json[i];
     if (c === '"') {
-      i++;
-      while (json[i] !== '"') i += json[i] === '\\' ? 2 : 1;
+      i = jsonStringEnd(json, i) - 1;
     } else if (c === '[' || c === '{') {
       open.push({ starts: [i + 1], isArray: c === '[' });
     } else if (c === ',') {

@@ -1,4 +1,4 @@
-import { scanJson } from '../transforms/json-minify/json-scanner.js';
+import { jsonStringEnd, scanJson } from '../transforms/json-minify/json-scanner.js';
 import type { JsonPath } from './segment.js';
 
 /** A new text for the string at `path`. */
@@ -66,7 +66,7 @@ function walkStrings(text: string, visit: (path: JsonPath, start: number, end: n
       else if (top) top.expectKey = true;
       i++;
     } else if (c === '"') {
-      const end = stringEnd(text, i);
+      const end = jsonStringEnd(text, i);
       if (top && !top.array && top.expectKey) {
         top.key = JSON.parse(text.slice(i, end)) as string;
         top.expectKey = false;
@@ -80,11 +80,4 @@ function walkStrings(text: string, visit: (path: JsonPath, start: number, end: n
       i = end;
     } else i++;
   }
-}
-
-/** End (exclusive) of the JSON string starting at `start`; the text is known to be valid. */
-function stringEnd(text: string, start: number): number {
-  let i = start + 1;
-  while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-  return i + 1;
 }

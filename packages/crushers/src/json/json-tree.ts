@@ -1,3 +1,5 @@
+import { jsonStringEnd } from '@headroom/core';
+
 /**
  * A JSON tree that keeps every scalar exactly as written: numbers, strings (with their
  * escapes) and literals are raw source slices, never converted to JS values. So
@@ -43,7 +45,7 @@ export function parseTree(json: string): JsonNode | undefined {
     } else if (c === ',' || c === ':') {
       i++;
     } else {
-      const end = c === '"' ? stringEnd(json, i) : scalarEnd(json, i);
+      const end = c === '"' ? jsonStringEnd(json, i) : scalarEnd(json, i);
       const raw = json.slice(i, end);
       const parent = stack[stack.length - 1];
       if (parent?.kind === 'object' && json[end] === ':') keys[keys.length - 1] = raw;
@@ -52,12 +54,6 @@ export function parseTree(json: string): JsonNode | undefined {
     }
   }
   return root;
-}
-
-function stringEnd(json: string, start: number): number {
-  let i = start + 1;
-  while (json[i] !== '"') i += json[i] === '\\' ? 2 : 1;
-  return i + 1;
 }
 
 function scalarEnd(json: string, start: number): number {

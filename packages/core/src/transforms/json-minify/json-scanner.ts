@@ -216,3 +216,13 @@ function isDigit(c: number): boolean {
 function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 }
+
+/**
+ * End (exclusive) of the JSON string whose opening quote is at `start`, in text already known to
+ * be valid JSON (see `scanJson`): escapes are skipped, nothing is checked.
+ */
+export function jsonStringEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+  return i + 1;
+}
