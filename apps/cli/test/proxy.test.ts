@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, emptyDir, runCli } from './run-cli.js';
 
@@ -21,8 +23,9 @@ describe('headroom proxy', () => {
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
+    const home = emptyDir();
     const child = spawn(process.execPath, [BIN, 'proxy', '--port', '0', '--upstream-openai', upstreamUrl], {
-      env: { PATH: process.env.PATH ?? '', HEADROOM_HOME: emptyDir() },
+      env: { PATH: process.env.PATH ?? '', HEADROOM_HOME: home },
       cwd: emptyDir(),
     });
     let stdout = '';
@@ -56,13 +59,15 @@ describe('headroom proxy', () => {
     expect(stats.code).toBe(0);
     expect(JSON.parse(stats.stdout.toString())).toMatchObject({ requests: 1, compressedRequests: 0 });
     expect(runCli(['stats', '--url', url]).stdout.toString()).toMatch(
-      /^proxy {8}http:\/\/127\.0\.0\.1:\d+\nrequests {5}1 \(0 compressed\)\n/,
+      /^proxy {8}http:\/\/127\.0\.0\.1:\d+\nrequests {5}1 \(0 compressed\) in 1 session; 0 retrieve rounds answered\n/,
     );
 
     const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(stderr).toBe('headroom: proxy stopped\n');
+    // The figures are kept for the next start.
+    expect(JSON.parse(readFileSync(join(home, 'proxy-stats.json'), 'utf8'))).toMatchObject({ requests: 1 });
     await new Promise<void>((r) => upstream.close(() => r()));
   });
 

@@ -27,17 +27,19 @@ export function dashboardHtml(): string {
 <h1>Headroom proxy</h1>
 <div class="cards">
   <div class="card"><div class="label">requests</div><div class="value" data-testid="requests">–</div></div>
+  <div class="card"><div class="label">sessions</div><div class="value" data-testid="sessions">–</div></div>
   <div class="card"><div class="label">tokens saved</div><div class="value" data-testid="saved">–</div></div>
   <div class="card"><div class="label">savings</div><div class="value" data-testid="savings">–</div></div>
   <div class="card"><div class="label">cache hit rate</div><div class="value" data-testid="cache-hit">–</div></div>
   <div class="card"><div class="label">saved (estimate, list prices)</div><div class="value" data-testid="saved-usd">–</div></div>
+  <div class="card"><div class="label">retrieve rounds answered</div><div class="value" data-testid="retrieve-rounds">–</div></div>
 </div>
 <h2>Savings over time (recent requests)</h2>
 <svg data-testid="chart" width="640" height="160" viewBox="0 0 640 160" role="img" aria-label="tokens before and after per request"></svg>
 <h2>By transform</h2>
 <table data-testid="transforms"><thead><tr><th>transform</th><th>segments</th><th>tokens before</th><th>tokens after</th><th>saved</th></tr></thead><tbody></tbody></table>
 <h2>Recent requests</h2>
-<table data-testid="recent"><thead><tr><th>path</th><th>status</th><th>tokens before</th><th>tokens after</th><th>compression ms</th></tr></thead><tbody></tbody></table>
+<table data-testid="recent"><thead><tr><th>path</th><th>session</th><th>status</th><th>tokens before</th><th>tokens after</th><th>compression ms</th></tr></thead><tbody></tbody></table>
 <script>
 const fmt = (n) => n.toLocaleString('en-US');
 const pct = (x) => (x * 100).toFixed(1) + '%';
@@ -61,6 +63,8 @@ async function refresh() {
   // The admin token, when the proxy needs one, rides along from the page's own address.
   const stats = await (await fetch('/stats' + location.search)).json();
   document.querySelector('[data-testid=requests]').textContent = fmt(stats.requests);
+  document.querySelector('[data-testid=sessions]').textContent = fmt(stats.sessions);
+  document.querySelector('[data-testid=retrieve-rounds]').textContent = fmt(stats.retrieveRounds);
   document.querySelector('[data-testid=saved]').textContent = fmt(stats.tokensBefore - stats.tokensAfter);
   document.querySelector('[data-testid=savings]').textContent = stats.tokensBefore ? pct(1 - stats.tokensAfter / stats.tokensBefore) : '0.0%';
   document.querySelector('[data-testid=saved-usd]').textContent = '$' + stats.estimatedSavedUsd.toFixed(4);
@@ -70,7 +74,7 @@ async function refresh() {
     row([name, fmt(t.segments), fmt(t.tokensBefore), fmt(t.tokensAfter), fmt(t.tokensBefore - t.tokensAfter)])));
   const recent = document.querySelector('[data-testid=recent] tbody');
   recent.replaceChildren(...stats.recent.slice().reverse().map((r) =>
-    row([r.path, String(r.status), fmt(r.tokensBefore), fmt(r.tokensAfter), String(r.compressionMs)])));
+    row([r.path, r.session ?? '–', String(r.status), fmt(r.tokensBefore), fmt(r.tokensAfter), String(r.compressionMs)])));
   chart(document.querySelector('[data-testid=chart]'), stats.recent);
   document.body.dataset.ready = 'true';
 }

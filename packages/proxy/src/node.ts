@@ -3,12 +3,22 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
+import { loadStats, saveStats } from './stats-file.js';
+
+const SAVE_EVERY_MS = 2000;
 
 export interface ServeOptions extends ProxyOptions {
   /** Default 127.0.0.1: the proxy is for this machine unless told otherwise. */
   readonly host?: string;
   /** Default 8787; 0 picks a free port. */
   readonly port?: number;
+  /**
+   * Where the figures of `/stats` are kept, so they continue across restarts; saved every few
+   * seconds while requests come in, and on close.
+   */
+  readonly statsPath?: string;
+  /** Where warnings go (an unreadable stats file). Default: standard error. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface RunningProxy {
@@ -32,11 +42,28 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   // Beyond loopback, other machines can reach the admin pages: they then need a token.
   const exposed = !['127.0.0.1', 'localhost', '::1'].includes(host);
   const adminToken = options.adminToken ?? (exposed ? randomUUID() : undefined);
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`headroom: warning: ${message}\n`));
+  const initialStats = options.statsPath ? loadStats(options.statsPath, warn) : undefined;
   const proxy = createProxy({
     ...options,
+    ...(initialStats ? { initialStats } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(exposed ? { adminHosts: [...(options.adminHosts ?? []), host] } : {}),
   });
+  let saved = '';
+  const save = () => {
+    if (!options.statsPath) return;
+    const text = JSON.stringify(proxy.stats());
+    if (text === saved) return;
+    try {
+      saveStats(options.statsPath, text);
+      saved = text;
+    } catch (error) {
+      warn(`cannot save stats to ${options.statsPath}: ${(error as Error).message}`);
+    }
+  };
+  const saving = options.statsPath ? setInterval(save, SAVE_EVERY_MS) : undefined;
+  saving?.unref();
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: proxy.fetch, hostname: host, port: options.port ?? 8787 }, (info: AddressInfo) => {
       const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
@@ -44,9 +71,19 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
         url: `http://${shown}:${info.port}`,
         proxy,
         ...(adminToken ? { adminToken } : {}),
-        close: () => new Promise((done) => server.close(() => done())),
+        close: () =>
+          new Promise((done) =>
+            server.close(() => {
+              clearInterval(saving);
+              save();
+              done();
+            }),
+          ),
       });
     });
-    server.once('error', reject);
+    server.once('error', (error) => {
+      clearInterval(saving);
+      reject(error);
+    });
   });
 }

@@ -12,8 +12,10 @@ import { dashboardHtml } from './dashboard.js';
 import { clientHeaders, isAnthropicRequest, upstreamHeaders } from './forward.js';
 import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
-import { followUp, injectRetrieveTool, MAX_RETRIEVE_ROUNDS, retrieveCalls } from './retrieval.js';
+import { answerRetrievals, injectRetrieveTool, retrieveCalls } from './retrieval.js';
+import { sessionOf } from './session.js';
 import { type ProxyStats, StatsTally } from './stats.js';
+import { streamWithRetrieval } from './stream-retrieval.js';
 
 export interface ProxyOptions {
   /** Anthropic upstream. Default `https://api.anthropic.com`. Never taken from the request or `ANTHROPIC_BASE_URL`. */
@@ -35,9 +37,10 @@ export interface ProxyOptions {
    */
   readonly adminToken?: string;
   /**
-   * Where originals go. With a store, non-streaming requests offer the model `headroom_retrieve`
-   * and the proxy answers its calls itself; markers then carry keys. Streaming requests are
-   * compressed without keys and without the tool (their retrieve rounds are not answered yet).
+   * Where originals go. With a store, requests offer the model `headroom_retrieve` (from a
+   * session's first request on, so the tool list never changes mid-session) and the proxy answers
+   * its calls itself, streaming or not; markers then carry keys. Streaming Responses API requests
+   * are the exception: compressed without keys and without the tool.
    */
   readonly store?: Store;
   /**
@@ -45,6 +48,8 @@ export interface ProxyOptions {
    * `createSqliteFirstSight()` (from `@headroom/ccr/sqlite`) so it survives a restart.
    */
   readonly firstSight?: FirstSightMemory;
+  /** Figures to continue from, such as a restarted proxy's saved stats (`serveProxy({ statsPath })` does this). */
+  readonly initialStats?: ProxyStats;
 }
 
 export interface HeadroomProxy {
@@ -84,7 +89,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   // Remembers each segment's first compressed form, so the history a session already sent goes
   // upstream byte-identical on every later turn and the provider's prompt cache keeps working.
   const firstSight = options.firstSight ?? new FirstSightCache();
-  const tally = new StatsTally();
+  const tally = new StatsTally(options.initialStats);
   const app = new Hono();
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
@@ -146,6 +151,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     let body: Uint8Array | string | undefined = bytes;
     let figures = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
     let retrieval = false;
+    let session: string | undefined;
     if (format && bytes && request.headers.get('x-headroom-bypass') !== '1') {
       const text = new TextDecoder().decode(bytes);
       let parsed: unknown;
@@ -154,7 +160,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       } catch {
         return providerError(errorFormat, 400, 'invalid_request_error', 'the request body is not valid JSON');
       }
-      retrieval = options.store !== undefined && (parsed as { stream?: unknown }).stream !== true;
+      session = sessionOf(parsed, request.headers.get('x-headroom-session'));
+      retrieval = options.store !== undefined && retrievalApplies(format, parsed);
       try {
         const result = await compress(parsed, {
           format,
@@ -193,11 +200,20 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       );
     }
 
-    tally.recordRequest({ at: Date.now(), path: url.pathname, status: response.status, ...figures });
+    tally.recordRequest({
+      at: Date.now(),
+      path: url.pathname,
+      status: response.status,
+      ...figures,
+      ...(session ? { session } : {}),
+    });
+    /** The request exactly as it went upstream, as the start of a retrieve round. */
+    const sentBody = () =>
+      JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>;
     const headers = clientHeaders(response.headers);
     const streaming = (response.headers.get('content-type') ?? '').includes('text/event-stream');
     if (!streaming && (response.headers.get('content-type') ?? '').includes('application/json')) {
-      let payload = await response.text();
+      const payload = await response.text();
       let reply: unknown;
       try {
         reply = JSON.parse(payload);
@@ -207,35 +223,53 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       }
       // The model asked for omitted content: the proxy answers and asks again, and the client only
       // ever sees the final reply.
-      if (retrieval && format && options.store && response.ok && retrieveCalls(format, reply).length) {
-        let current = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<
-          string,
-          unknown
-        >;
-        for (let round = 0; round < MAX_RETRIEVE_ROUNDS && retrieveCalls(format, reply).length; round++) {
-          current = await followUp(format, current, reply as Record<string, unknown>, options.store);
-          const next = await fetch(target, {
-            method: 'POST',
-            headers: upstreamHeaders(request.headers),
-            body: JSON.stringify(current),
-            signal: request.signal,
-          });
-          payload = await next.text();
-          if (!next.ok) return new Response(payload, { status: next.status, headers: clientHeaders(next.headers) });
-          reply = JSON.parse(payload);
-          tally.recordUsage(reply);
-        }
-      }
+      if (retrieval && format && options.store && response.ok && retrieveCalls(format, reply).length)
+        return answerRetrievals(format, sentBody(), reply as Record<string, unknown>, {
+          store: options.store,
+          send: followUpSender(target, request),
+          onReply: (next) => {
+            tally.recordUsage(next);
+            tally.recordRetrieveRound();
+          },
+        });
       return new Response(payload, { status: response.status, headers });
     }
     // Streams (and anything else) are relayed as they arrive, never buffered; usage is read from
     // the events on the way through.
+    if (streaming && response.ok && response.body && retrieval && options.store && format && format !== 'responses')
+      return new Response(
+        streamWithRetrieval(response, {
+          format,
+          request: sentBody(),
+          store: options.store,
+          send: followUpSender(target, request),
+          tap: (stream) => stream.pipeThrough(usageTap(tally)),
+          onRound: () => tally.recordRetrieveRound(),
+        }),
+        { status: response.status, headers },
+      );
     if (streaming && response.body)
       return new Response(response.body.pipeThrough(usageTap(tally)), { status: response.status, headers });
     return new Response(response.body, { status: response.status, headers });
   });
 
   return { fetch: (request) => Promise.resolve(app.fetch(request)), stats: () => tally.snapshot() };
+}
+
+/** Sends a retrieve round's request to the same target, with the client's headers and abort signal. */
+function followUpSender(target: string, request: Request): (body: string) => Promise<Response> {
+  return (body) =>
+    fetch(target, { method: 'POST', headers: upstreamHeaders(request.headers), body, signal: request.signal });
+}
+
+/**
+ * Whether the proxy can answer `headroom_retrieve` for this request: every request except
+ * streaming Responses API ones and requests for several choices (only the first is followed).
+ */
+function retrievalApplies(format: WireFormat, parsed: unknown): boolean {
+  const body = parsed as { stream?: unknown; n?: unknown };
+  if (typeof body.n === 'number' && body.n > 1) return false;
+  return !(format === 'responses' && body.stream === true);
 }
 
 /**
@@ -253,6 +287,8 @@ function usageTap(tally: StatsTally): TransformStream<Uint8Array, Uint8Array> {
         if (!line.startsWith('data:') || !line.includes('"usage"')) continue;
         try {
           const data = JSON.parse(line.slice(5).trim()) as Record<string, unknown>;
+          // Anthropic's message_delta repeats the input counts of message_start (they are cumulative).
+          if (data.type === 'message_delta') continue;
           tally.recordUsage(
             (data.message as Record<string, unknown> | undefined) ??
               (data.response as Record<string, unknown> | undefined) ??

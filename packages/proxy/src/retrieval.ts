@@ -1,5 +1,7 @@
 import { handleRetrieveCall, RETRIEVE_TOOL_NAME, retrieveToolDefinition, retrieveToolResult } from '@headroom/ccr';
 import { jsonStringEnd, type Store, type WireFormat } from '@headroom/core';
+import { clientHeaders } from './forward.js';
+import { providerError } from './provider-errors.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -138,4 +140,53 @@ export async function followUp(
     (o) => o.type === 'function_call' && o.name === RETRIEVE_TOOL_NAME,
   );
   return { ...request, input: [...input, ...made, ...answers] };
+}
+
+/**
+ * Answers the retrieve calls of a non-streaming reply and asks the model again, up to
+ * `MAX_RETRIEVE_ROUNDS` times; the client gets the last reply (or the upstream's error, status
+ * and body kept). A round that cannot reach the upstream is answered 502 in the provider's format.
+ */
+export async function answerRetrievals(
+  format: WireFormat,
+  request: Record<string, unknown>,
+  reply: Record<string, unknown>,
+  options: {
+    readonly store: Store;
+    readonly send: (body: string) => Promise<Response>;
+    readonly onReply?: (reply: unknown) => void;
+  },
+): Promise<Response> {
+  const errorFormat = format === 'anthropic' ? 'anthropic' : 'openai';
+  let current = request;
+  let last = reply;
+  let response: Response | undefined;
+  let payload = JSON.stringify(reply);
+  for (let round = 0; round < MAX_RETRIEVE_ROUNDS && retrieveCalls(format, last).length; round++) {
+    current = await followUp(format, current, last, options.store);
+    try {
+      response = await options.send(JSON.stringify(current));
+      payload = await response.text();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return providerError(
+        errorFormat,
+        502,
+        'upstream_unreachable',
+        `a retrieve round could not reach the upstream: ${reason}`,
+      );
+    }
+    if (!response.ok)
+      return new Response(payload, { status: response.status, headers: clientHeaders(response.headers) });
+    try {
+      last = JSON.parse(payload) as Record<string, unknown>;
+    } catch {
+      break;
+    }
+    options.onReply?.(last);
+  }
+  return new Response(payload, {
+    status: 200,
+    headers: response ? clientHeaders(response.headers) : { 'content-type': 'application/json' },
+  });
 }

@@ -1,18 +1,24 @@
-/** What the proxy has done since it started. */
+import { SessionRegister } from './session.js';
+
+/** What the proxy has done (since it started, or since its saved figures began; see `statsPath`). */
 export interface ProxyStats {
   readonly requests: number;
+  /** Conversations seen (by `x-headroom-session` or the hash of their opening; see `sessionOf`). */
+  readonly sessions: number;
   readonly compressedRequests: number;
   readonly tokensBefore: number;
   readonly tokensAfter: number;
   readonly byTransform: Readonly<
     Record<string, { readonly segments: number; readonly tokensBefore: number; readonly tokensAfter: number }>
   >;
-  /** Upstream usage read from non-streaming responses. */
+  /** Upstream usage, read from replies and from the usage events of streams. */
   readonly inputTokens: number;
   readonly cacheReadTokens: number;
   readonly cacheWriteTokens: number;
   /** Milliseconds spent compressing, summed. */
   readonly compressionMs: number;
+  /** `headroom_retrieve` rounds the proxy answered itself (each is one more upstream request). */
+  readonly retrieveRounds: number;
   /** Estimated dollars not spent on input tokens, at list prices (see `prices.ts`); priced models only. */
   readonly estimatedSavedUsd: number;
   readonly recent: readonly RequestRecord[];
@@ -25,6 +31,8 @@ export interface RequestRecord {
   readonly tokensBefore: number;
   readonly tokensAfter: number;
   readonly compressionMs: number;
+  /** The conversation the request belongs to, for the chat endpoints. */
+  readonly session?: string;
 }
 
 const RECENT = 50;
@@ -37,11 +45,36 @@ export class StatsTally {
   private tokensAfter = 0;
   private compressionMs = 0;
   private savedUsd = 0;
+  private retrieveRounds = 0;
   private inputTokens = 0;
   private cacheReadTokens = 0;
   private cacheWriteTokens = 0;
   private readonly byTransform = new Map<string, { segments: number; tokensBefore: number; tokensAfter: number }>();
   private readonly recent: RequestRecord[] = [];
+  private readonly sessions: SessionRegister;
+
+  /** `initial`: figures to continue from, such as a restarted proxy's saved stats. */
+  constructor(initial?: ProxyStats) {
+    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    this.requests = n(initial?.requests);
+    this.compressedRequests = n(initial?.compressedRequests);
+    this.tokensBefore = n(initial?.tokensBefore);
+    this.tokensAfter = n(initial?.tokensAfter);
+    this.compressionMs = n(initial?.compressionMs);
+    this.savedUsd = n(initial?.estimatedSavedUsd);
+    this.retrieveRounds = n(initial?.retrieveRounds);
+    this.inputTokens = n(initial?.inputTokens);
+    this.cacheReadTokens = n(initial?.cacheReadTokens);
+    this.cacheWriteTokens = n(initial?.cacheWriteTokens);
+    for (const [name, t] of Object.entries(initial?.byTransform ?? {}))
+      this.byTransform.set(name, {
+        segments: n(t.segments),
+        tokensBefore: n(t.tokensBefore),
+        tokensAfter: n(t.tokensAfter),
+      });
+    if (Array.isArray(initial?.recent)) this.recent.push(...initial.recent.slice(-RECENT));
+    this.sessions = new SessionRegister(undefined, n(initial?.sessions));
+  }
 
   recordCompression(
     figures: {
@@ -69,8 +102,13 @@ export class StatsTally {
 
   recordRequest(record: RequestRecord): void {
     this.requests++;
+    if (record.session) this.sessions.note(record.session);
     this.recent.push(record);
     if (this.recent.length > RECENT) this.recent.shift();
+  }
+
+  recordRetrieveRound(): void {
+    this.retrieveRounds++;
   }
 
   /** Reads usage from a JSON response body in either provider's shape. */
@@ -88,6 +126,7 @@ export class StatsTally {
   snapshot(): ProxyStats {
     return {
       requests: this.requests,
+      sessions: this.sessions.count,
       compressedRequests: this.compressedRequests,
       tokensBefore: this.tokensBefore,
       tokensAfter: this.tokensAfter,
@@ -96,6 +135,7 @@ export class StatsTally {
       cacheReadTokens: this.cacheReadTokens,
       cacheWriteTokens: this.cacheWriteTokens,
       compressionMs: Math.round(this.compressionMs * 100) / 100,
+      retrieveRounds: this.retrieveRounds,
       estimatedSavedUsd: Math.round(this.savedUsd * 10_000) / 10_000,
       recent: [...this.recent],
     };

@@ -80,6 +80,8 @@ describe('dashboard in headless Chromium', () => {
     await page.waitForSelector('body[data-ready=true]');
     const stats = (await (await fetch(`${running.url}/stats`)).json()) as {
       requests: number;
+      sessions: number;
+      retrieveRounds: number;
       tokensBefore: number;
       tokensAfter: number;
       inputTokens: number;
@@ -90,6 +92,9 @@ describe('dashboard in headless Chromium', () => {
     };
     const text = async (id: string) => (await page.textContent(`[data-testid=${id}]`))?.trim();
     expect(await text('requests')).toBe(String(stats.requests));
+    expect(await text('sessions')).toBe(String(stats.sessions));
+    expect(stats.sessions).toBeGreaterThanOrEqual(1);
+    expect(await text('retrieve-rounds')).toBe(String(stats.retrieveRounds));
     expect(await text('saved')).toBe((stats.tokensBefore - stats.tokensAfter).toLocaleString('en-US'));
     expect(await text('savings')).toBe(`${((1 - stats.tokensAfter / stats.tokensBefore) * 100).toFixed(1)}%`);
     expect(await text('saved-usd')).toBe(`$${stats.estimatedSavedUsd.toFixed(4)}`);

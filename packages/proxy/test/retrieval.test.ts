@@ -2,7 +2,7 @@ import { createMemoryStore } from '@headroom/ccr';
 import { parseMarkers } from '@headroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxy } from '../src/proxy.js';
-import { injectRetrieveTool } from '../src/retrieval.js';
+import { answerRetrievals, injectRetrieveTool } from '../src/retrieval.js';
 import { json, startUpstream } from './fake-upstream.js';
 
 /** A deploy log whose telling line sits among hundreds of ordinary ones. */
@@ -180,5 +180,19 @@ describe('retrieval answered by the proxy', () => {
     expect(injectRetrieveTool('{}', 'responses')).toMatch(
       /^\{"tools":\[\{"type":"function","name":"headroom_retrieve",.*\}\]\}$/,
     );
+  });
+
+  it('answers 502 in the provider’s format when a retrieve round cannot reach the upstream', async () => {
+    const reply = {
+      content: [{ type: 'tool_use', id: 'tu1', name: 'headroom_retrieve', input: { key: 'f'.repeat(24) } }],
+    };
+    const response = await answerRetrievals('anthropic', { messages: [] }, reply, {
+      store: createMemoryStore(),
+      send: () => Promise.reject(new Error('connect ECONNREFUSED')),
+    });
+    expect(response.status).toBe(502);
+    const body = (await response.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.message).toContain('ECONNREFUSED');
   });
 });

@@ -67,9 +67,11 @@ describe('proxy over a real socket', () => {
     expect(upstream.received.at(-1)?.headers['x-api-key']).toBe('sk-ant-test');
     const stats = (await (await fetch(`${running.url}/stats`)).json()) as {
       requests: number;
+      sessions: number;
       cacheReadTokens: number;
       cacheWriteTokens: number;
     };
-    expect(stats).toMatchObject({ requests: 2, cacheReadTokens: 6, cacheWriteTokens: 4 });
+    // Two turns of one conversation: one session.
+    expect(stats).toMatchObject({ requests: 2, sessions: 1, cacheReadTokens: 6, cacheWriteTokens: 4 });
   });
 });

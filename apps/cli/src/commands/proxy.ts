@@ -1,4 +1,5 @@
-import { createSqliteFirstSight, defaultStorePath } from '@headroom/ccr/sqlite';
+import { join } from 'node:path';
+import { createSqliteFirstSight, defaultStorePath, headroomHome } from '@headroom/ccr/sqlite';
 import { serveProxy } from '@headroom/proxy/node';
 import { parseCommandArgs } from '../internal/args.js';
 import { usageError } from '../internal/cli-error.js';
@@ -47,6 +48,11 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     port,
     ...(store ? { store } : {}),
     ...(firstSight ? { firstSight } : {}),
+    // The figures of /stats and the dashboard continue across restarts.
+    statsPath: join(headroomHome(io.env), 'proxy-stats.json'),
+    onWarning: (message) => {
+      io.stderr.write(`headroom: warning: ${message}\n`);
+    },
     policy: config.policy,
     ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
     ...(upstreamAnthropic ? { upstreamAnthropic } : {}),

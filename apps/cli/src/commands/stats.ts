@@ -5,6 +5,8 @@ import { type CliIo, write } from '../internal/io.js';
 
 interface Stats {
   requests: number;
+  sessions?: number;
+  retrieveRounds?: number;
   compressedRequests: number;
   tokensBefore: number;
   tokensAfter: number;
@@ -48,7 +50,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   const saved = stats.tokensBefore ? (1 - stats.tokensAfter / stats.tokensBefore) * 100 : 0;
   const lines = [
     `proxy        ${base}`,
-    `requests     ${stats.requests} (${stats.compressedRequests} compressed)`,
+    `requests     ${stats.requests} (${stats.compressedRequests} compressed) in ${plural(stats.sessions ?? 0, 'session')}; ${plural(stats.retrieveRounds ?? 0, 'retrieve round')} answered`,
     `tokens       ${stats.tokensBefore.toLocaleString('en-US')} → ${stats.tokensAfter.toLocaleString('en-US')} (−${saved.toFixed(1)}%)`,
     `upstream     ${stats.inputTokens.toLocaleString('en-US')} input tokens, ${stats.cacheReadTokens.toLocaleString('en-US')} read from cache, ${stats.cacheWriteTokens.toLocaleString('en-US')} written`,
     `compression  ${stats.compressionMs} ms in all`,
@@ -61,3 +63,5 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   await write(io.stdout, `${lines.join('\n')}\n`);
   return 0;
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -1,0 +1,52 @@
+import { sha256Hex } from '@headroom/core';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Names the session a request belongs to: the `x-headroom-session` header when the client sends
+ * one, otherwise a hash of the conversation's opening (system prompt, first message, tool names),
+ * which every later request of the same conversation repeats. Used for accounting; the history
+ * itself is kept byte-identical by content (see the first-sight memory), so cache safety does not
+ * depend on recognising the session.
+ */
+export function sessionOf(parsed: unknown, header: string | null): string {
+  const named = header?.trim();
+  if (named) return named.slice(0, 200);
+  if (!isRecord(parsed)) return 'unknown';
+  const turns = Array.isArray(parsed.messages) ? parsed.messages : Array.isArray(parsed.input) ? parsed.input : [];
+  const opening = turns.find((m) => isRecord(m) && m.role !== 'system' && m.role !== 'developer') ?? parsed.input;
+  const tools = Array.isArray(parsed.tools)
+    ? parsed.tools.map((t) => (isRecord(t) ? (t.name ?? (isRecord(t.function) ? t.function.name : '')) : ''))
+    : [];
+  const system = parsed.system ?? parsed.instructions ?? turns.find((m) => isRecord(m) && m.role === 'system');
+  return sha256Hex(JSON.stringify([system ?? null, opening ?? null, tools])).slice(0, 16);
+}
+
+/** Remembers which sessions were seen, bounded: the oldest are forgotten first. */
+export class SessionRegister {
+  private readonly seen = new Map<string, number>();
+  private total: number;
+
+  /** `seenBefore`: sessions counted by an earlier run (their ids are not kept). */
+  constructor(
+    private readonly capacity = 10_000,
+    seenBefore = 0,
+  ) {
+    this.total = seenBefore;
+  }
+
+  /** Notes a request of `session`; returns how many requests that session has made so far. */
+  note(session: string): number {
+    const count = (this.seen.get(session) ?? 0) + 1;
+    if (count === 1) this.total++;
+    this.seen.delete(session);
+    this.seen.set(session, count);
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value as string);
+    return count;
+  }
+
+  /** Sessions seen since the proxy started. */
+  get count(): number {
+    return this.total;
+  }
+}
