@@ -15,7 +15,7 @@ import { providerError } from './provider-errors.js';
 import { answerRetrievals, injectRetrieveTool, retrieveCalls } from './retrieval.js';
 import { sessionOf } from './session.js';
 import { type ProxyStats, StatsTally } from './stats.js';
-import { streamWithRetrieval } from './stream-retrieval.js';
+import { relayStream, streamWithRetrieval } from './stream-retrieval.js';
 
 export interface ProxyOptions {
   /** Anthropic upstream. Default `https://api.anthropic.com`. Never taken from the request or `ANTHROPIC_BASE_URL`. */
@@ -249,7 +249,10 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         { status: response.status, headers },
       );
     if (streaming && response.body)
-      return new Response(response.body.pipeThrough(usageTap(tally)), { status: response.status, headers });
+      return new Response(
+        relayStream(response.body, format ?? errorFormat, (stream) => stream.pipeThrough(usageTap(tally))),
+        { status: response.status, headers },
+      );
     return new Response(response.body, { status: response.status, headers });
   });
 

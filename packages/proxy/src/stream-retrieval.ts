@@ -1,4 +1,5 @@
-import type { Store } from '@headroom/core';
+import type { Store, WireFormat } from '@headroom/core';
+import { streamErrorEvent } from './provider-errors.js';
 import { followUp, MAX_RETRIEVE_ROUNDS } from './retrieval.js';
 import { readSse } from './sse.js';
 import { AnthropicTurn, OpenAITurn, type StreamTurn } from './stream-turns.js';
@@ -24,19 +25,7 @@ export interface StreamRetrievalOptions {
  * an error event in the provider's format, since the client has already had its 200.
  */
 export function streamWithRetrieval(first: Response, options: StreamRetrievalOptions): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const events = relay(first, options);
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await events.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      // The client went away: stop reading upstream (the abort signal cancels the fetch itself).
-      await events.return(undefined);
-    },
-  });
+  return readableOf(relay(first, options));
 }
 
 async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGenerator<string> {
@@ -47,8 +36,13 @@ async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGe
     const turn: StreamTurn = options.format === 'anthropic' ? new AnthropicTurn(offset) : new OpenAITurn();
     const body = response.body;
     if (!body) return;
-    for await (const event of readSse(options.tap ? options.tap(body) : body)) {
-      for (const out of turn.see(event)) yield out;
+    try {
+      for await (const event of readSse(options.tap ? options.tap(body) : body)) {
+        for (const out of turn.see(event)) yield out;
+      }
+    } catch (error) {
+      yield streamErrorEvent(options.format, `the upstream stream broke off: ${(error as Error).message}`);
+      return;
     }
     if (!turn.retrieves || round >= MAX_RETRIEVE_ROUNDS) {
       yield* turn.flush();
@@ -59,14 +53,56 @@ async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGe
     try {
       response = await options.send(JSON.stringify(request));
     } catch (error) {
-      yield turn.error(`the upstream could not be reached for a retrieve round: ${(error as Error).message}`);
+      yield streamErrorEvent(
+        options.format,
+        `the upstream could not be reached for a retrieve round: ${(error as Error).message}`,
+      );
       return;
     }
     if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       const detail = (await response.text()).slice(0, 500);
-      yield turn.error(`the upstream answered a retrieve round with ${response.status}: ${detail}`);
+      yield streamErrorEvent(
+        options.format,
+        `the upstream answered a retrieve round with ${response.status}: ${detail}`,
+      );
       return;
     }
     if (turn instanceof AnthropicTurn) offset = turn.clientBlocks;
   }
+}
+
+/**
+ * Relays a stream event by event as it arrives. If the upstream breaks off mid-stream, the
+ * unfinished event is dropped and the client's stream ends with an error event in the
+ * provider's format, which its SDK raises, instead of a dropped connection or half an event.
+ */
+export function relayStream(
+  body: ReadableStream<Uint8Array>,
+  format: WireFormat,
+  tap?: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  async function* events(): AsyncGenerator<string> {
+    try {
+      for await (const event of readSse(tap ? tap(body) : body)) yield event.raw;
+    } catch (error) {
+      yield streamErrorEvent(format, `the upstream stream broke off: ${(error as Error).message}`);
+    }
+  }
+  return readableOf(events());
+}
+
+/** A byte stream that pulls text from `source` as the client reads, and stops it when the client goes away. */
+function readableOf(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await source.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      // The client went away: stop reading upstream (the abort signal cancels the fetch itself).
+      await source.return(undefined);
+    },
+  });
 }

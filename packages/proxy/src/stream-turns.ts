@@ -16,8 +16,6 @@ export interface StreamTurn {
   reply(): Record<string, unknown>;
   /** The held events, when the turn is given to the client after all. */
   flush(): string[];
-  /** An error event in the provider's stream format, for a continuation that failed. */
-  error(message: string): string;
 }
 
 type Block = Record<string, unknown> & { type?: string; name?: string };
@@ -71,10 +69,6 @@ export class AnthropicTurn implements StreamTurn {
 
   flush(): string[] {
     return this.held.splice(0);
-  }
-
-  error(message: string): string {
-    return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
   }
 
   /** Builds each block from its start and deltas, the way the SDKs accumulate a message. */
@@ -172,9 +166,5 @@ export class OpenAITurn implements StreamTurn {
 
   flush(): string[] {
     return this.held.splice(0);
-  }
-
-  error(message: string): string {
-    return `data: ${JSON.stringify({ error: { type: 'upstream_error', message } })}\n\ndata: [DONE]\n\n`;
   }
 }

@@ -351,3 +351,35 @@ describe('retrieval in streaming responses: OpenAI', () => {
     expect(sentUpstream()).toHaveLength(1);
   });
 });
+
+describe('an upstream that breaks off mid-stream', () => {
+  const breakOff: Script = async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('event: message_start\ndata: {"type":"message_start","message":{"id":"m","content":[]}}\n\n');
+    res.write('event: content_block_start\ndata: {"type":"content_block_st');
+    await new Promise((r) => setTimeout(r, 30));
+    res.destroy();
+  };
+
+  it('ends the client’s stream with an error event, never half an event', async () => {
+    script = breakOff;
+    for (const path of ['/v1/messages', '/v1/chat/completions']) {
+      const body = path === '/v1/messages' ? anthropicRequest : openaiRequest;
+      // Without retrieval too: a bypassed request is relayed as is.
+      for (const headers of [{}, { 'x-headroom-bypass': '1' }]) {
+        const response = await fetch(`${running.url}${path}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+        });
+        expect(response.status).toBe(200);
+        const text = await response.text();
+        expect(text).not.toContain('content_block_st"');
+        expect(text).not.toContain('"type":"content_block_st');
+        const events = dataOf(text);
+        expect(events[0]).toMatchObject({ type: 'message_start' });
+        expect(JSON.stringify(events)).toContain('the upstream stream broke off');
+      }
+    }
+  });
+});
