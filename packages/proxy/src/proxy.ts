@@ -39,8 +39,7 @@ export interface ProxyOptions {
   /**
    * Where originals go. With a store, requests offer the model `headroom_retrieve` (from a
    * session's first request on, so the tool list never changes mid-session) and the proxy answers
-   * its calls itself, streaming or not; markers then carry keys. Streaming Responses API requests
-   * are the exception: compressed without keys and without the tool.
+   * its calls itself, streaming or not; markers then carry keys.
    */
   readonly store?: Store;
   /**
@@ -161,7 +160,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         return providerError(errorFormat, 400, 'invalid_request_error', 'the request body is not valid JSON');
       }
       session = sessionOf(parsed, request.headers.get('x-headroom-session'));
-      retrieval = options.store !== undefined && retrievalApplies(format, parsed);
+      retrieval = options.store !== undefined && retrievalApplies(parsed);
       try {
         const result = await compress(parsed, {
           format,
@@ -236,7 +235,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     }
     // Streams (and anything else) are relayed as they arrive, never buffered; usage is read from
     // the events on the way through.
-    if (streaming && response.ok && response.body && retrieval && options.store && format && format !== 'responses')
+    if (streaming && response.ok && response.body && retrieval && options.store && format)
       return new Response(
         streamWithRetrieval(response, {
           format,
@@ -266,13 +265,12 @@ function followUpSender(target: string, request: Request): (body: string) => Pro
 }
 
 /**
- * Whether the proxy can answer `headroom_retrieve` for this request: every request except
- * streaming Responses API ones and requests for several choices (only the first is followed).
+ * Whether the proxy can answer `headroom_retrieve` for this request: every request except one
+ * for several choices (only the first choice is followed).
  */
-function retrievalApplies(format: WireFormat, parsed: unknown): boolean {
-  const body = parsed as { stream?: unknown; n?: unknown };
-  if (typeof body.n === 'number' && body.n > 1) return false;
-  return !(format === 'responses' && body.stream === true);
+function retrievalApplies(parsed: unknown): boolean {
+  const n = (parsed as { n?: unknown }).n;
+  return !(typeof n === 'number' && n > 1);
 }
 
 /**

@@ -135,10 +135,19 @@ export async function followUp(
     };
   }
   const input =
-    typeof request.input === 'string' ? [{ role: 'user', content: request.input }] : (request.input as unknown[]);
-  const made = (reply.output as Record<string, unknown>[]).filter(
-    (o) => o.type === 'function_call' && o.name === RETRIEVE_TOOL_NAME,
-  );
+    typeof request.input === 'string'
+      ? [{ role: 'user', content: request.input }]
+      : Array.isArray(request.input)
+        ? request.input
+        : [];
+  // The turn's output goes back as input (reasoning, text, the retrieve calls), minus the client's
+  // calls; a reasoning item can only be replayed when the provider kept it or it carries its
+  // encrypted content.
+  const replayable = (o: Record<string, unknown>) =>
+    o.type === 'function_call'
+      ? o.name === RETRIEVE_TOOL_NAME
+      : o.type !== 'reasoning' || request.store !== false || typeof o.encrypted_content === 'string';
+  const made = (Array.isArray(reply.output) ? (reply.output as Record<string, unknown>[]) : []).filter(replayable);
   return { ...request, input: [...input, ...made, ...answers] };
 }
 

@@ -2,10 +2,10 @@ import type { Store, WireFormat } from '@headroom/core';
 import { streamErrorEvent } from './provider-errors.js';
 import { followUp, MAX_RETRIEVE_ROUNDS } from './retrieval.js';
 import { readSse } from './sse.js';
-import { AnthropicTurn, OpenAITurn, type StreamTurn } from './stream-turns.js';
+import { AnthropicTurn, OpenAITurn, ResponsesTurn, type StreamTurn } from './stream-turns.js';
 
 export interface StreamRetrievalOptions {
-  readonly format: 'anthropic' | 'openai';
+  readonly format: WireFormat;
   /** The request as it went upstream (compressed, with the retrieve tool). */
   readonly request: Record<string, unknown>;
   readonly store: Store;
@@ -31,9 +31,18 @@ export function streamWithRetrieval(first: Response, options: StreamRetrievalOpt
 async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGenerator<string> {
   let response = first;
   let request = options.request;
+  // What the client has received so far: content blocks or output items, and (Responses) the
+  // last sequence number.
   let offset = 0;
+  const sequence = { last: 0 };
   for (let round = 0; ; round++) {
-    const turn: StreamTurn = options.format === 'anthropic' ? new AnthropicTurn(offset) : new OpenAITurn();
+    const continuation = round > 0;
+    const turn: StreamTurn =
+      options.format === 'anthropic'
+        ? new AnthropicTurn(continuation, offset)
+        : options.format === 'responses'
+          ? new ResponsesTurn(sequence, continuation, offset)
+          : new OpenAITurn();
     const body = response.body;
     if (!body) return;
     try {
@@ -68,6 +77,7 @@ async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGe
       return;
     }
     if (turn instanceof AnthropicTurn) offset = turn.clientBlocks;
+    if (turn instanceof ResponsesTurn) offset = turn.clientItems;
   }
 }
 

@@ -352,6 +352,115 @@ describe('retrieval in streaming responses: OpenAI', () => {
   });
 });
 
+describe('retrieval in streaming responses: OpenAI Responses', () => {
+  const responsesRequest = JSON.stringify({
+    model: 'gpt-5',
+    stream: true,
+    store: false,
+    include: ['reasoning.encrypted_content'],
+    tools: [{ type: 'function', name: 'shell', parameters: { type: 'object', properties: {} } }],
+    input: [
+      { role: 'user', content: 'Why did the rollout stop?' },
+      { type: 'function_call', call_id: 'k1', name: 'shell', arguments: '{"cmd":"kubectl logs"}' },
+      { type: 'function_call_output', call_id: 'k1', output: deployLog },
+    ],
+  });
+  /** A streamed response: its events numbered from 0, as the API does. */
+  const stream = (id: string, items: Record<string, unknown>[], between: (i: number) => Record<string, unknown>[]) => {
+    const events: Record<string, unknown>[] = [
+      { type: 'response.created', response: { id, status: 'in_progress', output: [] } },
+      { type: 'response.in_progress', response: { id, status: 'in_progress', output: [] } },
+    ];
+    items.forEach((item, i) => {
+      events.push({ type: 'response.output_item.added', output_index: i, item: { ...item, arguments: '' } });
+      events.push(...between(i));
+      events.push({ type: 'response.output_item.done', output_index: i, item });
+    });
+    events.push({
+      type: 'response.completed',
+      response: { id, status: 'completed', output: items, usage: { input_tokens: 40 } },
+    });
+    return events.map((data, n) => ({ event: String(data.type), data: { ...data, sequence_number: n } }));
+  };
+
+  it('answers the retrieve call itself; the client sees one response with items and numbers that keep counting', async () => {
+    script = async (req, res) => {
+      if (retrievedFact(req)) {
+        const message = {
+          type: 'message',
+          id: 'msg_1',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: `The log says: ${FACT}` }],
+        };
+        return sse(
+          res,
+          stream('resp_2', [message], () => [
+            { type: 'response.output_text.delta', output_index: 0, content_index: 0, delta: `The log says: ${FACT}` },
+          ]),
+          5,
+        );
+      }
+      const args = JSON.stringify({ key: shownKey(req), query: 'rollout paused quota' });
+      const items = [
+        { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'enc-1' },
+        { type: 'function_call', id: 'fc_1', call_id: 'call_r', name: 'headroom_retrieve', arguments: args },
+      ];
+      return sse(
+        res,
+        stream('resp_1', items, (i) =>
+          i === 1 ? [{ type: 'response.function_call_arguments.delta', output_index: 1, delta: args }] : [],
+        ),
+        5,
+      );
+    };
+    const text = await (await post('/v1/responses', responsesRequest)).text();
+    expect(text).not.toContain('headroom_retrieve');
+    const events = dataOf(text) as Record<string, unknown>[];
+    expect(events.filter((e) => e.type === 'response.created')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'response.completed')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'response.output_item.added').map((e) => e.output_index)).toEqual([0, 1]);
+    const numbers = events.map((e) => e.sequence_number as number);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(events.find((e) => e.type === 'response.output_text.delta')).toMatchObject({
+      output_index: 1,
+      delta: `The log says: ${FACT}`,
+    });
+
+    const [, second] = sentUpstream();
+    const input = second?.input as Record<string, unknown>[];
+    expect(input.slice(-3, -1)).toEqual([
+      { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'enc-1' },
+      expect.objectContaining({ type: 'function_call', call_id: 'call_r', name: 'headroom_retrieve' }),
+    ]);
+    expect(input.at(-1)).toMatchObject({ type: 'function_call_output', call_id: 'call_r' });
+    expect(String(input.at(-1)?.output)).toContain(FACT);
+  });
+});
+
+describe('a turn that opens with the retrieve call', () => {
+  it('still gives the client a single message_start', async () => {
+    script = async (req, res) => {
+      if (retrievedFact(req)) return sse(res, anthropicTurn(textBlock(0, `The log says: ${FACT}`), 'end_turn'), 5);
+      return sse(
+        res,
+        anthropicTurn(toolBlock(0, 'tu1', 'headroom_retrieve', { key: shownKey(req), query: 'quota' }), 'tool_use'),
+        5,
+      );
+    };
+    const events = dataOf(await (await post('/v1/messages', anthropicRequest)).text()) as Record<string, unknown>[];
+    expect(events.map((e) => e.type)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(events[1]).toMatchObject({ index: 0, content_block: { type: 'text' } });
+  });
+});
+
 describe('an upstream that breaks off mid-stream', () => {
   const breakOff: Script = async (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
