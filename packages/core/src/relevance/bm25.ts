@@ -31,18 +31,22 @@ export function* textTerms(text: string): Generator<string> {
 
 /**
  * A light, deterministic stemmer: accents folded (Temür → temur) and the commonest English
- * endings dropped (allied → ally, centered → center, populations → population), so a question
- * and the sentence answering it meet on the same terms.
+ * endings dropped (allied → ally, centered → center, populations → population, typically →
+ * typical, ruled → rul), so a question and the sentence answering it meet on the same terms.
  */
 function stem(term: string): string {
   let t = /[^ -~]/.test(term) ? term.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : term;
-  if (t.length <= 4 || /\d/.test(t)) return t;
-  if (t.endsWith('ies') || t.endsWith('ied')) return `${t.slice(0, -3)}y`;
-  if (t.endsWith('ing') && t.length > 5) t = t.slice(0, -3);
-  else if (t.endsWith('ed') && t.length > 4) t = t.slice(0, -2);
-  else if (/(ss|sh|ch|x)es$/.test(t)) t = t.slice(0, -2);
-  else if (t.endsWith('s') && !t.endsWith('ss')) t = t.slice(0, -1);
-  return t;
+  if (t.length <= 3 || /\d/.test(t)) return t;
+  if (t.length > 4) {
+    if (t.endsWith('ies') || t.endsWith('ied')) return `${t.slice(0, -3)}y`;
+    if (t.endsWith('ing') && t.length > 5) t = t.slice(0, -3);
+    else if (t.endsWith('ed')) t = t.slice(0, -2);
+    else if (/(ss|sh|ch|x)es$/.test(t)) t = t.slice(0, -2);
+    else if (t.endsWith('s') && !t.endsWith('ss')) t = t.slice(0, -1);
+    else if (t.endsWith('ly') && t.length > 5) t = t.slice(0, -2);
+  }
+  // A final e goes too, so rule, rules, ruled and ruling all meet on rul.
+  return t.length > 3 && t.endsWith('e') ? t.slice(0, -1) : t;
 }
 
 /** The distinct, meaningful terms of a query, in first-seen order. */
@@ -54,6 +58,63 @@ export function queryTerms(query: string): string[] {
   return [...terms];
 }
 
+/** Terms with a weight each, for `bm25Scores`. */
+export interface WeightedTerms {
+  readonly terms: readonly string[];
+  readonly weights: readonly number[];
+}
+
+/** How much a term counts when only the tool call carries it. */
+const CALL_WEIGHT = 0.5;
+
+/**
+ * A segment's query (`tool-name {args}` on its first line, then the user's words; see the
+ * segment builder) as weighted terms: the user's own words count fully; the tool's name and its
+ * argument values count half, since they often only echo the question or name a whole
+ * collection; argument keys (`query`, `path`) say nothing about the content and are left out.
+ * Without user words, the call's terms count fully.
+ *
+ * @example
+ * weightedQueryTerms('search {"q":"oil"}\nWhy did prices rise?', 'search')
+ * // → { terms: ['prices', 'rise', 'search', 'oil'], weights: [1, 1, 0.5, 0.5] } (stemmed)
+ */
+export function weightedQueryTerms(query: string, toolName?: string): WeightedTerms {
+  let call = '';
+  let user = query;
+  if (toolName && query.startsWith(`${toolName} `)) {
+    const lineEnd = query.indexOf('\n');
+    call = `${toolName} ${argumentValues(query.slice(toolName.length + 1, lineEnd < 0 ? undefined : lineEnd))}`;
+    user = lineEnd < 0 ? '' : query.slice(lineEnd + 1);
+  }
+  const terms = queryTerms(user);
+  const seen = new Set(terms);
+  const weights = terms.map(() => 1);
+  for (const term of queryTerms(call)) {
+    if (seen.has(term)) continue;
+    terms.push(term);
+    weights.push(user.trim() ? CALL_WEIGHT : 1);
+  }
+  return { terms, weights };
+}
+
+/** The values of JSON arguments, joined; arguments that are not JSON are taken as written. */
+function argumentValues(args: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    return args;
+  }
+  const values: string[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string' || typeof v === 'number') values.push(String(v));
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(parsed);
+  return values.join(' ');
+}
+
 const K1 = 1.2;
 const B = 0.75;
 
@@ -63,7 +124,9 @@ const B = 0.75;
  * @example
  * bm25Scores(['GET /a 200', 'GET /b 500 timeout'], queryTerms('timeout')) // → [0, 0.98…]
  */
-export function bm25Scores(documents: readonly string[], terms: readonly string[]): number[] {
+export function bm25Scores(documents: readonly string[], query: readonly string[] | WeightedTerms): number[] {
+  const terms = 'terms' in query ? query.terms : query;
+  const weights = 'weights' in query ? query.weights : undefined;
   const scores = new Array<number>(documents.length).fill(0);
   if (terms.length === 0 || documents.length === 0) return scores;
   const index = new Map(terms.map((t, i) => [t, i]));
@@ -88,7 +151,7 @@ export function bm25Scores(documents: readonly string[], terms: readonly string[
 
   const n = documents.length;
   const avgLength = totalLength / n || 1;
-  const idf = Array.from(df, (f) => Math.log(1 + (n - f + 0.5) / (f + 0.5)));
+  const idf = Array.from(df, (f, t) => Math.log(1 + (n - f + 0.5) / (f + 0.5)) * (weights?.[t] ?? 1));
   for (let d = 0; d < n; d++) {
     const counts = tf[d] as Uint32Array;
     const norm = K1 * (1 - B + (B * (lengths[d] as number)) / avgLength);

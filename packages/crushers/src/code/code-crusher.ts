@@ -121,9 +121,15 @@ function bodyFold(body: Node, python: boolean, name: string): Fold | undefined {
   return to - from + 1 >= MIN_FOLD_LINES ? { from, to, name: name.replace(/[()[\]\n]/g, '') } : undefined;
 }
 
+/** A function the query names: as written, as a query term (stemmed like the query's), or qualified. */
 function isWanted(name: string, wanted: ReadonlySet<string>): boolean {
   const lower = name.toLowerCase();
-  return wanted.has(lower) || [...wanted].some((w) => w.endsWith(`.${lower}`) || w.endsWith(`::${lower}`));
+  const term = queryTerms(name)[0];
+  return (
+    wanted.has(lower) ||
+    (term !== undefined && wanted.has(term)) ||
+    [...wanted].some((w) => w.endsWith(`.${lower}`) || w.endsWith(`::${lower}`))
+  );
 }
 
 function emit(lines: readonly string[], folds: readonly Fold[], key: string | undefined): string {

@@ -5,8 +5,9 @@ import {
   formatMarker,
   hasMarkers,
   queryAnchors,
-  queryTerms,
   type Transform,
+  type WeightedTerms,
+  weightedQueryTerms,
 } from '@headroom/core';
 import { spreadBlocks } from '../lines/line-crusher.js';
 
@@ -48,13 +49,13 @@ export function createProseCrusher(): Transform {
     name: 'prose-crusher',
     version: '1',
     contentTypes: ['prose', 'markdown'],
-    compress({ text, query }, { retrievalKey, tokenizer }) {
+    compress({ text, query, toolName }, { retrievalKey, tokenizer }) {
       if (hasMarkers(text)) return { text };
       const lines = text.split('\n');
       const { sentences, headings } = readDocument(lines);
       const n = sentences.length;
-      const terms = queryTerms(query);
-      const focused = terms.length > 0;
+      const terms = weightedQueryTerms(query, toolName);
+      const focused = terms.terms.length > 0;
       if (n <= (focused ? SMALL_DOCUMENT_WITH_QUERY : SMALL_DOCUMENT)) return { text };
 
       const keep = new Uint8Array(n);
@@ -96,7 +97,7 @@ export function createProseCrusher(): Transform {
  * it stands out and is not most of the document: a question is usually answered by one passage,
  * and a sentence-level match can miss the sentence that holds the answer.
  */
-function bestParagraph(sentences: readonly Sentence[], terms: readonly string[]): number[] {
+function bestParagraph(sentences: readonly Sentence[], terms: WeightedTerms): number[] {
   const paragraphs = new Map<number, number[]>();
   sentences.forEach((s, i) => {
     const members = paragraphs.get(s.paragraph);
