@@ -1,4 +1,4 @@
-import { anchorHits, bm25Scores, hasMarkers, queryAnchors, queryTerms, type Transform } from '@headroom/core';
+import { anchorHits, bm25Scores, hasMarkers, queryAnchors, type Transform, weightedQueryTerms } from '@headroom/core';
 import { lineBudget, SMALL_OUTPUT_LINES } from '../lines/budget.js';
 import { emitWithMarkers } from '../lines/line-crusher.js';
 
@@ -30,7 +30,7 @@ export function createDiffCrusher(): Transform {
     name: 'diff-crusher',
     version: '1',
     contentTypes: ['diff'],
-    compress({ text, query }, { retrievalKey }) {
+    compress({ text, query, toolName }, { retrievalKey }) {
       if (hasMarkers(text)) return { text };
       const lines = text.split('\n');
       if (lines.length <= SMALL_OUTPUT_LINES) return { text };
@@ -39,7 +39,7 @@ export function createDiffCrusher(): Transform {
 
       const hits = anchorHits(lines, queryAnchors(query));
       const hunkTexts = hunks.map((h) => lines.slice(h.start, h.end).join('\n'));
-      const scores = bm25Scores(hunkTexts, queryTerms(query));
+      const scores = bm25Scores(hunkTexts, weightedQueryTerms(query, toolName));
       let kept = keep.reduce((a, b) => a + b, 0);
       const budget = lineBudget(lines.length);
       const candidates: { hunk: Hunk; lines: number[]; score: number }[] = [];

@@ -1,4 +1,12 @@
-import { formatMarker, hasMarkers, queryAnchors, queryTerms, scanJson, type Transform } from '@headroom/core';
+import {
+  formatMarker,
+  hasMarkers,
+  queryAnchors,
+  scanJson,
+  type Transform,
+  type WeightedTerms,
+  weightedQueryTerms,
+} from '@headroom/core';
 
 import { categoricalDetail, SMALL_COLLECTION, selectMembers } from '../select/members.js';
 import { type JsonNode, parseTree, rawStringContent, serialize } from './json-tree.js';
@@ -28,7 +36,7 @@ export function createJsonCrusher(options: JsonCrusherOptions = {}): Transform {
     name: 'json-crusher',
     version: '1',
     contentTypes: ['json'],
-    compress({ text, query }, { tokenizer, retrievalKey }) {
+    compress({ text, query, toolName }, { tokenizer, retrievalKey }) {
       const scan = scanJson(text);
       if (!scan.ok) return { text };
       // Already compressed once: only whitespace may go, so a second pass never cuts deeper.
@@ -40,7 +48,11 @@ export function createJsonCrusher(options: JsonCrusherOptions = {}): Transform {
       const docs = scan.documents === 1 ? [scan.minified] : scan.minified.split('\n');
       const trees = docs.map(parseTree);
       if (trees.some((t) => t === undefined)) return { text: best.text };
-      const ctx: CrushContext = { anchors: queryAnchors(query), terms: queryTerms(query), key: retrievalKey };
+      const ctx: CrushContext = {
+        anchors: queryAnchors(query),
+        terms: weightedQueryTerms(query, toolName),
+        key: retrievalKey,
+      };
       const crushed =
         scan.documents === 1
           ? serialize(crushNode(trees[0] as JsonNode, ctx))
@@ -54,7 +66,7 @@ export function createJsonCrusher(options: JsonCrusherOptions = {}): Transform {
 
 interface CrushContext {
   readonly anchors: readonly string[];
-  readonly terms: readonly string[];
+  readonly terms: WeightedTerms;
   readonly key: string | undefined;
 }
 

@@ -6,8 +6,8 @@ import {
   formatMarker,
   hasMarkers,
   queryAnchors,
-  queryTerms,
   type Transform,
+  weightedQueryTerms,
 } from '@headroom/core';
 
 import { lineBudget, SMALL_OUTPUT_LINES } from './budget.js';
@@ -61,18 +61,23 @@ export function createLineCrusher(spec: LineCrusherSpec): Transform {
     name: spec.name,
     version: spec.version,
     contentTypes: spec.contentTypes,
-    compress({ text, query }, { retrievalKey }) {
+    compress({ text, query, toolName }, { retrievalKey }) {
       // Already compressed once: cutting again would only hide more, so a second pass changes nothing.
       if (hasMarkers(text)) return { text };
       const lines = text.split('\n');
       if (lines.length <= SMALL_OUTPUT_LINES) return { text };
-      const keep = selectLines(lines, query, spec);
+      const keep = selectLines(lines, query, toolName, spec);
       return { text: emitWithMarkers(lines, keep, spec.unit, (gap) => spec.detail?.(gap), retrievalKey) };
     },
   };
 }
 
-function selectLines(lines: readonly string[], query: string, spec: LineCrusherSpec): Uint8Array {
+function selectLines(
+  lines: readonly string[],
+  query: string,
+  toolName: string | undefined,
+  spec: LineCrusherSpec,
+): Uint8Array {
   const n = lines.length;
   const tier = new Uint8Array(n);
   const score = new Float64Array(n);
@@ -114,7 +119,7 @@ function selectLines(lines: readonly string[], query: string, spec: LineCrusherS
       for (const j of [i - 1, i, i + 1, recordOf[i] as number]) must(j);
     }
     for (const i of definitionHits(lines, anchors)) for (const j of [i, i + 1]) must(j);
-    const scores = bm25Scores(lines, queryTerms(query));
+    const scores = bm25Scores(lines, weightedQueryTerms(query, toolName));
     for (let i = 0; i < n; i++) {
       const s = scores[i] as number;
       if (s > 0 && (tier[i] as number) < Tier.Relevant) {

@@ -1,4 +1,4 @@
-import { anchorHits, bm25Scores } from '@headroom/core';
+import { anchorHits, bm25Scores, type WeightedTerms } from '@headroom/core';
 import type { JsonNode } from '../json/json-tree.js';
 import { spreadBlocks } from '../lines/line-crusher.js';
 
@@ -12,7 +12,7 @@ export const ERROR_VALUE =
 /** What a member selection looks for. */
 export interface MemberQuery {
   readonly anchors: readonly string[];
-  readonly terms: readonly string[];
+  readonly terms: WeightedTerms;
 }
 
 /** How many members of an n-member array or object stay: 46 of 400, 69 of 1,000. */
@@ -42,7 +42,7 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
   for (const i of numericOutliers(nodes)) mark(i);
 
   let kept = keep.reduce((a, b) => a + b, 0);
-  if (ctx.terms.length) {
+  if (ctx.terms.terms.length) {
     const scores = bm25Scores(texts, ctx.terms);
     const ranked = [...scores.keys()]
       .filter((i) => (scores[i] as number) > 0)

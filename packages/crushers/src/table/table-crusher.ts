@@ -1,4 +1,4 @@
-import { formatMarker, hasMarkers, queryAnchors, queryTerms, type Transform } from '@headroom/core';
+import { formatMarker, hasMarkers, queryAnchors, type Transform, weightedQueryTerms } from '@headroom/core';
 import type { JsonNode } from '../json/json-tree.js';
 import { categoricalDetail, memberBudget, SMALL_COLLECTION, selectMembers } from '../select/members.js';
 
@@ -24,13 +24,16 @@ export function createTableCrusher(): Transform {
     name: 'table-crusher',
     version: '1',
     contentTypes: ['table'],
-    compress({ text, query }, { retrievalKey, tokenizer }) {
+    compress({ text, query, toolName }, { retrievalKey, tokenizer }) {
       if (hasMarkers(text)) return { text };
       const table = readTable(text);
       if (!table || table.rows.length <= SMALL_COLLECTION || table.rows.length <= memberBudget(table.rows.length))
         return { text };
       const nodes = table.rows.map((row) => rowNode(table.columns, table.cells(row)));
-      const keep = selectMembers(table.rows, nodes, { anchors: queryAnchors(query), terms: queryTerms(query) });
+      const keep = selectMembers(table.rows, nodes, {
+        anchors: queryAnchors(query),
+        terms: weightedQueryTerms(query, toolName),
+      });
       const out = [...table.head];
       let i = 0;
       while (i < table.rows.length) {
