@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createMemoryStore } from '@headroom/ccr';
 import { FirstSightCache, getTokenizer, type Tokenizer, type WireFormat } from '@headroom/core';
 import { compress } from '@headroom/crushers';
+import { createProxy } from '@headroom/proxy';
 import { datasetsDir, round } from './corpus.js';
 import { type Trajectory, trajectoryMessages } from './trajectories.js';
 
@@ -23,6 +26,9 @@ interface SessionPrice {
   readonly passthrough: { inputTokens: number; cachedTokens: number; cost: number };
   readonly headroom: { inputTokens: number; cachedTokens: number; cost: number };
   readonly saving: number;
+  /** Through the proxy: compressed the same way, plus `headroom_retrieve` offered on every request. */
+  readonly proxy: { inputTokens: number; cachedTokens: number; cost: number };
+  readonly proxySaving: number;
 }
 
 interface Session {
@@ -142,12 +148,60 @@ function loadSessions(tokenizer: Tokenizer): Session[] {
 }
 
 /**
+ * A provider stand-in on loopback that keeps the last body it received and answers with an
+ * empty reply, so the proxy's upstream bytes can be priced exactly as a provider would see them.
+ */
+async function recordingUpstream() {
+  let last = '';
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      last = Buffer.concat(chunks).toString('utf8');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"x","type":"message","role":"assistant","content":[],"choices":[]}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    last: () => last,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The session's requests as the proxy sends them upstream (compressed, with `headroom_retrieve` offered). */
+async function viaProxy(session: Session, upstreamUrl: string, last: () => string, tokenizer: Tokenizer) {
+  const proxy = createProxy({
+    upstreamAnthropic: upstreamUrl,
+    upstreamOpenAI: upstreamUrl,
+    store: createMemoryStore(),
+    firstSight: new FirstSightCache(),
+  });
+  const path = session.format === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
+  const prompts: { text: string; tokens: number }[][] = [];
+  for (const request of session.requests) {
+    const response = await proxy.fetch(
+      new Request(`http://127.0.0.1${path}`, {
+        method: 'POST',
+        body: JSON.stringify(request),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    await response.text();
+    prompts.push(promptOf(JSON.parse(last()) as Record<string, unknown>, tokenizer));
+  }
+  return prompts;
+}
+
+/**
  * Replays each agent session request by request, as a long-running client would (one process, one
  * store, one first-sight cache), and prices every request with prompt caching — without and with
  * Headroom. A compressor that rewrote history would break the cached prefix and cost more here.
  */
 export async function runSessionCostBenchmark() {
   const tokenizer = await getTokenizer();
+  const upstream = await recordingUpstream();
   const rows = [];
   for (const session of loadSessions(tokenizer)) {
     const firstSight = new FirstSightCache();
@@ -158,16 +212,20 @@ export async function runSessionCostBenchmark() {
       const result = await compress(request, { format: session.format, store, firstSight });
       compressed.push(promptOf(result.request as Record<string, unknown>, tokenizer));
     }
+    const proxied = await viaProxy(session, upstream.url, upstream.last, tokenizer);
     const priced = Object.fromEntries(
       [ANTHROPIC, OPENAI].map((pricing) => {
         const before = priceSession(raw, pricing);
         const after = priceSession(compressed, pricing);
+        const proxy = priceSession(proxied, pricing);
         return [
           pricing.name,
           {
             passthrough: { inputTokens: before.input, cachedTokens: before.cached, cost: round(before.cost, 0) },
             headroom: { inputTokens: after.input, cachedTokens: after.cached, cost: round(after.cost, 0) },
             saving: round(1 - after.cost / before.cost),
+            proxy: { inputTokens: proxy.input, cachedTokens: proxy.cached, cost: round(proxy.cost, 0) },
+            proxySaving: round(1 - proxy.cost / before.cost),
           },
         ];
       }),
@@ -180,13 +238,18 @@ export async function runSessionCostBenchmark() {
       openai: priced.openai as SessionPrice,
     });
   }
+  await upstream.close();
   const sessionsCostingMore = rows.filter((r) => r.anthropic.saving < 0 || r.openai.saving < 0).length;
+  const sessionsCostingMoreViaProxy = rows.filter(
+    (r) => r.anthropic.proxySaving < 0 || r.openai.proxySaving < 0,
+  ).length;
   return {
     benchmark: 'session-cost',
     pricing: { anthropic: ANTHROPIC, openai: OPENAI, unit: 'base input tokens (multiply by the model input price)' },
     summary: {
       sessions: rows.length,
       sessionsCostingMore,
+      sessionsCostingMoreViaProxy,
       heavySessions: rows
         .filter((r) => r.meanToolOutputTokens >= 5000)
         .map((r) => ({ session: r.session, anthropic: r.anthropic?.saving, openai: r.openai?.saving })),

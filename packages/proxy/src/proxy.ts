@@ -37,9 +37,11 @@ export interface ProxyOptions {
    */
   readonly adminToken?: string;
   /**
-   * Where originals go. With a store, requests offer the model `headroom_retrieve` (from a
-   * session's first request on, so the tool list never changes mid-session) and the proxy answers
-   * its calls itself, streaming or not; markers then carry keys.
+   * Where originals go. With a store, markers carry keys, every request offers the model
+   * `headroom_retrieve` (from a session's first request on, so the tool list never changes
+   * mid-session and the prompt cache holds) and the proxy answers its calls itself, streaming or
+   * not. A session that never has anything compressed pays for the definition (about 100 tokens,
+   * cached after its first request); see docs/session-cost.md.
    */
   readonly store?: Store;
   /**

@@ -3,16 +3,17 @@ import { retrieve } from '../retrieve/retrieve.js';
 
 export { RETRIEVE_TOOL_NAME };
 
+// Short on purpose: the definition is sent with every request of a session (cached after the
+// first), so each word costs something even when nothing is ever retrieved.
 const DESCRIPTION =
-  'Get back content that Headroom left out of an earlier tool result. Omission markers look like ' +
-  `[… 412 of 500 lines omitted · ${KEY_PREFIX}KEY …]; pass that KEY. Without a query you get the whole original; ` +
-  'with a query, only the matching lines or items, best first, with their line numbers or indexes.';
+  `Get back what a marker like [… 412 of 500 lines omitted · ${KEY_PREFIX}KEY …] left out of an earlier tool result. ` +
+  'With a query, only the matching lines or items.';
 
 const PARAMETERS = {
   type: 'object',
   properties: {
-    key: { type: 'string', description: `The key from an omission marker (the hex digits after "${KEY_PREFIX}").` },
-    query: { type: 'string', description: 'Optional words to find; only matching lines or items are returned.' },
+    key: { type: 'string', description: 'KEY from the marker.' },
+    query: { type: 'string', description: 'Optional words to match.' },
   },
   required: ['key'],
   additionalProperties: false,
