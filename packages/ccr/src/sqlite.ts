@@ -5,4 +5,10 @@ export {
   type SqliteFirstSight,
   type SqliteFirstSightOptions,
 } from './store/sqlite-first-sight.js';
-export { createSqliteStore, defaultStorePath, headroomHome, type SqliteStoreOptions } from './store/sqlite-store.js';
+export {
+  createSqliteStore,
+  defaultStorePath,
+  headroomHome,
+  openHeadroomDatabase,
+  type SqliteStoreOptions,
+} from './store/sqlite-store.js';

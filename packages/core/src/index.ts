@@ -37,7 +37,13 @@ export { createPipeline, type Pipeline, type PipelineOptions, type PipelineRun }
 export { looksLikeData } from './policy/looks-like-data.js';
 export { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from './policy/policy.js';
 export { anchorHits, definitionHits, queryAnchors } from './relevance/anchors.js';
-export { bm25Scores, queryTerms, type WeightedTerms, weightedQueryTerms } from './relevance/bm25.js';
+export {
+  bm25Scores,
+  isStopword,
+  queryTerms,
+  type WeightedTerms,
+  weightedQueryTerms,
+} from './relevance/bm25.js';
 export { parseAnthropic } from './request/anthropic.js';
 export { spliceJsonText, type TextEdit } from './request/json-splice.js';
 export { parseOpenAIChat } from './request/openai-chat.js';

@@ -63,7 +63,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): CcrStore {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const now = options.now ?? Date.now;
   const warn = options.onWarning ?? defaultWarn;
-  const db = openDatabase(path, options.busyTimeoutMs ?? 5000, warn);
+  const db = openHeadroomDatabase(path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, onWarning: warn });
 
   const q = {
     touch: db.prepare('UPDATE originals SET last_access_at = ? WHERE key = ?'),
@@ -193,7 +193,17 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): CcrStore {
 }
 
 /** Opens (creating if needed) the database; moves an unusable file aside once and starts fresh. */
-function openDatabase(path: string, busyTimeoutMs: number, warn: (m: string) => void): Database.Database {
+/**
+ * Opens (creating if needed) a Headroom database file: owner-only, WAL, busy timeout, the CCR
+ * schema migrated, a newer Headroom's file refused untouched, an unusable file moved aside with a
+ * warning. Other Headroom packages (memory) keep their tables in the same file.
+ */
+export function openHeadroomDatabase(
+  path: string,
+  options: { readonly busyTimeoutMs?: number; readonly onWarning?: (message: string) => void } = {},
+): Database.Database {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const warn = options.onWarning ?? defaultWarn;
   prepareFile(path);
   try {
     return configure(new Database(path, { timeout: busyTimeoutMs }));

@@ -14,6 +14,11 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+/** Whether a (lowercase) word says nothing about which lines matter: `the`, `which`, `how`… */
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
 /**
  * The terms of a text: each word, plus the parts of compound identifiers (`allow_squash_merge`
  * → allow, squash, merge; `parseHttpHeader` → parse, http, header), lowercased and stemmed.

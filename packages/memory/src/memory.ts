@@ -1,0 +1,322 @@
+import { defaultStorePath, openHeadroomDatabase } from '@headroom/ccr/sqlite';
+import { isStopword } from '@headroom/core';
+import { migrateMemory } from './schema.js';
+import { exactForm, fingerprint, similarity, words } from './similarity.js';
+import type {
+  Embedder,
+  MemoryContext,
+  MemoryEntry,
+  MemoryExport,
+  MemoryScope,
+  Provenance,
+  SaveInput,
+  SaveResult,
+  SearchHit,
+  SearchOptions,
+} from './types.js';
+import { VectorIndex } from './vectors.js';
+
+export interface MemoryOptions {
+  /** Database file. Default `$HEADROOM_HOME/ccr.db`, the file the CCR store and proxy use. */
+  readonly path?: string;
+  /** Enables semantic search next to full-text search. */
+  readonly embedder?: Embedder;
+  /** Near-duplicates at or above this similarity (0–1, word Dice) merge. Default 0.85. */
+  readonly mergeThreshold?: number;
+  /** Longest memory text accepted, in characters. Default 20,000. */
+  readonly maxTextChars?: number;
+  readonly busyTimeoutMs?: number;
+  readonly now?: () => number;
+  readonly onWarning?: (message: string) => void;
+}
+
+export interface ListOptions extends MemoryContext {
+  /** Every memory, whatever its project or session. */
+  readonly all?: boolean;
+  readonly scope?: MemoryScope;
+  readonly limit?: number;
+}
+
+export interface Memory {
+  save(input: SaveInput): Promise<SaveResult>;
+  search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  list(options?: ListOptions): MemoryEntry[];
+  get(id: number): MemoryEntry | undefined;
+  /** Removes a memory; false when there was none with this id. */
+  forget(id: number): boolean;
+  export(options?: ListOptions): MemoryExport;
+  /** Saves every memory of an export (duplicates and near-duplicates merge as usual). */
+  import(data: unknown): Promise<{ created: number; duplicate: number; merged: number }>;
+  count(): number;
+  close(): void;
+}
+
+interface Row {
+  id: number;
+  text: string;
+  fingerprint: string;
+  scope: MemoryScope;
+  project: string | null;
+  session: string | null;
+  tags: string;
+  provenance: string;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+}
+
+const SCOPES: readonly MemoryScope[] = ['global', 'project', 'session'];
+const DEFAULT_LIMIT = 10;
+/** Reciprocal rank fusion constant: how much the first ranks outweigh later ones. */
+const RRF_K = 60;
+
+/**
+ * Opens the machine's memory: shared by every agent and process (the proxy, MCP servers, the
+ * CLI) through one SQLite file. Saves are transactions, so concurrent writers lose nothing.
+ *
+ * @example
+ * const memory = openMemory()
+ * await memory.save({ text: 'Tests run with pnpm test', agent: 'claude-code', project: process.cwd() })
+ * const hits = await memory.search('how do I run the tests', { project: process.cwd() })
+ */
+export function openMemory(options: MemoryOptions = {}): Memory {
+  const now = options.now ?? Date.now;
+  const threshold = options.mergeThreshold ?? 0.85;
+  const maxChars = options.maxTextChars ?? 20_000;
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`headroom: warning: ${m}\n`));
+  const db = openHeadroomDatabase(options.path ?? defaultStorePath(), {
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    onWarning: warn,
+  });
+  migrateMemory(db);
+  const vectors = options.embedder ? VectorIndex.open(db, options.embedder, warn) : undefined;
+
+  const q = {
+    byFingerprint: db.prepare<[string], Row>('SELECT * FROM memories WHERE fingerprint = ?'),
+    byId: db.prepare<[number], Row>('SELECT * FROM memories WHERE id = ?'),
+    insert: db.prepare(
+      `INSERT INTO memories (text, fingerprint, scope, project, session, tags, provenance, created_at, updated_at, expires_at)
+       VALUES (@text, @fingerprint, @scope, @project, @session, @tags, @provenance, @createdAt, @updatedAt, @expiresAt)`,
+    ),
+    update: db.prepare(
+      `UPDATE memories SET text = @text, fingerprint = @fingerprint, tags = @tags, provenance = @provenance,
+       updated_at = @updatedAt, expires_at = @expiresAt WHERE id = @id`,
+    ),
+    remove: db.prepare('DELETE FROM memories WHERE id = ?'),
+    expire: db.prepare('DELETE FROM memories WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING id'),
+    count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM memories'),
+    textSearch: db.prepare<[string, number], { id: number }>(
+      'SELECT rowid AS id FROM memories_fts WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts) LIMIT ?',
+    ),
+  };
+
+  const visible = (row: Row, context: MemoryContext, t: number) =>
+    (row.expires_at === null || row.expires_at > t) &&
+    (row.scope === 'global' ||
+      (row.scope === 'project' && row.project === (context.project ?? null)) ||
+      (row.scope === 'session' && row.session === (context.session ?? null)));
+
+  /** Full-text candidates, best first: any of the query's meaningful words, quoted so FTS syntax never breaks. */
+  const textCandidates = (query: string, limit: number): number[] => {
+    const terms = [...new Set(words(query))].filter((w) => !isStopword(w)).slice(0, 64);
+    if (!terms.length) return [];
+    return q.textSearch.all(terms.map((t) => `"${t}"`).join(' OR '), limit).map((r) => r.id);
+  };
+
+  const purgeExpired = () => {
+    for (const { id } of q.expire.all(now()) as { id: number }[]) vectors?.remove(id);
+  };
+
+  async function save(input: SaveInput): Promise<SaveResult> {
+    const text = exactForm(input.text ?? '');
+    if (!text) throw new TypeError('a memory needs some text');
+    if (text.length > maxChars) throw new RangeError(`a memory is at most ${maxChars} characters (got ${text.length})`);
+    const scope = input.scope ?? (input.project ? 'project' : 'global');
+    if (!SCOPES.includes(scope)) throw new TypeError(`scope must be one of ${SCOPES.join(', ')} (got '${scope}')`);
+    if (scope === 'project' && !input.project) throw new TypeError('a project-scoped memory needs its project');
+    if (scope === 'session' && !input.session) throw new TypeError('a session-scoped memory needs its session');
+    const project = scope === 'project' ? (input.project as string) : null;
+    const session = scope === 'session' ? (input.session as string) : null;
+    const place = `${scope}\u0000${project ?? ''}\u0000${session ?? ''}`;
+    const t = now();
+    const said: Provenance[] = input.provenance?.length
+      ? [...input.provenance]
+      : [
+          {
+            agent: input.agent || 'unknown',
+            ...(input.session ? { session: input.session } : {}),
+            ...(input.project ? { project: input.project } : {}),
+            at: t,
+          },
+        ];
+    const tags = [...new Set((input.tags ?? []).map((tag) => tag.trim()).filter(Boolean))];
+    // Near-duplicate candidates are found before the write lock: the search reads, the save writes.
+    const similar = textCandidates(text, 20);
+    await vectors?.ready();
+    const embedding = vectors ? await vectors.embed(text) : undefined;
+
+    const outcome = db
+      .transaction((): { id: number; outcome: SaveResult['outcome'] } => {
+        purgeExpired();
+        const exact = q.byFingerprint.get(fingerprint(text, place));
+        const near =
+          exact ??
+          similar
+            .map((id) => q.byId.get(id))
+            .find(
+              (row): row is Row =>
+                row !== undefined &&
+                row.scope === scope &&
+                row.project === project &&
+                row.session === session &&
+                similarity(row.text, text) >= threshold,
+            );
+        if (!near) {
+          const info = q.insert.run({
+            text,
+            fingerprint: fingerprint(text, place),
+            scope,
+            project,
+            session,
+            tags: JSON.stringify(tags),
+            provenance: JSON.stringify(said),
+            createdAt: input.createdAt ?? t,
+            updatedAt: t,
+            expiresAt: input.expiresAt ?? null,
+          });
+          return { id: Number(info.lastInsertRowid), outcome: 'created' };
+        }
+        // The later statement wins the wording; tags and provenance of both are kept.
+        const keptText = exact ? near.text : text;
+        q.update.run({
+          id: near.id,
+          text: keptText,
+          fingerprint: fingerprint(keptText, place),
+          tags: JSON.stringify([...new Set([...(JSON.parse(near.tags) as string[]), ...tags])]),
+          provenance: JSON.stringify([...(JSON.parse(near.provenance) as Provenance[]), ...said]),
+          updatedAt: t,
+          expiresAt:
+            near.expires_at === null || input.expiresAt === undefined
+              ? null
+              : Math.max(near.expires_at, input.expiresAt),
+        });
+        return { id: near.id, outcome: exact ? 'duplicate' : 'merged' };
+      })
+      .immediate();
+    if (vectors && embedding && outcome.outcome !== 'duplicate') vectors.put(outcome.id, embedding);
+    return { entry: toEntry(q.byId.get(outcome.id) as Row), outcome: outcome.outcome };
+  }
+
+  async function search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const limit = Math.max(1, options.limit ?? DEFAULT_LIMIT);
+    const pool = limit * 5 + 20;
+    const t = now();
+    const ranked = new Map<number, { score: number; matchedBy: Set<'text' | 'vector'> }>();
+    const fuse = (ids: readonly number[], by: 'text' | 'vector') =>
+      ids.forEach((id, rank) => {
+        const hit = ranked.get(id) ?? { score: 0, matchedBy: new Set() };
+        hit.score += 1 / (RRF_K + rank + 1);
+        hit.matchedBy.add(by);
+        ranked.set(id, hit);
+      });
+    fuse(textCandidates(query, pool), 'text');
+    if (vectors && query.trim()) {
+      await vectors.ready();
+      fuse(vectors.nearest(await vectors.embed(query), pool), 'vector');
+    }
+    const hits: SearchHit[] = [];
+    for (const [id, hit] of [...ranked].sort((a, b) => b[1].score - a[1].score || a[0] - b[0])) {
+      const row = q.byId.get(id);
+      if (!row || !visible(row, options, t)) continue;
+      if (options.scope && row.scope !== options.scope) continue;
+      const entry = toEntry(row);
+      if (options.tags?.some((tag) => !entry.tags.includes(tag))) continue;
+      hits.push({ entry, score: Math.round(hit.score * 1e6) / 1e6, matchedBy: [...hit.matchedBy] });
+      if (hits.length >= limit) break;
+    }
+    return hits;
+  }
+
+  function list(options: ListOptions = {}): MemoryEntry[] {
+    const t = now();
+    const rows = db.prepare<[], Row>('SELECT * FROM memories ORDER BY updated_at DESC, id DESC').all();
+    return rows
+      .filter((row) => (options.all ? row.expires_at === null || row.expires_at > t : visible(row, options, t)))
+      .filter((row) => !options.scope || row.scope === options.scope)
+      .slice(0, options.limit ?? Number.POSITIVE_INFINITY)
+      .map(toEntry);
+  }
+
+  return {
+    save,
+    search,
+    list,
+    get: (id) => {
+      const row = q.byId.get(id);
+      return row && (row.expires_at === null || row.expires_at > now()) ? toEntry(row) : undefined;
+    },
+    forget: (id) => {
+      const removed = q.remove.run(id).changes > 0;
+      if (removed) vectors?.remove(id);
+      return removed;
+    },
+    export: (options = { all: true }) => ({
+      format: 'headroom-memory',
+      version: 1,
+      exportedAt: now(),
+      memories: list(options),
+    }),
+    async import(data) {
+      const memories = parseExport(data);
+      const counts = { created: 0, duplicate: 0, merged: 0 };
+      for (const m of memories) {
+        const { outcome } = await save({
+          text: m.text,
+          scope: m.scope,
+          ...(m.project ? { project: m.project } : {}),
+          ...(m.session ? { session: m.session } : {}),
+          tags: m.tags,
+          provenance: m.provenance,
+          createdAt: m.createdAt,
+          ...(m.expiresAt ? { expiresAt: m.expiresAt } : {}),
+        });
+        counts[outcome]++;
+      }
+      return counts;
+    },
+    count: () => (q.count.get() as { n: number }).n,
+    close: () => db.close(),
+  };
+}
+
+function toEntry(row: Row): MemoryEntry {
+  return {
+    id: row.id,
+    text: row.text,
+    scope: row.scope,
+    ...(row.project !== null ? { project: row.project } : {}),
+    ...(row.session !== null ? { session: row.session } : {}),
+    tags: JSON.parse(row.tags) as string[],
+    provenance: JSON.parse(row.provenance) as Provenance[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
+  };
+}
+
+/** Checks an export before anything is written, so a bad file changes nothing. */
+function parseExport(data: unknown): MemoryEntry[] {
+  const exported = data as Partial<MemoryExport> | undefined;
+  if (!exported || exported.format !== 'headroom-memory' || !Array.isArray(exported.memories))
+    throw new TypeError('not a Headroom memory export (expected {"format": "headroom-memory", "memories": [...]})');
+  exported.memories.forEach((m, i) => {
+    if (
+      typeof m?.text !== 'string' ||
+      !SCOPES.includes(m.scope) ||
+      !Array.isArray(m.tags) ||
+      !Array.isArray(m.provenance)
+    )
+      throw new TypeError(`memory ${i} of the export is malformed (needs text, scope, tags and provenance)`);
+  });
+  return exported.memories as MemoryEntry[];
+}
