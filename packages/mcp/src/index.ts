@@ -1,0 +1,49 @@
+import { createSqliteStore, defaultStorePath } from '@headroom/ccr/sqlite';
+import { openMemory } from '@headroom/memory';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { LifetimeCounters } from './counters.js';
+import { createHeadroomMcpServer, SessionFigures } from './server.js';
+
+export { LifetimeCounters, type McpFigures } from './counters.js';
+export { createHeadroomMcpServer, type HeadroomMcpOptions, SessionFigures } from './server.js';
+export { type McpHttpOptions, type RunningMcpHttp, serveMcpHttp, serveMcpStdio } from './transports.js';
+
+export interface HeadroomMcpResources {
+  /** A new server on the shared store, memory and figures (one per stdio process or HTTP session). */
+  createServer(): McpServer;
+  close(): void;
+}
+
+/**
+ * Opens what the servers share — the store, the memory and the lifetime figures, all in the
+ * machine's Headroom database (`$HEADROOM_HOME/ccr.db`, the proxy's file) — and makes servers on it.
+ *
+ * @example
+ * const headroom = openHeadroomMcp()
+ * await serveMcpStdio(headroom.createServer())
+ */
+export function openHeadroomMcp(
+  options: { readonly path?: string; readonly project?: string; readonly onWarning?: (message: string) => void } = {},
+): HeadroomMcpResources {
+  const path = options.path ?? defaultStorePath();
+  const warn = options.onWarning ? { onWarning: options.onWarning } : {};
+  const store = createSqliteStore({ path, ...warn });
+  const memory = openMemory({ path, ...warn });
+  const lifetime = new LifetimeCounters(path, options.onWarning);
+  const figures = new SessionFigures();
+  return {
+    createServer: () =>
+      createHeadroomMcpServer({
+        store,
+        memory,
+        lifetime,
+        figures,
+        ...(options.project ? { project: options.project } : {}),
+      }),
+    close: () => {
+      lifetime.close();
+      memory.close();
+      store.close();
+    },
+  };
+}
