@@ -3,6 +3,8 @@ import pkg from '../package.json' with { type: 'json' };
 import { runCcr } from './commands/ccr.js';
 import { runCompress } from './commands/compress.js';
 import { runEval } from './commands/eval.js';
+import { runMcp } from './commands/mcp.js';
+import { runMemory } from './commands/memory.js';
 import { runProxy } from './commands/proxy.js';
 import { runRetrieve } from './commands/retrieve.js';
 import { runStats } from './commands/stats.js';
@@ -16,6 +18,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   retrieve: runRetrieve,
   ccr: runCcr,
   eval: runEval,
+  mcp: runMcp,
+  memory: runMemory,
   proxy: runProxy,
   stats: runStats,
   wrap: runWrap,

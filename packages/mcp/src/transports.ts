@@ -11,6 +11,8 @@ export async function serveMcpStdio(server: McpServer): Promise<void> {
     transport.onclose = () => resolve();
   });
   await server.connect(transport);
+  // The client closing our standard input ends the session.
+  process.stdin.once('end', () => void transport.close());
   await closed;
 }
 

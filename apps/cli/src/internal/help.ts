@@ -8,6 +8,8 @@ Usage:
   headroom proxy [--host] [--port]       serve the compressing proxy for any client
   headroom stats [--url URL]             what a running proxy has saved
   headroom wrap <agent> [-- args]        run a coding agent through the proxy
+  headroom mcp serve | install <client>  Headroom's tools and memory for MCP clients
+  headroom memory add|search|list|…      the memory every agent on this machine shares
   headroom --version                     print the version
   headroom --help                        show this help
 
@@ -125,4 +127,41 @@ listening on the port, or starts one for as long as the agent runs, and sets the
 base-URL variables (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENAI_API_BASE) to it. Exits with the
 agent's exit code. For cursor, prints the settings to paste and keeps the proxy running until
 Ctrl-C.
+`;
+
+export const MCP_HELP = `Usage: headroom mcp serve [--http] [--host 127.0.0.1] [--port 8788]
+       headroom mcp install <claude|cursor|codex|json> [--dry-run] [--config FILE]
+       headroom mcp uninstall <claude|cursor|codex|json> [--dry-run] [--config FILE]
+       headroom mcp print
+
+Serves Headroom's MCP tools: headroom_compress, headroom_retrieve, headroom_stats, memory_save,
+memory_search, memory_list and memory_forget. They share the store and the memories with the
+proxy and the CLI ($HEADROOM_HOME/ccr.db).
+
+  serve          over stdio (for a client to launch), or with --http at http://HOST:PORT/mcp
+                 (default port 8788, or HEADROOM_MCP_PORT)
+  install        adds the server to a client's configuration: claude (~/.claude.json), cursor
+                 (~/.cursor/mcp.json), codex ($CODEX_HOME/config.toml, ~/.codex), json (the
+                 {"mcpServers": …} form in --config FILE). Idempotent; a changed file is backed
+                 up first (FILE.headroom-backup-TIME); --dry-run shows the change and writes nothing
+  uninstall      takes it out again
+  print          prints the {"mcpServers": …} entry to paste anywhere
+`;
+
+export const MEMORY_HELP = `Usage: headroom memory add TEXT [--scope project|global|session] [--tag T]... [--expires 30d]
+       headroom memory search QUERY [--limit N] [--tag T]...
+       headroom memory list [--all] [--scope S] [--limit N]
+       headroom memory forget ID...
+       headroom memory export [FILE] [--all]
+       headroom memory import FILE|-
+
+The memory every agent on this machine shares (through MCP, the proxy and this command), kept
+in $HEADROOM_HOME/ccr.db. A memory applies to this project directory (the default), globally,
+or to one session; saving the same fact again, or nearly the same, updates the existing one.
+
+Options:
+  --project DIR   the project directory (default: the current one)
+  --session ID    the session, for session-scoped memories
+  --agent NAME    who is saving (default: cli)
+  --json          machine-readable output
 `;

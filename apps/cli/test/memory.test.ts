@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emptyDir, runCli } from './run-cli.js';
+
+describe('headroom memory', () => {
+  it('adds, finds, lists, forgets, exports and imports', () => {
+    const home = emptyDir();
+    const project = emptyDir();
+    const run = (args: string[], input?: string) =>
+      runCli(['memory', ...args], { env: { HEADROOM_HOME: home }, cwd: project, ...(input ? { input } : {}) });
+
+    expect(run(['add', 'Migrations', 'run', 'with', 'pnpm', 'db:migrate', '--tag', 'db']).stdout.toString()).toBe(
+      'saved #1\n',
+    );
+    expect(run(['add', 'Migrations run with pnpm db:migrate', '--agent', 'codex']).stdout.toString()).toBe(
+      'already known as #1\n',
+    );
+    expect(run(['add', 'Style: no default exports.', '--scope', 'global']).stdout.toString()).toBe('saved #2\n');
+    expect(run(['search', 'how do I run migrations']).stdout.toString()).toBe(
+      '#1 Migrations run with pnpm db:migrate [db] (project; from cli, codex)\n',
+    );
+    // Another project sees the global memory only.
+    const elsewhere = runCli(['memory', 'list'], { env: { HEADROOM_HOME: home }, cwd: emptyDir() });
+    expect(elsewhere.stdout.toString()).toBe('#2 Style: no default exports. (global; from cli)\n');
+
+    const exported = run(['export']);
+    expect(JSON.parse(exported.stdout.toString()).memories).toHaveLength(2);
+    const file = join(emptyDir(), 'memories.json');
+    expect(run(['export', file]).code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).format).toBe('headroom-memory');
+
+    expect(run(['forget', '1']).stdout.toString()).toBe('forgot #1\n');
+    const missing = run(['forget', '1']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('headroom: no memory #1\n');
+
+    const other = emptyDir();
+    const imported = runCli(['memory', 'import', file, '--json'], { env: { HEADROOM_HOME: other } });
+    expect(JSON.parse(imported.stdout.toString())).toEqual({ created: 2, duplicate: 0, merged: 0 });
+  });
+
+  it('answers bad input with one line and changes nothing', () => {
+    const home = emptyDir();
+    const run = (args: string[], input?: string) =>
+      runCli(['memory', ...args], { env: { HEADROOM_HOME: home }, ...(input ? { input } : {}) });
+    expect(run(['add']).code).toBe(2);
+    expect(run(['add', 'x', '--scope', 'team']).stderr).toBe(
+      "headroom: --scope is one of global, project, session (got 'team')\n",
+    );
+    const notJson = run(['import', '-'], 'not json');
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toMatch(/^headroom: - is not JSON .*nothing was imported\n$/);
+    const wrongShape = run(['import', '-'], '{"memories": []}');
+    expect(wrongShape.stderr).toMatch(/not a Headroom memory export.*nothing was imported/);
+    expect(run(['list', '--all', '--json']).stdout.toString()).toBe('[]\n');
+    expect(run(['teach']).code).toBe(2);
+  });
+});
