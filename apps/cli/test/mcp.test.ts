@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -6,7 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { BIN, emptyDir, runCli } from './run-cli.js';
+import { BIN, emptyDir, runCli, startServing } from './run-cli.js';
 
 const log = Array.from(
   { length: 900 },
@@ -36,32 +35,6 @@ const call = async (client: Client, name: string, args: Record<string, unknown> 
     structuredContent?: Record<string, unknown>;
   };
 const textOf = (result: CallToolResult) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-
-/** Starts a long-running `headroom` command and resolves with the URL it prints. */
-function startServing(args: string[], env: Record<string, string>, pattern: RegExp) {
-  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (c) => {
-    stderr += c;
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c) => {
-      out += c;
-      const m = pattern.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    child.on('close', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  const stop = async () => {
-    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.kill('SIGTERM');
-    return { code: await exit, stderr };
-  };
-  return { url, stop };
-}
 
 describe('headroom mcp serve over stdio', () => {
   it('lists tools, compresses, and the key is retrievable from another process', async () => {

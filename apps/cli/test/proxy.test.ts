@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, emptyDir, runCli } from './run-cli.js';
+import { BIN, emptyDir, runCli, startServing } from './run-cli.js';
 
 describe('headroom proxy', () => {
   it('serves, says what to export, forwards to the configured upstream, and stops on SIGTERM', async () => {
@@ -85,5 +85,56 @@ describe('headroom proxy', () => {
       code: 2,
       stderr: "headroom: --port takes a port number (got 'http')\n",
     });
+  });
+});
+
+describe('headroom proxy --memory', () => {
+  it('starts a session with the shared memories most relevant to its opening', async () => {
+    const home = emptyDir();
+    expect(
+      runCli(['memory', 'add', 'The payments service runs on port 4010 in development.', '--scope', 'global'], {
+        env: { HEADROOM_HOME: home },
+      }).code,
+    ).toBe(0);
+    const bodies: string[] = [];
+    const upstream = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id":"m","type":"message","content":[]}');
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const proxy = startServing(
+      [
+        'proxy',
+        '--port',
+        '0',
+        '--memory',
+        '--upstream-anthropic',
+        `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      ],
+      { HEADROOM_HOME: home },
+      /Headroom proxy on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    const url = await proxy.url;
+    await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'Which port does the payments service use?' }],
+      }),
+    });
+    expect((await proxy.stop()).code).toBe(0);
+    await new Promise<void>((r) => upstream.close(() => r()));
+    expect(JSON.parse(bodies[0] as string).system).toBe(
+      'Relevant memories:\n- The payments service runs on port 4010 in development.',
+    );
   });
 });

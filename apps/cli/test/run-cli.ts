@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,4 +30,30 @@ export function runCli(
 /** A fresh empty directory (no config file in it). */
 export function emptyDir(): string {
   return mkdtempSync(join(tmpdir(), 'headroom-cli-'));
+}
+
+/** Starts a long-running `headroom` command and resolves with the URL it prints. */
+export function startServing(args: string[], env: Record<string, string>, pattern: RegExp) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c) => {
+    stderr += c;
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c) => {
+      out += c;
+      const m = pattern.exec(out);
+      if (m) resolve(m[1] as string);
+    });
+    child.on('close', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+  const stop = async () => {
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGTERM');
+    return { code: await exit, stderr };
+  };
+  return { url, stop };
 }

@@ -3,6 +3,7 @@ import {
   FirstSightCache,
   type FirstSightMemory,
   type Store,
+  sha256Hex,
   spliceJsonText,
   type WireFormat,
 } from '@headroom/core';
@@ -10,6 +11,7 @@ import { compress } from '@headroom/crushers';
 import { Hono } from 'hono';
 import { dashboardHtml } from './dashboard.js';
 import { clientHeaders, isAnthropicRequest, upstreamHeaders } from './forward.js';
+import { injectMemories, openingQuestion } from './memories.js';
 import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
 import { answerRetrievals, injectRetrieveTool, retrieveCalls } from './retrieval.js';
@@ -49,6 +51,12 @@ export interface ProxyOptions {
    * `createSqliteFirstSight()` (from `@headroom/ccr/sqlite`) so it survives a restart.
    */
   readonly firstSight?: FirstSightMemory;
+  /**
+   * Opt-in: the memories to put before a session's conversation, given its opening question (for
+   * example `selectMemories` from `@headroom/memory` within a token budget). Chosen once per
+   * session and kept, so the prompt cache holds; an empty string adds nothing.
+   */
+  readonly memories?: (question: string) => Promise<string>;
   /** Figures to continue from, such as a restarted proxy's saved stats (`serveProxy({ statsPath })` does this). */
   readonly initialStats?: ProxyStats;
 }
@@ -91,6 +99,24 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   // upstream byte-identical on every later turn and the provider's prompt cache keeps working.
   const firstSight = options.firstSight ?? new FirstSightCache();
   const tally = new StatsTally(options.initialStats);
+  /**
+   * A session's memories are chosen once, from its opening, and remembered with the first sights
+   * (so across restarts too): the same block goes with every request of the session, and memories
+   * saved later never change a prompt the provider has cached.
+   */
+  const memoriesFor = async (session: string, format: WireFormat, parsed: Record<string, unknown>) => {
+    const key = sha256Hex(`memories\u0000${session}`);
+    const remembered = firstSight.get(key);
+    if (remembered) return remembered.text;
+    let block = '';
+    try {
+      block = (await options.memories?.(openingQuestion(format, parsed))) ?? '';
+    } catch {
+      // No memories this session rather than a failed request.
+    }
+    firstSight.set(key, { text: block });
+    return block;
+  };
   const app = new Hono();
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
@@ -176,6 +202,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         // Nothing compressed, or the edits cannot be placed: the client's own bytes go upstream.
         if (result.edits.length) body = spliceJsonText(text, result.edits) ?? bytes;
         if (retrieval) body = injectRetrieveTool(typeof body === 'string' ? body : text, format) ?? body;
+        if (options.memories && session) {
+          const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
+          const current = typeof body === 'string' ? body : text;
+          if (block) body = injectMemories(current, format, parsed as Record<string, unknown>, block) ?? body;
+        }
       } catch {
         // A body the pipeline cannot read (a shape it does not know) is forwarded untouched.
         retrieval = false;

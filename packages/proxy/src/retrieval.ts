@@ -27,7 +27,7 @@ export function injectRetrieveTool(text: string, format: WireFormat): string | u
 }
 
 /** Offsets of `[` and `]` of a top-level array member of a JSON object text. */
-function topLevelArraySpan(text: string, key: string): { open: number; close: number } | undefined {
+export function topLevelArraySpan(text: string, key: string): { open: number; close: number } | undefined {
   let depth = 0;
   let i = 0;
   let pendingKey: string | undefined;

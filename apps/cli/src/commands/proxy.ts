@@ -6,6 +6,7 @@ import { usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { PROXY_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
+import { proxyMemories } from '../internal/proxy-memories.js';
 import { openStore } from '../internal/store.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -21,6 +22,8 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     port: { type: 'string' },
     'upstream-anthropic': { type: 'string' },
     'upstream-openai': { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    'memory-budget': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -43,7 +46,10 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
   const store = config.store.enabled ? openStore(io, config) : undefined;
   // First sights in the same file, so a restarted proxy resends a session's history in the same bytes.
   const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
+  // Opt-in: each session starts with the shared memories most relevant to its opening.
+  const memories = values.memory ? await proxyMemories(io, values['memory-budget']) : undefined;
   const running = await serveProxy({
+    ...(memories ? { memories: memories.memories } : {}),
     host,
     port,
     ...(store ? { store } : {}),
@@ -81,6 +87,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
   });
   await running.close();
   firstSight?.close();
+  memories?.close();
   store?.close();
   await write(io.stderr, 'headroom: proxy stopped\n');
   return 0;

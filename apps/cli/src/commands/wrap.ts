@@ -8,6 +8,7 @@ import { inputError, usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { WRAP_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
+import { proxyMemories } from '../internal/proxy-memories.js';
 import { openStore } from '../internal/store.js';
 
 /** How each coding agent is pointed at the proxy. */
@@ -35,6 +36,8 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
   const agentArgs = dash < 0 ? [] : args.slice(dash + 1);
   const { values, positionals } = parseCommandArgs('wrap', own, {
     port: { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    'memory-budget': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -67,12 +70,19 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(io);
     const store = config.store.enabled ? openStore(io, config) : undefined;
     const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
-    const options = { policy: config.policy, ...(store ? { store } : {}), ...(firstSight ? { firstSight } : {}) };
+    const memories = values.memory ? await proxyMemories(io, values['memory-budget']) : undefined;
+    const options = {
+      policy: config.policy,
+      ...(store ? { store } : {}),
+      ...(firstSight ? { firstSight } : {}),
+      ...(memories ? { memories: memories.memories } : {}),
+    };
     const running = await serveProxy({ port, ...options }).catch(() => serveProxy({ port: 0, ...options }));
     url = running.url;
     stop = async () => {
       await running.close();
       firstSight?.close();
+      memories?.close();
       store?.close();
     };
   }

@@ -94,7 +94,7 @@ Options:
   -h, --help           show this help
 `;
 
-export const PROXY_HELP = `Usage: headroom proxy [--host 127.0.0.1] [--port 8787] [--upstream-anthropic URL] [--upstream-openai URL]
+export const PROXY_HELP = `Usage: headroom proxy [--host 127.0.0.1] [--port 8787] [--upstream-anthropic URL] [--upstream-openai URL] [--memory]
 
 Serves an HTTP proxy that compresses every request to /v1/messages, /v1/chat/completions and
 /v1/responses and passes everything else through. Point your client at it:
@@ -107,6 +107,10 @@ Options (environment variable in brackets):
   --upstream-anthropic URL     (HEADROOM_UPSTREAM_ANTHROPIC; default https://api.anthropic.com)
   --upstream-openai URL        any OpenAI-compatible server (HEADROOM_UPSTREAM_OPENAI;
                                default https://api.openai.com)
+  --memory                     start each session with the shared memories most relevant to
+                               its opening (global ones and this directory's), chosen once per
+                               session so the prompt cache holds
+  --memory-budget TOKENS       most tokens of memories per session (default 400)
   -h, --help                   show this help
 
 The request header x-headroom-bypass: 1 forwards a request untouched. GET /health and
@@ -120,13 +124,14 @@ cache reads and writes, and the savings per transform. Reads GET /stats from the
 (default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787).
 `;
 
-export const WRAP_HELP = `Usage: headroom wrap <claude|codex|aider|copilot|opencode|gemini|cursor> [--port 8787] [-- agent arguments]
+export const WRAP_HELP = `Usage: headroom wrap <claude|codex|aider|copilot|opencode|gemini|cursor> [--port 8787] [--memory] [-- agent arguments]
 
 Launches a coding agent with its requests going through Headroom: reuses the proxy already
 listening on the port, or starts one for as long as the agent runs, and sets the agent's
 base-URL variables (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENAI_API_BASE) to it. Exits with the
 agent's exit code. For cursor, prints the settings to paste and keeps the proxy running until
-Ctrl-C.
+Ctrl-C. --memory [--memory-budget TOKENS] starts each session with the shared memories most
+relevant to it (see 'headroom proxy --help').
 `;
 
 export const MCP_HELP = `Usage: headroom mcp serve [--http] [--host 127.0.0.1] [--port 8788]
