@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runCcrStoreBenchmark } from './ccr-store.js';
 import { runCorpusSavingsBenchmark } from './corpus-savings.js';
 import { writeMarkdown } from './markdown.js';
+import { runMemoryBenchmark } from './memory.js';
 import { runProxyLoadBenchmark } from './proxy-load.js';
 import { runSessionCostBenchmark } from './session-cost.js';
 import { runToolOutputsBenchmark } from './tool-outputs.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'corpus-savings': runCorpusSavingsBenchmark,
   'session-cost': runSessionCostBenchmark,
   'proxy-load': runProxyLoadBenchmark,
+  memory: runMemoryBenchmark,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,7 +1,7 @@
 import { defaultStorePath, openHeadroomDatabase } from '@headroom/ccr/sqlite';
 import { isStopword } from '@headroom/core';
 import { migrateMemory } from './schema.js';
-import { exactForm, fingerprint, similarity, words } from './similarity.js';
+import { exactForm, fingerprint, isNearDuplicate, words } from './similarity.js';
 import type {
   Embedder,
   MemoryContext,
@@ -21,7 +21,10 @@ export interface MemoryOptions {
   readonly path?: string;
   /** Enables semantic search next to full-text search. */
   readonly embedder?: Embedder;
-  /** Near-duplicates at or above this similarity (0–1, word Dice) merge. Default 0.85. */
+  /**
+   * Near-duplicates at or above this similarity (0–1, word Dice) merge, when they name the same
+   * specifics (numbers, identifiers, names). Default 0.85.
+   */
   readonly mergeThreshold?: number;
   /** Longest memory text accepted, in characters. Default 20,000. */
   readonly maxTextChars?: number;
@@ -169,7 +172,7 @@ export function openMemory(options: MemoryOptions = {}): Memory {
                 row.scope === scope &&
                 row.project === project &&
                 row.session === session &&
-                similarity(row.text, text) >= threshold,
+                isNearDuplicate(row.text, text, threshold),
             );
         if (!near) {
           const info = q.insert.run({

@@ -46,3 +46,32 @@ export function similarity(a: string, b: string): number {
   }
   return (2 * shared) / (left.length + right.length);
 }
+
+/**
+ * The words that name something specific: any with a digit (ports, versions, ids) and any
+ * written with a capital past the first word (names, identifiers). Two statements that differ
+ * in these are about different things — "service A runs on 4010" and "service B runs on 4010" —
+ * however alike the rest of their wording.
+ */
+export function specifics(text: string): Set<string> {
+  const found = new Set<string>();
+  const tokens =
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .match(/[\p{L}\p{N}_.:/-]+/gu) ?? [];
+  tokens.forEach((token, i) => {
+    const word = token.replace(/^[.:/-]+|[.:/-]+$/g, '');
+    if (!word) return;
+    if (/\d/.test(word) || (i > 0 && /\p{Lu}/u.test(word))) found.add(word.toLowerCase());
+  });
+  return found;
+}
+
+/** Near-duplicates merge: alike in wording (`similarity`) and naming exactly the same specifics. */
+export function isNearDuplicate(a: string, b: string, threshold: number): boolean {
+  if (similarity(a, b) < threshold) return false;
+  const left = specifics(a);
+  const right = specifics(b);
+  return left.size === right.size && [...left].every((w) => right.has(w));
+}

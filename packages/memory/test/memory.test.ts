@@ -87,9 +87,13 @@ describe('memory', () => {
     expect(c.entry.text).toBe('Run the tests with pnpm test from the repository root directory.');
     expect(c.entry.provenance.map((p) => p.agent)).toEqual(['codex', 'cursor', 'claude-code']);
     expect(c.entry.tags).toEqual(['testing']);
-    // A different statement stays separate.
+    // A different statement stays separate, and so does one about something else in the same words.
     expect((await memory.save({ text: 'Deploys go out on Tuesdays only.', agent: 'codex' })).outcome).toBe('created');
-    expect(memory.count()).toBe(2);
+    expect((await memory.save({ text: 'Service Billing runs on port 4010 in dev.' })).outcome).toBe('created');
+    expect((await memory.save({ text: 'Service Ledger runs on port 4010 in dev.' })).outcome).toBe('created');
+    expect((await memory.save({ text: 'Service Ledger runs on port 4011 in dev.' })).outcome).toBe('created');
+    expect((await memory.save({ text: 'service Ledger runs on port 4011 in dev' })).outcome).toBe('merged');
+    expect(memory.count()).toBe(5);
     memory.close();
   });
 
