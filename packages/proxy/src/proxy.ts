@@ -4,20 +4,17 @@ import {
   type FirstSightMemory,
   type Store,
   sha256Hex,
-  spliceJsonText,
   type WireFormat,
 } from '@headroom/core';
-import { compress } from '@headroom/crushers';
 import { Hono } from 'hono';
 import { dashboardHtml } from './dashboard.js';
-import { clientHeaders, isAnthropicRequest, upstreamHeaders } from './forward.js';
+import { compressBody, relayReply } from './exchange.js';
+import { isAnthropicRequest, upstreamHeaders } from './forward.js';
 import { injectMemories, openingQuestion } from './memories.js';
 import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
-import { answerRetrievals, injectRetrieveTool, retrieveCalls } from './retrieval.js';
 import { sessionOf } from './session.js';
 import { type ProxyStats, StatsTally } from './stats.js';
-import { relayStream, streamWithRetrieval } from './stream-retrieval.js';
 
 export interface ProxyOptions {
   /** Anthropic upstream. Default `https://api.anthropic.com`. Never taken from the request or `ANTHROPIC_BASE_URL`. */
@@ -188,25 +185,24 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         return providerError(errorFormat, 400, 'invalid_request_error', 'the request body is not valid JSON');
       }
       session = sessionOf(parsed, request.headers.get('x-headroom-session'));
-      retrieval = options.store !== undefined && retrievalApplies(parsed);
       try {
-        const result = await compress(parsed, {
-          format,
+        const compressed = await compressBody(text, parsed, format, {
           firstSight,
-          ...(retrieval && options.store ? { store: options.store } : {}),
+          ...(options.store ? { store: options.store } : {}),
           ...(options.policy ? { policy: options.policy } : {}),
           ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
         });
+        const { result } = compressed;
         tally.recordCompression(result, inputPrice((parsed as { model?: string }).model));
         figures = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms };
-        // Nothing compressed, or the edits cannot be placed: the client's own bytes go upstream.
-        if (result.edits.length) body = spliceJsonText(text, result.edits) ?? bytes;
-        if (retrieval) body = injectRetrieveTool(typeof body === 'string' ? body : text, format) ?? body;
+        let next = compressed.text;
         if (options.memories && session) {
           const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
-          const current = typeof body === 'string' ? body : text;
-          if (block) body = injectMemories(current, format, parsed as Record<string, unknown>, block) ?? body;
+          if (block) next = injectMemories(next, format, parsed as Record<string, unknown>, block) ?? next;
         }
+        // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
+        body = next === text ? bytes : next;
+        retrieval = compressed.retrieval;
       } catch {
         // A body the pipeline cannot read (a shape it does not know) is forwarded untouched.
         retrieval = false;
@@ -239,53 +235,19 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       ...figures,
       ...(session ? { session } : {}),
     });
-    /** The request exactly as it went upstream, as the start of a retrieve round. */
-    const sentBody = () =>
-      JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>;
-    const headers = clientHeaders(response.headers);
-    const streaming = (response.headers.get('content-type') ?? '').includes('text/event-stream');
-    if (!streaming && (response.headers.get('content-type') ?? '').includes('application/json')) {
-      const payload = await response.text();
-      let reply: unknown;
-      try {
-        reply = JSON.parse(payload);
-        tally.recordUsage(reply);
-      } catch {
-        // Not JSON after all: relayed as it is.
-      }
-      // The model asked for omitted content: the proxy answers and asks again, and the client only
-      // ever sees the final reply.
-      if (retrieval && format && options.store && response.ok && retrieveCalls(format, reply).length)
-        return answerRetrievals(format, sentBody(), reply as Record<string, unknown>, {
-          store: options.store,
-          send: followUpSender(target, request),
-          onReply: (next) => {
-            tally.recordUsage(next);
-            tally.recordRetrieveRound();
-          },
-        });
-      return new Response(payload, { status: response.status, headers });
-    }
-    // Streams (and anything else) are relayed as they arrive, never buffered; usage is read from
-    // the events on the way through.
-    if (streaming && response.ok && response.body && retrieval && options.store && format)
-      return new Response(
-        streamWithRetrieval(response, {
-          format,
-          request: sentBody(),
-          store: options.store,
-          send: followUpSender(target, request),
-          tap: (stream) => stream.pipeThrough(usageTap(tally)),
-          onRound: () => tally.recordRetrieveRound(),
-        }),
-        { status: response.status, headers },
-      );
-    if (streaming && response.body)
-      return new Response(
-        relayStream(response.body, format ?? errorFormat, (stream) => stream.pipeThrough(usageTap(tally))),
-        { status: response.status, headers },
-      );
-    return new Response(response.body, { status: response.status, headers });
+    return relayReply(response, {
+      format,
+      retrieval,
+      ...(options.store ? { store: options.store } : {}),
+      // The request exactly as it went upstream, as the start of a retrieve round.
+      sent: () =>
+        JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>,
+      send: followUpSender(target, request),
+      onReply: (reply) => tally.recordUsage(reply),
+      tap: (stream) => stream.pipeThrough(usageTap(tally)),
+      onRetrieveRound: () => tally.recordRetrieveRound(),
+      errorFormat,
+    });
   });
 
   return { fetch: (request) => Promise.resolve(app.fetch(request)), stats: () => tally.snapshot() };
@@ -295,15 +257,6 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
 function followUpSender(target: string, request: Request): (body: string) => Promise<Response> {
   return (body) =>
     fetch(target, { method: 'POST', headers: upstreamHeaders(request.headers), body, signal: request.signal });
-}
-
-/**
- * Whether the proxy can answer `headroom_retrieve` for this request: every request except one
- * for several choices (only the first choice is followed).
- */
-function retrievalApplies(parsed: unknown): boolean {
-  const n = (parsed as { n?: unknown }).n;
-  return !(typeof n === 'number' && n > 1);
 }
 
 /**
