@@ -1,0 +1,1 @@
+export { type HeadroomFigures, type HeadroomMiddlewareOptions, headroomMiddleware } from './middleware.js';
