@@ -49,6 +49,8 @@ export class FirstSightCache implements FirstSightMemory {
 /** What a segment became the first time it was seen. */
 export interface FirstSight {
   readonly text: string;
+  /** The transform that produced it, when the routed one delegated (see `TransformResult.via`). */
+  readonly via?: string;
   /** Set when the first sight left it unchanged, and why. */
   readonly skipped?: 'no-saving' | 'deadline' | 'error';
 }

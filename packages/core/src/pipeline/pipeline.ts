@@ -131,6 +131,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       text,
       report: {
         ...base,
+        ...(outcome.via ? { name: outcome.via } : {}),
         tokensAfter,
         ms: elapsed(started),
         ...(ccrKey ? { ccrKey } : {}),
@@ -172,7 +173,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (result.text === segment.text || measureTokens(tokenizer, result.text).tokens >= tokensBefore) {
         return { text: segment.text, skipped: 'no-saving' };
       }
-      return { text: result.text };
+      return { text: result.text, ...(result.via ? { via: result.via } : {}) };
     } catch (error) {
       emit({ type: 'transform-failed', name: transform.name, segment: segment.index, error });
       return { text: segment.text, skipped: 'error' };

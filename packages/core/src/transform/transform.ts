@@ -52,4 +52,10 @@ export interface TransformContext {
 
 export interface TransformResult {
   readonly text: string;
+  /**
+   * The transform that produced `text`, when this one handed the work to another (Kompress falls
+   * back to the extractive prose compressor without a model or past its deadline). Reported as
+   * the segment's transform name, so the figures say what really ran.
+   */
+  readonly via?: string;
 }
