@@ -8,5 +8,5 @@ export default defineConfig({
   target: 'node20',
   banner: { js: '#!/usr/bin/env node' },
   // Evals ship with the repository, not with the published command: loaded only by `headroom eval`.
-  external: ['@headroom/evals'],
+  external: ['@headroom/evals', '@headroom/kompress'],
 });

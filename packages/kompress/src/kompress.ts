@@ -7,7 +7,10 @@ import { joinKept, readWords } from './words.js';
 export interface KompressOptions {
   /** The model directory. Default `HEADROOM_KOMPRESS_MODEL`. */
   readonly modelDir?: string;
-  /** Share of words to keep, 0–1 (forced words count toward it). Default 0.5. */
+  /**
+   * Most of the words to keep, 0–1 (forced words count toward it): the best-scored words are kept
+   * up to this share, never one the model scores below 0.5. Default 0.5.
+   */
   readonly rate?: number;
   /** Keep every word whose keep probability reaches this, instead of a rate. */
   readonly threshold?: number;
@@ -112,7 +115,8 @@ export function createKompress(options: KompressOptions = {}): KompressTransform
         let kept = keep.reduce((a, b) => a + b, 0);
         const order = [...scores.keys()].sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
         for (const i of order) {
-          if (kept >= target) break;
+          // The rate is a ceiling: a word the model would drop is never kept just to fill it.
+          if (kept >= target || (scores[i] as number) < 0.5) break;
           if (!keep[i]) {
             keep[i] = 1;
             kept++;

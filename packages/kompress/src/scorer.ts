@@ -81,12 +81,12 @@ export class Scorer {
     const width = Math.max(...rows.map((r) => r.length));
     const inputIds = new BigInt64Array(rows.length * width);
     const mask = new BigInt64Array(rows.length * width);
-    rows.forEach((row, r) =>
-      row.forEach((id, c) => {
-        inputIds[r * width + c] = BigInt(id);
+    rows.forEach((row, r) => {
+      for (let c = 0; c < row.length; c++) {
+        inputIds[r * width + c] = BigInt(row[c] as number);
         mask[r * width + c] = 1n;
-      }),
-    );
+      }
+    });
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', inputIds, [rows.length, width]),
     };

@@ -16,7 +16,7 @@ import { COMPRESS_HELP } from '../internal/help.js';
 import { decodeText, readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
 import { openStore } from '../internal/store.js';
-import { defaultPipeline } from '../internal/transforms.js';
+import { assemblePipeline } from '../internal/transforms.js';
 
 const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses'] as const;
 type FormatFlag = (typeof FORMATS)[number];
@@ -99,16 +99,18 @@ async function compressAndPrint(
   store: CcrStore | undefined,
   io: CliIo,
 ): Promise<number> {
+  const { kompress, deadlineMs: pipelineDeadline, ...pipeline } = await assemblePipeline(io);
+  const deadlineMs = config.deadlineMs ?? pipelineDeadline;
   const options = {
-    ...defaultPipeline(),
+    ...pipeline,
     ...(store ? { store } : {}),
     policy: config.policy,
-    ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
+    ...(deadlineMs !== undefined ? { deadlineMs } : {}),
     ...((values.model ?? config.model) !== undefined ? { model: (values.model ?? config.model) as string } : {}),
     ...(values.query !== undefined ? { query: values.query } : {}),
   };
 
-  const outcome = await compressInput(bytes, format, options);
+  const outcome = await compressInput(bytes, format, options).finally(() => kompress?.close());
   if (values.json) {
     const { tokensBefore, tokensAfter, ms, transforms, ccrKeys } = outcome.figures;
     const entries = transforms.map(({ name, contentType, tokensBefore, tokensAfter, ms, skipped }) => ({
