@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runCcrStoreBenchmark } from './ccr-store.js';
 import { runCorpusSavingsBenchmark } from './corpus-savings.js';
+import { runKompressBenchmark } from './kompress.js';
 import { writeMarkdown } from './markdown.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runProxyLoadBenchmark } from './proxy-load.js';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'session-cost': runSessionCostBenchmark,
   'proxy-load': runProxyLoadBenchmark,
   memory: runMemoryBenchmark,
+  kompress: runKompressBenchmark,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

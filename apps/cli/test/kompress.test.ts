@@ -1,5 +1,5 @@
+import { tinyModel } from '@headroom/kompress/testing';
 import { describe, expect, it } from 'vitest';
-import { tinyModel } from '../../../packages/kompress/test/tiny-model.js';
 import { runCli } from './run-cli.js';
 
 const KEEP = ['rollout', 'paused', 'quota', 'region', 'deploy', 'failed', 'cluster', 'nodes', 'memory', 'pressure'];

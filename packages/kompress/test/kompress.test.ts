@@ -4,7 +4,7 @@ import { compressText, parseMarkers } from '@headroom/core';
 import { createProseCrusher, detectContentType } from '@headroom/crushers';
 import { createKompress, DeadlineError, readModelDir, Scorer, WorkerPool } from '@headroom/kompress';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tinyModel } from './tiny-model.js';
+import { tinyModel } from '../src/testing/index.js';
 
 const KEEP = ['rollout', 'paused', 'quota', 'region', 'deploy', 'failed', 'cluster', 'nodes', 'memory', 'pressure'];
 const DROP = ['the', 'was', 'because', 'of', 'a', 'and', 'it', 'then', 'so', 'we', 'that', 'in', 'on', 'is'];

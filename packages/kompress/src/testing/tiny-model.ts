@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Builds tiny Kompress models on disk for tests: a WordPiece `tokenizer.json`, a `config.json`
+ * Builds tiny Kompress models on disk, for tests and benchmarks: a WordPiece `tokenizer.json`, a `config.json`
  * and a `model.onnx` written by a small protobuf writer. The graph is one Gather: each token id
  * looks up its [drop, keep] logits in a table, so which words stay is decided by the test.
  */

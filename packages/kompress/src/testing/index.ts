@@ -1,0 +1,1 @@
+export { gatherModel, SPECIAL, type TinyModel, tinyModel, wordPieceTokenizer } from './tiny-model.js';
