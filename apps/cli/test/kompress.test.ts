@@ -1,6 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tinyModel } from '@headroom/kompress/testing';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { emptyDir, runCli, startServing } from './run-cli.js';
 
 const KEEP = ['rollout', 'paused', 'quota', 'region', 'deploy', 'failed', 'cluster', 'nodes', 'memory', 'pressure'];
 const DROP = ['the', 'was', 'because', 'of', 'a', 'and', 'it', 'then', 'so', 'we', 'that', 'in', 'on', 'is'];
@@ -44,5 +46,75 @@ describe('headroom compress with Kompress', () => {
     );
     const result = JSON.parse(run.stdout.toString()) as { transforms: { name: string }[] };
     expect(result.transforms.map((t) => t.name)).toEqual(['prose-crusher']);
+  });
+});
+
+describe('headroom proxy with Kompress', () => {
+  it('reports on /health what prose runs on, and compresses prose tool results with Kompress', async () => {
+    const model = tinyModel(KEEP, DROP);
+    const bodies: string[] = [];
+    const upstream = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id":"x","choices":[]}');
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const proxy = startServing(
+      ['proxy', '--port', '0', '--upstream-openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`],
+      { HEADROOM_HOME: emptyDir(), HEADROOM_KOMPRESS_MODEL: model.dir },
+      /Headroom proxy on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    const url = await proxy.url;
+    type Health = { components: { prose: { engine: string; available: boolean; pool: { ready: number } } } };
+    let health = (await (await fetch(`${url}/health`)).json()) as Health;
+    expect(health.components.prose).toMatchObject({ engine: 'kompress', available: true });
+    // The model loads in its worker while the proxy serves; wait for it, as a health check would.
+    while (health.components.prose.pool.ready < 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      health = (await (await fetch(`${url}/health`)).json()) as Health;
+    }
+    await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o',
+        messages: [
+          { role: 'user', content: 'What happened to the rollout?' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c', type: 'function', function: { name: 'read_report', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: 'c', content: prose },
+        ],
+      }),
+    });
+    const stats = (await (await fetch(`${url}/stats`)).json()) as { byTransform: Record<string, unknown> };
+    expect(Object.keys(stats.byTransform)).toContain('kompress');
+    expect(bodies[0]).toContain('rollout paused quota region failed');
+    expect((await proxy.stop()).code).toBe(0);
+    await new Promise<void>((r) => upstream.close(() => r()));
+  });
+
+  it('says on /health that prose falls back when no model is configured', async () => {
+    const proxy = startServing(
+      ['proxy', '--port', '0'],
+      { HEADROOM_HOME: emptyDir() },
+      /Headroom proxy on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    const health = (await (await fetch(`${await proxy.url}/health`)).json()) as {
+      components: { prose: Record<string, string> };
+    };
+    expect(health.components.prose).toEqual({
+      engine: 'prose-crusher',
+      kompress: 'off: no model configured (set HEADROOM_KOMPRESS_MODEL to a model directory)',
+    });
+    await proxy.stop();
   });
 });

@@ -45,7 +45,7 @@ describe('headroom wrap', () => {
       health: unknown;
     };
     expect(record.argv).toEqual(['--model', 'x', 'fix it']);
-    expect(record.health).toEqual({ status: 'ok' });
+    expect(record.health).toMatchObject({ status: 'ok', components: { prose: { engine: 'prose-crusher' } } });
     const url = /^headroom: \w+ → (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(run.stderr)?.[1] as string;
     const withUrl = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, v.replace('url', url)]));
     expect(Object.fromEntries(Object.entries(record.env).filter(([, v]) => v !== undefined))).toEqual(withUrl);

@@ -10,6 +10,8 @@ export interface WorkerPoolOptions {
 }
 
 export interface PoolStats {
+  /** Workers loaded and ready for a job. */
+  readonly ready: number;
   readonly completed: number;
   readonly timeouts: number;
   readonly crashes: number;
@@ -69,7 +71,7 @@ export class WorkerPool {
   }
 
   stats(): PoolStats {
-    return { ...this.counts };
+    return { ready: this.slots.filter((s) => s.ready).length, ...this.counts };
   }
 
   async close(): Promise<void> {

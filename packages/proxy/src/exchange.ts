@@ -4,6 +4,7 @@ import {
   type FirstSightMemory,
   type Store,
   spliceJsonText,
+  type Transform,
   type WireFormat,
 } from '@headroom/core';
 import { compress } from '@headroom/crushers';
@@ -25,6 +26,8 @@ export interface CompressBodyOptions {
   readonly store?: Store;
   readonly policy?: Partial<CompressionPolicy>;
   readonly deadlineMs?: number;
+  /** The compressors, in routing order. Default: every crusher. */
+  readonly transforms?: readonly Transform[];
 }
 
 export interface CompressedBody {
@@ -54,6 +57,7 @@ export async function compressBody(
     ...(retrieval && options.store ? { store: options.store } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+    ...(options.transforms ? { transforms: [...options.transforms] } : {}),
   });
   // Nothing compressed, or the edits cannot be placed: the client's own bytes go on.
   let body = result.edits.length ? (spliceJsonText(text, result.edits) ?? text) : text;

@@ -4,6 +4,7 @@ import {
   type FirstSightMemory,
   type Store,
   sha256Hex,
+  type Transform,
   type WireFormat,
 } from '@headroom/core';
 import { Hono } from 'hono';
@@ -25,6 +26,13 @@ export interface ProxyOptions {
   readonly maxBodyBytes?: number;
   readonly policy?: Partial<CompressionPolicy>;
   readonly deadlineMs?: number;
+  /** The compressors, in routing order. Default: every crusher (`defaultCrushers()`); put Kompress first for learned prose compression. */
+  readonly transforms?: readonly Transform[];
+  /**
+   * What `/health` (and `/stats`, as `components`) report beside the proxy itself, such as
+   * whether prose runs on Kompress or falls back to the extractive compressor, and why.
+   */
+  readonly components?: () => Record<string, unknown>;
   /**
    * Host names (without port) allowed to read `/stats`; requests from web pages on other
    * origins are refused, so a page cannot read the proxy's figures through DNS rebinding.
@@ -116,7 +124,9 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   };
   const app = new Hono();
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health', (c) =>
+    c.json({ status: 'ok', ...(options.components ? { components: options.components() } : {}) }),
+  );
   /** Admin pages answer only requests addressed to this machine, so no web page can read them through DNS rebinding. */
   const local = (host: string | undefined, origin: string | undefined) => {
     const name = (host ?? '').replace(/:\d+$/, '');
@@ -148,7 +158,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     const status = admitted(c);
     if (status === 401) return c.json({ error: 'stats need the admin token' }, 401);
     if (status === 403) return c.json({ error: 'stats are only served to this machine' }, 403);
-    return c.json(tally.snapshot());
+    return c.json({ ...tally.snapshot(), ...(options.components ? { components: options.components() } : {}) });
   });
   app.get('/dashboard', (c) => {
     const status = admitted(c);
@@ -191,6 +201,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
           ...(options.store ? { store: options.store } : {}),
           ...(options.policy ? { policy: options.policy } : {}),
           ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+          ...(options.transforms ? { transforms: options.transforms } : {}),
         });
         const { result } = compressed;
         tally.recordCompression(result, inputPrice((parsed as { model?: string }).model));

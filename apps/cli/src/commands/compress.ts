@@ -99,7 +99,7 @@ async function compressAndPrint(
   store: CcrStore | undefined,
   io: CliIo,
 ): Promise<number> {
-  const { kompress, deadlineMs: pipelineDeadline, ...pipeline } = await assemblePipeline(io);
+  const { kompress, deadlineMs: pipelineDeadline, prose: _prose, ...pipeline } = await assemblePipeline(io);
   const deadlineMs = config.deadlineMs ?? pipelineDeadline;
   const options = {
     ...pipeline,

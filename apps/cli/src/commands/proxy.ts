@@ -8,6 +8,7 @@ import { PROXY_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
 import { proxyMemories } from '../internal/proxy-memories.js';
 import { openStore } from '../internal/store.js';
+import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from '../internal/transforms.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -48,8 +49,12 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
   const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
   // Opt-in: each session starts with the shared memories most relevant to its opening.
   const memories = values.memory ? await proxyMemories(io, values['memory-budget']) : undefined;
+  // Prose runs on Kompress when a model is configured; on the request path its deadline is short.
+  const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
   const running = await serveProxy({
     ...(memories ? { memories: memories.memories } : {}),
+    ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
+    components: () => ({ prose: pipeline.prose() }),
     host,
     port,
     ...(store ? { store } : {}),
@@ -88,6 +93,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
   await running.close();
   firstSight?.close();
   memories?.close();
+  await pipeline.kompress?.close();
   store?.close();
   await write(io.stderr, 'headroom: proxy stopped\n');
   return 0;

@@ -10,6 +10,7 @@ import { WRAP_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
 import { proxyMemories } from '../internal/proxy-memories.js';
 import { openStore } from '../internal/store.js';
+import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from '../internal/transforms.js';
 
 /** How each coding agent is pointed at the proxy. */
 const AGENTS: Record<string, { command: string; env: (url: string) => Record<string, string> }> = {
@@ -71,7 +72,10 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
     const store = config.store.enabled ? openStore(io, config) : undefined;
     const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
     const memories = values.memory ? await proxyMemories(io, values['memory-budget']) : undefined;
+    const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
     const options = {
+      ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
+      components: () => ({ prose: pipeline.prose() }),
       policy: config.policy,
       ...(store ? { store } : {}),
       ...(firstSight ? { firstSight } : {}),
@@ -83,6 +87,7 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
       await running.close();
       firstSight?.close();
       memories?.close();
+      await pipeline.kompress?.close();
       store?.close();
     };
   }
