@@ -5,6 +5,7 @@ import { runCompress } from './commands/compress.js';
 import { runEval } from './commands/eval.js';
 import { runMcp } from './commands/mcp.js';
 import { runMemory } from './commands/memory.js';
+import { runModels } from './commands/models.js';
 import { runProxy } from './commands/proxy.js';
 import { runRetrieve } from './commands/retrieve.js';
 import { runStats } from './commands/stats.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   eval: runEval,
   mcp: runMcp,
   memory: runMemory,
+  models: runModels,
   proxy: runProxy,
   stats: runStats,
   wrap: runWrap,

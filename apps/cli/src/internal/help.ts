@@ -10,6 +10,7 @@ Usage:
   headroom wrap <agent> [-- args]        run a coding agent through the proxy
   headroom mcp serve | install <client>  Headroom's tools and memory for MCP clients
   headroom memory add|search|list|…      the memory every agent on this machine shares
+  headroom models pull <hub-id>          download a Kompress model once, verified
   headroom --version                     print the version
   headroom --help                        show this help
 
@@ -169,4 +170,16 @@ Options:
   --session ID    the session, for session-scoped memories
   --agent NAME    who is saving (default: cli)
   --json          machine-readable output
+`;
+
+export const MODELS_HELP = `Usage: headroom models pull <hub-id> [--revision main] [--dir DIR]
+
+Downloads a Kompress model (a token-classification model with an ONNX export: onnx/model.onnx
+or model.onnx, tokenizer.json, config.json) from the Hugging Face hub once, into
+$HEADROOM_HOME/models/<hub-id> (or DIR), and checks it: sizes, the published SHA-256 of large
+files, JSON files parse. Nothing replaces an earlier copy until every file is in. Then:
+  export HEADROOM_KOMPRESS_MODEL=<the directory it prints>
+
+The hub is HEADROOM_HUB_URL, or HF_ENDPOINT, or https://huggingface.co. Headroom never downloads
+weights anywhere else: without a model, prose uses the extractive compressor.
 `;
