@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tinyEmbeddingModel } from '@headroom/kompress/testing';
 import { describe, expect, it } from 'vitest';
 import { emptyDir, runCli } from './run-cli.js';
 
@@ -55,5 +56,28 @@ describe('headroom memory', () => {
     expect(wrongShape.stderr).toMatch(/not a Headroom memory export.*nothing was imported/);
     expect(run(['list', '--all', '--json']).stdout.toString()).toBe('[]\n');
     expect(run(['teach']).code).toBe(2);
+  });
+});
+
+describe('headroom memory with an embedding model', () => {
+  it('finds a memory by meaning when HEADROOM_EMBEDDING_MODEL names a model', () => {
+    const model = tinyEmbeddingModel({ tests: 0, specs: 0, vitest: 0, run: 1, execute: 1, ship: 2, release: 2 });
+    const env = { HEADROOM_HOME: emptyDir(), HEADROOM_EMBEDDING_MODEL: model.dir };
+    runCli(['memory', 'add', 'Tests run with vitest.', '--scope', 'global'], { env });
+    runCli(['memory', 'add', 'Releases ship on Fridays.', '--scope', 'global'], { env });
+    const found = runCli(['memory', 'search', 'execute the specs', '--json'], { env });
+    expect(found.stderr).toBe('');
+    const [first] = JSON.parse(found.stdout.toString()) as { text: string; matchedBy: string[] }[];
+    expect(first).toMatchObject({ text: 'Tests run with vitest.', matchedBy: ['vector'] });
+  });
+
+  it('says in one line that search is full-text only when the model cannot load', () => {
+    const run = runCli(['memory', 'search', 'anything'], {
+      env: { HEADROOM_HOME: emptyDir(), HEADROOM_EMBEDDING_MODEL: '/no/such/model' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /^headroom: semantic memory search is off: the embedding model directory \/no\/such\/model does not exist: set HEADROOM_EMBEDDING_MODEL .*memory search is full-text only meanwhile\n$/,
+    );
   });
 });

@@ -1,5 +1,6 @@
+export { createEmbedder, type OnnxEmbedder } from './embedder.js';
 export { createKompress, type KompressOptions, type KompressStatus, type KompressTransform } from './kompress.js';
-export { KompressUnavailableError, type ModelFiles, readModelDir } from './model-dir.js';
+export { KOMPRESS_ROLE, KompressUnavailableError, type ModelFiles, type ModelRole, readModelDir } from './model-dir.js';
 export { DeadlineError, type PoolStats, WorkerPool, type WorkerPoolOptions } from './pool.js';
 export { Scorer } from './scorer.js';
 export { joinKept, readWords, type Word } from './words.js';

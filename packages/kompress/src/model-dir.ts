@@ -21,26 +21,39 @@ export class KompressUnavailableError extends Error {
   }
 }
 
-const FIX =
-  'set HEADROOM_KOMPRESS_MODEL to a directory with model.onnx, tokenizer.json and config.json ' +
-  '(or run `headroom models pull <hub-id>` where a network exists); prose falls back to the extractive compressor meanwhile';
+/** Which model a directory is for, so messages name the right variable and consequence. */
+export interface ModelRole {
+  readonly name: string;
+  readonly variable: string;
+  readonly meanwhile: string;
+}
+
+export const KOMPRESS_ROLE: ModelRole = {
+  name: 'Kompress model',
+  variable: 'HEADROOM_KOMPRESS_MODEL',
+  meanwhile: 'prose falls back to the extractive compressor meanwhile',
+};
+
+const fix = (role: ModelRole) =>
+  `set ${role.variable} to a directory with model.onnx, tokenizer.json and config.json ` +
+  `(or run \`headroom models pull <hub-id>\` where a network exists); ${role.meanwhile}`;
 
 /**
  * Reads a model directory: `model.onnx` (or `onnx/model.onnx`), `tokenizer.json`, optional
  * `tokenizer_config.json`, and `config.json` whose `id2label` names the label that keeps a token
  * (`keep`, `preserve` or `LABEL_1`, else index 1).
  */
-export function readModelDir(dir: string | undefined): ModelFiles {
-  if (!dir) throw new KompressUnavailableError(`no Kompress model is configured: ${FIX}`);
-  if (!existsSync(dir))
-    throw new KompressUnavailableError(`the Kompress model directory ${dir} does not exist: ${FIX}`);
+export function readModelDir(dir: string | undefined, role: ModelRole = KOMPRESS_ROLE): ModelFiles {
+  const FIX = fix(role);
+  if (!dir) throw new KompressUnavailableError(`no ${role.name} is configured: ${FIX}`);
+  if (!existsSync(dir)) throw new KompressUnavailableError(`the ${role.name} directory ${dir} does not exist: ${FIX}`);
   const onnx = [join(dir, 'model.onnx'), join(dir, 'onnx', 'model.onnx')].find((p) => existsSync(p));
   const missing = [
     ...(onnx ? [] : ['model.onnx']),
     ...['tokenizer.json', 'config.json'].filter((f) => !existsSync(join(dir, f))),
   ];
   if (missing.length || !onnx)
-    throw new KompressUnavailableError(`the Kompress model directory ${dir} lacks ${missing.join(', ')}: ${FIX}`);
+    throw new KompressUnavailableError(`the ${role.name} directory ${dir} lacks ${missing.join(', ')}: ${FIX}`);
   const json = (file: string) => {
     try {
       return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { createSqliteStore, defaultStorePath } from '@headroom/ccr/sqlite';
-import { openMemory } from '@headroom/memory';
+import { type Embedder, openMemory } from '@headroom/memory';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { LifetimeCounters } from './counters.js';
 import { createHeadroomMcpServer, SessionFigures } from './server.js';
@@ -23,12 +23,18 @@ export interface HeadroomMcpResources {
  * await serveMcpStdio(headroom.createServer())
  */
 export function openHeadroomMcp(
-  options: { readonly path?: string; readonly project?: string; readonly onWarning?: (message: string) => void } = {},
+  options: {
+    readonly path?: string;
+    readonly project?: string;
+    readonly onWarning?: (message: string) => void;
+    /** Adds semantic memory search (see `createEmbedder` in `@headroom/kompress`). */
+    readonly embedder?: Embedder;
+  } = {},
 ): HeadroomMcpResources {
   const path = options.path ?? defaultStorePath();
   const warn = options.onWarning ? { onWarning: options.onWarning } : {};
   const store = createSqliteStore({ path, ...warn });
-  const memory = openMemory({ path, ...warn });
+  const memory = openMemory({ path, ...warn, ...(options.embedder ? { embedder: options.embedder } : {}) });
   const lifetime = new LifetimeCounters(path, options.onWarning);
   const figures = new SessionFigures();
   return {

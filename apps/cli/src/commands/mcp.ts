@@ -3,6 +3,7 @@ import { defaultStorePath } from '@headroom/ccr/sqlite';
 import { openHeadroomMcp, serveMcpHttp, serveMcpStdio } from '@headroom/mcp';
 import { parseCommandArgs } from '../internal/args.js';
 import { usageError } from '../internal/cli-error.js';
+import { configuredEmbedder } from '../internal/embedder.js';
 import { MCP_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
 import {
@@ -83,7 +84,13 @@ function launch(io: CliIo): ServerLaunch {
 
 async function serve(io: CliIo, values: { http?: boolean; host?: string; port?: string }): Promise<number> {
   const warn = (message: string) => io.stderr.write(`headroom: warning: ${message}\n`);
-  const headroom = openHeadroomMcp({ path: defaultStorePath(io.env), project: io.cwd, onWarning: warn });
+  const embedder = await configuredEmbedder(io);
+  const headroom = openHeadroomMcp({
+    path: defaultStorePath(io.env),
+    project: io.cwd,
+    onWarning: warn,
+    ...(embedder ? { embedder } : {}),
+  });
   try {
     if (!values.http) {
       // Standard output carries the protocol only; anything for people goes to standard error.

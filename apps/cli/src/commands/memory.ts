@@ -4,6 +4,7 @@ import { defaultStorePath } from '@headroom/ccr/sqlite';
 import { type MemoryEntry, type MemoryScope, openMemory } from '@headroom/memory';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
+import { configuredEmbedder } from '../internal/embedder.js';
 import { MEMORY_HELP } from '../internal/help.js';
 import { readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
@@ -39,8 +40,10 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
   const context = { project: values.project ?? io.cwd, ...(values.session ? { session: values.session } : {}) };
   const out = (value: unknown, human: string) => write(io.stdout, values.json ? `${JSON.stringify(value)}\n` : human);
 
+  const embedder = await configuredEmbedder(io);
   const memory = openMemory({
     path: defaultStorePath(io.env),
+    ...(embedder ? { embedder } : {}),
     onWarning: (message) => io.stderr.write(`headroom: warning: ${message}\n`),
   });
   try {

@@ -2,6 +2,7 @@ import { defaultStorePath } from '@headroom/ccr/sqlite';
 import { getTokenizer } from '@headroom/core';
 import { openMemory, selectMemories } from '@headroom/memory';
 import { usageError } from './cli-error.js';
+import { configuredEmbedder } from './embedder.js';
 import type { CliIo } from './io.js';
 
 /** Tokens of memories a session gets by default. */
@@ -19,8 +20,10 @@ export async function proxyMemories(
   const budgetTokens = budgetText === undefined ? DEFAULT_BUDGET : Number(budgetText);
   if (!Number.isInteger(budgetTokens) || budgetTokens < 1)
     throw usageError(`--memory-budget takes a number of tokens (got '${budgetText}')`);
+  const embedder = await configuredEmbedder(io);
   const memory = openMemory({
     path: defaultStorePath(io.env),
+    ...(embedder ? { embedder } : {}),
     onWarning: (message) => io.stderr.write(`headroom: warning: ${message}\n`),
   });
   const tokenizer = await getTokenizer();

@@ -1,1 +1,8 @@
-export { gatherModel, SPECIAL, type TinyModel, tinyModel, wordPieceTokenizer } from './tiny-model.js';
+export {
+  gatherModel,
+  SPECIAL,
+  type TinyModel,
+  tinyEmbeddingModel,
+  tinyModel,
+  wordPieceTokenizer,
+} from './tiny-model.js';

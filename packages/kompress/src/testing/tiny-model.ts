@@ -45,12 +45,17 @@ const valueInfo = (field: number, name: string, elemType: number, dims: (string 
     ]),
   ]);
 
-/** An ONNX model: logits[b, s, :] = table[input_ids[b, s], :], with an attention_mask input it ignores. */
-export function gatherModel(table: readonly (readonly [number, number])[]): Uint8Array {
+/**
+ * An ONNX model: output[b, s, :] = table[input_ids[b, s], :], with an attention_mask input it
+ * ignores. The output is `logits` (a token classifier) or, for an embedding model,
+ * `last_hidden_state`.
+ */
+export function gatherModel(table: readonly (readonly number[])[], output = 'logits'): Uint8Array {
+  const width = table[0]?.length ?? 2;
   const raw = new Float32Array(table.flat());
   const initializer = msg(5, [
     ...int(1, table.length),
-    ...int(1, 2),
+    ...int(1, width),
     ...int(2, FLOAT),
     ...str(8, 'table'),
     ...bytes(9, new Uint8Array(raw.buffer)),
@@ -58,7 +63,7 @@ export function gatherModel(table: readonly (readonly [number, number])[]): Uint
   const node = msg(1, [
     ...str(1, 'table'),
     ...str(1, 'input_ids'),
-    ...str(2, 'logits'),
+    ...str(2, output),
     ...str(3, 'lookup'),
     ...str(4, 'Gather'),
     ...msg(5, [...str(1, 'axis'), ...int(3, 0), ...int(20, 2)]), // AttributeProto: name, i, type=INT
@@ -69,7 +74,7 @@ export function gatherModel(table: readonly (readonly [number, number])[]): Uint
     ...initializer,
     ...valueInfo(11, 'input_ids', INT64, ['batch', 'sequence']),
     ...valueInfo(11, 'attention_mask', INT64, ['batch', 'sequence']),
-    ...valueInfo(12, 'logits', FLOAT, ['batch', 'sequence', 2]),
+    ...valueInfo(12, output, FLOAT, ['batch', 'sequence', width]),
   ]);
   return new Uint8Array([
     ...int(1, 7), // ir_version
@@ -163,5 +168,25 @@ export function tinyModel(
     join(dir, 'config.json'),
     JSON.stringify(options.config ?? { id2label: { 0: 'drop', 1: 'keep' }, max_position_embeddings: 512 }),
   );
+  return { dir, vocab };
+}
+
+/**
+ * An embedding model directory: each vocabulary word's vector is one-hot on its `concept`
+ * (words of one concept are synonyms), so similarity is decided by the test.
+ */
+export function tinyEmbeddingModel(concepts: Readonly<Record<string, number>>, dimensions = 8): TinyModel {
+  const vocab = [...SPECIAL, ...Object.keys(concepts)];
+  const table = vocab.map((token) => {
+    const row = new Array<number>(dimensions).fill(0);
+    const concept = concepts[token];
+    if (concept !== undefined) row[concept % dimensions] = 1;
+    return row;
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-embedding-model-'));
+  writeFileSync(join(dir, 'model.onnx'), gatherModel(table, 'last_hidden_state'));
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(wordPieceTokenizer(vocab)));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: true, model_max_length: 512 }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ hidden_size: dimensions }));
   return { dir, vocab };
 }
