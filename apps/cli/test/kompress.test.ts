@@ -38,6 +38,14 @@ describe('headroom compress with Kompress', () => {
     expect(result.tokensAfter).toBeLessThan(result.tokensBefore * 0.7);
   });
 
+  it('says in the figures when prose went to the extractive compressor for want of a model', () => {
+    const run = runCli(['compress', '--stats'], { input: prose });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /segments compressed .* · prose: extractive \(set HEADROOM_KOMPRESS_MODEL for Kompress\)\n$/,
+    );
+  });
+
   it('falls back to the extractive compressor without a usable model, and says why in one line', () => {
     const run = runCli(['compress', '--json'], { input: prose, env: { HEADROOM_KOMPRESS_MODEL: '/nowhere/model' } });
     expect(run.code).toBe(0);

@@ -126,7 +126,14 @@ async function compressAndPrint(
   } else {
     await write(io.stdout, outcome.plain);
   }
-  if (values.stats || (!values.json && io.stderr.isTTY)) await write(io.stderr, `${statsLine(outcome)}\n`);
+  if (values.stats || (!values.json && io.stderr.isTTY)) {
+    // Prose went to the extractive compressor because no learned one is set up: say so, once.
+    const extractive = !kompress && outcome.figures.transforms.some((t) => t.name === 'prose-crusher' && !t.skipped);
+    await write(
+      io.stderr,
+      `${statsLine(outcome)}${extractive ? ' · prose: extractive (set HEADROOM_KOMPRESS_MODEL for Kompress)' : ''}\n`,
+    );
+  }
   return 0;
 }
 
