@@ -1,8 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tinyModel } from '@headroom/kompress/testing';
 import { describe, expect, it } from 'vitest';
-import { emptyDir, runCli, startServing } from './run-cli.js';
+import { emptyDir, recordingUpstream, runCli, startServing } from './run-cli.js';
 
 const KEEP = ['rollout', 'paused', 'quota', 'region', 'deploy', 'failed', 'cluster', 'nodes', 'memory', 'pressure'];
 const DROP = ['the', 'was', 'because', 'of', 'a', 'and', 'it', 'then', 'so', 'we', 'that', 'in', 'on', 'is'];
@@ -17,7 +15,7 @@ const SENTENCES = [
 /** Prose the router takes for prose: paragraphs of differing sentences. */
 const prose = Array.from(
   { length: 24 },
-  (_, i) => [0, 1, 2].map((k) => SENTENCES[(i * 5 + k * 7) % SENTENCES.length]).join(' ') + ` That was attempt ${i}.`,
+  (_, i) => `${[0, 1, 2].map((k) => SENTENCES[(i * 5 + k * 7) % SENTENCES.length]).join(' ')} That was attempt ${i}.`,
 ).join('\n\n');
 
 describe('headroom compress with Kompress', () => {
@@ -60,21 +58,10 @@ describe('headroom compress with Kompress', () => {
 describe('headroom proxy with Kompress', () => {
   it('reports on /health what prose runs on, and compresses prose tool results with Kompress', async () => {
     const model = tinyModel(KEEP, DROP);
-    const bodies: string[] = [];
-    const upstream = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        bodies.push(body);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"id":"x","choices":[]}');
-      });
-    });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstream = await recordingUpstream('{"id":"x","choices":[]}');
+    const bodies = upstream.bodies;
     const proxy = startServing(
-      ['proxy', '--port', '0', '--upstream-openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`],
+      ['proxy', '--port', '0', '--upstream-openai', upstream.url],
       { HEADROOM_HOME: emptyDir(), HEADROOM_KOMPRESS_MODEL: model.dir },
       /Headroom proxy on (http:\/\/127\.0\.0\.1:\d+)/,
     );
@@ -107,7 +94,7 @@ describe('headroom proxy with Kompress', () => {
     expect(Object.keys(stats.byTransform)).toContain('kompress');
     expect(bodies[0]).toContain('rollout paused quota region failed');
     expect((await proxy.stop()).code).toBe(0);
-    await new Promise<void>((r) => upstream.close(() => r()));
+    await upstream.close();
   });
 
   it('says on /health that prose falls back when no model is configured', async () => {

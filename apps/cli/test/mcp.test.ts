@@ -1,11 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { BIN, emptyDir, runCli, startServing } from './run-cli.js';
+import { BIN, emptyDir, recordingUpstream, runCli, startServing } from './run-cli.js';
 
 const log = Array.from(
   { length: 900 },
@@ -66,21 +64,10 @@ describe('headroom mcp serve over stdio', () => {
 
   it('retrieves through MCP a key the proxy made', async () => {
     const home = emptyDir();
-    const bodies: string[] = [];
-    const upstream = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        bodies.push(body);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"id":"x","choices":[{"message":{"role":"assistant","content":"ok"}}]}');
-      });
-    });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstream = await recordingUpstream('{"id":"x","choices":[{"message":{"role":"assistant","content":"ok"}}]}');
+    const bodies = upstream.bodies;
     const proxy = startServing(
-      ['proxy', '--port', '0', '--upstream-openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`],
+      ['proxy', '--port', '0', '--upstream-openai', upstream.url],
       { HEADROOM_HOME: home },
       /Headroom proxy on (http:\/\/127\.0\.0\.1:\d+)/,
     );
@@ -102,7 +89,7 @@ describe('headroom mcp serve over stdio', () => {
       }),
     });
     expect((await proxy.stop()).code).toBe(0);
-    await new Promise<void>((r) => upstream.close(() => r()));
+    await upstream.close();
     const key = /headroom:([0-9a-f]{24})/.exec(bodies[0] ?? '')?.[1] as string;
     expect(key).toMatch(/^[0-9a-f]{24}$/);
 

@@ -1,27 +1,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, emptyDir, runCli, startServing } from './run-cli.js';
+import { BIN, emptyDir, recordingUpstream, runCli, startServing } from './run-cli.js';
 
 describe('headroom proxy', () => {
   it('serves, says what to export, forwards to the configured upstream, and stops on SIGTERM', async () => {
-    const bodies: string[] = [];
-    const upstream = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        bodies.push(body);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"id":"x","choices":[]}');
-      });
-    });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const upstream = await recordingUpstream('{"id":"x","choices":[]}');
+    const bodies = upstream.bodies;
+    const upstreamUrl = upstream.url;
 
     const home = emptyDir();
     const child = spawn(process.execPath, [BIN, 'proxy', '--port', '0', '--upstream-openai', upstreamUrl], {
@@ -68,7 +55,7 @@ describe('headroom proxy', () => {
     expect(stderr).toBe('headroom: proxy stopped\n');
     // The figures are kept for the next start.
     expect(JSON.parse(readFileSync(join(home, 'proxy-stats.json'), 'utf8'))).toMatchObject({ requests: 1 });
-    await new Promise<void>((r) => upstream.close(() => r()));
+    await upstream.close();
   });
 
   it('stats without a proxy: exit 1 with one line', () => {
@@ -96,28 +83,10 @@ describe('headroom proxy --memory', () => {
         env: { HEADROOM_HOME: home },
       }).code,
     ).toBe(0);
-    const bodies: string[] = [];
-    const upstream = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        bodies.push(body);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"id":"m","type":"message","content":[]}');
-      });
-    });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstream = await recordingUpstream('{"id":"m","type":"message","content":[]}');
+    const bodies = upstream.bodies;
     const proxy = startServing(
-      [
-        'proxy',
-        '--port',
-        '0',
-        '--memory',
-        '--upstream-anthropic',
-        `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-      ],
+      ['proxy', '--port', '0', '--memory', '--upstream-anthropic', upstream.url],
       { HEADROOM_HOME: home },
       /Headroom proxy on (http:\/\/127\.0\.0\.1:\d+)/,
     );
@@ -132,7 +101,7 @@ describe('headroom proxy --memory', () => {
       }),
     });
     expect((await proxy.stop()).code).toBe(0);
-    await new Promise<void>((r) => upstream.close(() => r()));
+    await upstream.close();
     expect(JSON.parse(bodies[0] as string).system).toBe(
       'Relevant memories:\n- The payments service runs on port 4010 in development.',
     );
