@@ -310,7 +310,7 @@ function toEntry(row: Row): MemoryEntry {
 /** Checks an export before anything is written, so a bad file changes nothing. */
 function parseExport(data: unknown): MemoryEntry[] {
   const exported = data as Partial<MemoryExport> | undefined;
-  if (!exported || exported.format !== 'headroom-memory' || !Array.isArray(exported.memories))
+  if (exported?.format !== 'headroom-memory' || !Array.isArray(exported.memories))
     throw new TypeError('not a Headroom memory export (expected {"format": "headroom-memory", "memories": [...]})');
   exported.memories.forEach((m, i) => {
     if (
