@@ -11,10 +11,13 @@ describe('sqlite first-sight memory', () => {
     a.set('k1', { text: 'compressed once' });
     a.set('k1', { text: 'a later, different form' });
     a.set('k2', { text: 'original', skipped: 'deadline' });
+    a.set('k3', { text: 'cut by the fallback', via: 'prose-crusher' });
     a.close();
     const b = createSqliteFirstSight({ path });
     expect(b.get('k1')).toEqual({ text: 'compressed once' });
     expect(b.get('k2')).toEqual({ text: 'original', skipped: 'deadline' });
+    // The transform that really produced it is kept too, so figures stay honest after a restart.
+    expect(b.get('k3')).toEqual({ text: 'cut by the fallback', via: 'prose-crusher' });
     expect(b.get('unknown')).toBeUndefined();
     b.close();
   });

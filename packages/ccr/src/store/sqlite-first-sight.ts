@@ -31,11 +31,11 @@ export function createSqliteFirstSight(options: SqliteFirstSightOptions = {}): S
   const maxEntries = options.maxEntries ?? 200_000;
   const now = options.now ?? Date.now;
   const q = {
-    get: db.prepare<[string], { text: string; skipped: string | null }>(
-      'SELECT text, skipped FROM first_sight WHERE key = ?',
+    get: db.prepare<[string], { text: string; skipped: string | null; via: string | null }>(
+      'SELECT text, skipped, via FROM first_sight WHERE key = ?',
     ),
     touch: db.prepare('UPDATE first_sight SET last_used = ? WHERE key = ?'),
-    insert: db.prepare('INSERT OR IGNORE INTO first_sight (key, text, skipped, last_used) VALUES (?, ?, ?, ?)'),
+    insert: db.prepare('INSERT OR IGNORE INTO first_sight (key, text, skipped, via, last_used) VALUES (?, ?, ?, ?, ?)'),
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM first_sight'),
     trim: db.prepare('DELETE FROM first_sight WHERE key IN (SELECT key FROM first_sight ORDER BY last_used LIMIT ?)'),
   };
@@ -45,10 +45,14 @@ export function createSqliteFirstSight(options: SqliteFirstSightOptions = {}): S
       const row = q.get.get(key);
       if (!row) return undefined;
       q.touch.run(now(), key);
-      return { text: row.text, ...(row.skipped ? { skipped: row.skipped as FirstSight['skipped'] & string } : {}) };
+      return {
+        text: row.text,
+        ...(row.skipped ? { skipped: row.skipped as FirstSight['skipped'] & string } : {}),
+        ...(row.via ? { via: row.via } : {}),
+      };
     },
     set(key, value) {
-      q.insert.run(key, value.text, value.skipped ?? null, now());
+      q.insert.run(key, value.text, value.skipped ?? null, value.via ?? null, now());
       // Trimming now and then keeps writes cheap while the table stays near its bound.
       if (++writes % 256 === 0) {
         const excess = (q.count.get()?.n ?? 0) - maxEntries;

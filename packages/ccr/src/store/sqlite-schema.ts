@@ -37,6 +37,10 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX first_sight_by_use ON first_sight (last_used);
   `,
+  // v3: which transform really produced a first sight when the routed one delegated (Kompress → prose).
+  `
+  ALTER TABLE first_sight ADD COLUMN via TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
