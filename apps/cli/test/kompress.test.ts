@@ -1,6 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tinyModel } from '@headroom/kompress/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
-import { emptyDir, recordingUpstream, runCli, startServing } from './run-cli.js';
+import { BIN, emptyDir, recordingUpstream, runCli, startServing } from './run-cli.js';
 
 const KEEP = ['rollout', 'paused', 'quota', 'region', 'deploy', 'failed', 'cluster', 'nodes', 'memory', 'pressure'];
 const DROP = ['the', 'was', 'because', 'of', 'a', 'and', 'it', 'then', 'so', 'we', 'that', 'in', 'on', 'is'];
@@ -41,6 +45,17 @@ describe('headroom compress with Kompress', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(
       /segments compressed .* · prose: extractive \(set HEADROOM_KOMPRESS_MODEL for Kompress\)\n$/,
+    );
+  });
+
+  it('says in one line when the configured model does not load', () => {
+    const model = tinyModel(KEEP, DROP);
+    writeFileSync(join(model.dir, 'model.onnx'), 'not an onnx model');
+    const run = runCli(['compress', '--json'], { input: prose, env: { HEADROOM_KOMPRESS_MODEL: model.dir } });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^headroom: Kompress could not run \(.+\); prose used the extractive compressor\n$/);
+    expect((JSON.parse(run.stdout.toString()) as { transforms: { name: string }[] }).transforms[0]?.name).toBe(
+      'prose-crusher',
     );
   });
 
@@ -111,5 +126,25 @@ describe('headroom proxy with Kompress', () => {
       kompress: 'off: no model configured (set HEADROOM_KOMPRESS_MODEL to a model directory)',
     });
     await proxy.stop();
+  });
+});
+
+describe('headroom mcp serve with Kompress', () => {
+  it('compresses prose with Kompress in headroom_compress', async () => {
+    const model = tinyModel(KEEP, DROP);
+    const client = new Client({ name: 'claude-code', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [BIN, 'mcp', 'serve'],
+        env: { PATH: process.env.PATH ?? '', HEADROOM_HOME: emptyDir(), HEADROOM_KOMPRESS_MODEL: model.dir },
+        stderr: 'pipe',
+      }),
+    );
+    const result = (await client.callTool({ name: 'headroom_compress', arguments: { content: prose } })) as {
+      content: { type: string; text: string }[];
+    };
+    expect(result.content[0]?.text).toContain('rollout paused quota region failed');
+    await client.close();
   });
 });

@@ -89,7 +89,7 @@ describe('headroom mcp install / uninstall', () => {
     writeFileSync(join(home, '.claude.json'), '{"numStartups": 3,');
     const broken = runCli(['mcp', 'install', 'claude'], { env: { HOME: home } });
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/^headroom: the file is not valid JSON .*nothing was changed\n$/);
+    expect(broken.stderr).toMatch(/^headroom: .*\.claude\.json is not valid JSON .*nothing was changed\n$/);
     expect(readFileSync(join(home, '.claude.json'), 'utf8')).toBe('{"numStartups": 3,');
   });
 
@@ -100,6 +100,13 @@ describe('headroom mcp install / uninstall', () => {
     expect(JSON.parse(readFileSync(config, 'utf8')).mcpServers.headroom.args).toEqual([BIN, 'mcp', 'serve']);
     const printed = runCli(['mcp', 'print'], { env: { HOME: home } });
     expect(JSON.parse(printed.stdout.toString()).mcpServers.headroom.command).toBe(process.execPath);
+    writeFileSync(config, '{"mcpServers": "x"}');
+    const wrongType = runCli(['mcp', 'install', 'json', '--config', config], { env: { HOME: home } });
+    expect(wrongType.code).toBe(1);
+    expect(wrongType.stderr).toMatch(
+      /"mcpServers" in .*servers\.json is not an object; fix it first, nothing was changed\n$/,
+    );
+    expect(readFileSync(config, 'utf8')).toBe('{"mcpServers": "x"}');
     const noFile = runCli(['mcp', 'install', 'json'], { env: { HOME: home } });
     expect(noFile.code).toBe(2);
     expect(runCli(['mcp', 'install', 'vscode'], { env: { HOME: home } }).stderr).toMatch(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tinyEmbeddingModel } from '@headroom/kompress/testing';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,12 @@ describe('headroom memory', () => {
     expect(run(['search', 'how do I run migrations']).stdout.toString()).toBe(
       '#1 Migrations run with pnpm db:migrate [db] (project; from cli, codex)\n',
     );
-    // Another project sees the global memory only.
+    // A subdirectory of the project sees its memories; another project sees the global memory only.
+    const sub = join(project, 'src', 'deep');
+    mkdirSync(sub, { recursive: true });
+    expect(
+      runCli(['memory', 'search', 'migrations'], { env: { HEADROOM_HOME: home }, cwd: sub }).stdout.toString(),
+    ).toContain('#1 Migrations run with pnpm db:migrate');
     const elsewhere = runCli(['memory', 'list'], { env: { HEADROOM_HOME: home }, cwd: emptyDir() });
     expect(elsewhere.stdout.toString()).toBe('#2 Style: no default exports. (global; from cli)\n');
 
@@ -34,7 +39,7 @@ describe('headroom memory', () => {
     expect(run(['forget', '1']).stdout.toString()).toBe('forgot #1\n');
     const missing = run(['forget', '1']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('headroom: no memory #1\n');
+    expect(missing.stderr).toBe('headroom: no memory #1; nothing was forgotten\n');
 
     const other = emptyDir();
     const imported = runCli(['memory', 'import', file, '--json'], { env: { HEADROOM_HOME: other } });
@@ -56,6 +61,14 @@ describe('headroom memory', () => {
     expect(wrongShape.stderr).toMatch(/not a Headroom memory export.*nothing was imported/);
     expect(run(['list', '--all', '--json']).stdout.toString()).toBe('[]\n');
     expect(run(['teach']).code).toBe(2);
+    const session = run(['add', 'x', '--scope', 'session']);
+    expect(session.code).toBe(2);
+    expect(session.stderr).toBe('headroom: --scope session needs the session: --session ID\n');
+    const future = run(['import', '-'], '{"format": "headroom-memory", "version": 99, "memories": []}');
+    expect(future.stderr).toMatch(/version 99, which this Headroom cannot read.*nothing was imported/);
+    expect(run(['export', '/nonexistent/dir/x.json']).stderr).toBe(
+      'headroom: cannot write /nonexistent/dir/x.json: ENOENT\n',
+    );
   });
 });
 

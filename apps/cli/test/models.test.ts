@@ -126,6 +126,21 @@ describe('headroom models pull', () => {
     expect(offline.stderr).toBe(
       `headroom: could not reach the hub at http://127.0.0.1:${port} (ECONNREFUSED); nothing was changed\n`,
     );
+    // A hub that accepts the connection and then says nothing.
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const hung = await cli(['models', 'pull', 'acme/kompress-tiny'], {
+      HEADROOM_HOME: emptyDir(),
+      HEADROOM_HUB_URL: silentUrl,
+      HEADROOM_HUB_TIMEOUT_MS: '300',
+    });
+    silent.closeAllConnections();
+    await new Promise<void>((r) => silent.close(() => r()));
+    expect(hung.code).toBe(1);
+    expect(hung.stderr).toBe(
+      `headroom: could not reach the hub at ${silentUrl} (no answer within 0.3 s); nothing was changed\n`,
+    );
     const unknown = await cli(['models', 'pull', 'acme/nope'], { HEADROOM_HOME: emptyDir(), HEADROOM_HUB_URL: hubUrl });
     expect(unknown.stderr).toBe(`headroom: the hub at ${hubUrl} has no model 'acme/nope' (revision main)\n`);
   });

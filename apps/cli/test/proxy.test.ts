@@ -45,9 +45,11 @@ describe('headroom proxy', () => {
     const stats = runCli(['stats', '--url', url, '--json']);
     expect(stats.code).toBe(0);
     expect(JSON.parse(stats.stdout.toString())).toMatchObject({ requests: 1, compressedRequests: 0 });
-    expect(runCli(['stats', '--url', url]).stdout.toString()).toMatch(
+    const human = runCli(['stats', '--url', url]).stdout.toString();
+    expect(human).toMatch(
       /^proxy {8}http:\/\/127\.0\.0\.1:\d+\nrequests {5}1 \(0 compressed\) in 1 session; 0 retrieve rounds answered\n/,
     );
+    expect(human).toContain('\nprose        extractive (off: no model configured (set HEADROOM_KOMPRESS_MODEL');
 
     const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     child.kill('SIGTERM');
@@ -72,6 +74,16 @@ describe('headroom proxy', () => {
       code: 2,
       stderr: "headroom: --port takes a port number (got 'http')\n",
     });
+  });
+});
+
+describe('headroom proxy with a malformed upstream', () => {
+  it('refuses it at start with one line, instead of failing every request', () => {
+    const run = runCli(['proxy', '--port', '0', '--upstream-openai', 'not-a-url']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "headroom: --upstream-openai takes an http(s) URL like https://api.openai.com (got 'not-a-url')\n",
+    );
   });
 });
 

@@ -80,7 +80,7 @@ export function createKompress(options: KompressOptions = {}): KompressTransform
     context: Parameters<Transform['compress']>[1],
   ): Promise<TransformResult> => {
     fallbacks++;
-    lastFallback = why;
+    lastFallback = why.split('\n')[0]?.trim() ?? why;
     if (!options.fallback) return { text: input.text };
     const result = await options.fallback.compress(input, context);
     return { text: result.text, via: result.via ?? options.fallback.name };
@@ -95,7 +95,12 @@ export function createKompress(options: KompressOptions = {}): KompressTransform
       if (hasMarkers(input.text)) return { text: input.text };
       if (unavailable || !pool) return fallBack(unavailable ?? 'no model', input, context);
       const words = readWords(input.text, input.query);
-      if (words.length < MIN_WORDS) return fallBack('too short for the model', input, context);
+      // Too short to be worth the model: a routing choice, not a failure, so not counted as a fallback.
+      if (words.length < MIN_WORDS) {
+        if (!options.fallback) return { text: input.text };
+        const result = await options.fallback.compress(input, context);
+        return { text: result.text, via: result.via ?? options.fallback.name };
+      }
       let scores: Float32Array;
       try {
         scores = await pool.run<Float32Array>({ words: words.map((w) => w.text) }, deadlineMs);

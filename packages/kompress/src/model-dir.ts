@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a Kompress model directory holds, read and checked. */
@@ -47,6 +47,8 @@ export function readModelDir(dir: string | undefined, role: ModelRole = KOMPRESS
   const FIX = fix(role);
   if (!dir) throw new KompressUnavailableError(`no ${role.name} is configured: ${FIX}`);
   if (!existsSync(dir)) throw new KompressUnavailableError(`the ${role.name} directory ${dir} does not exist: ${FIX}`);
+  if (!statSync(dir).isDirectory())
+    throw new KompressUnavailableError(`${dir} is a file, not a ${role.name} directory: ${FIX}`);
   const onnx = [join(dir, 'model.onnx'), join(dir, 'onnx', 'model.onnx')].find((p) => existsSync(p));
   const missing = [
     ...(onnx ? [] : ['model.onnx']),

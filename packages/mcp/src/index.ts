@@ -1,4 +1,5 @@
 import { createSqliteStore, defaultStorePath } from '@headroom/ccr/sqlite';
+import type { Transform } from '@headroom/core';
 import { type Embedder, openMemory } from '@headroom/memory';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { LifetimeCounters } from './counters.js';
@@ -29,6 +30,9 @@ export function openHeadroomMcp(
     readonly onWarning?: (message: string) => void;
     /** Adds semantic memory search (see `createEmbedder` in `@headroom/kompress`). */
     readonly embedder?: Embedder;
+    /** The compressors `headroom_compress` uses (default: every crusher), and their deadline. */
+    readonly transforms?: readonly Transform[];
+    readonly deadlineMs?: number;
   } = {},
 ): HeadroomMcpResources {
   const path = options.path ?? defaultStorePath();
@@ -45,6 +49,8 @@ export function openHeadroomMcp(
         lifetime,
         figures,
         ...(options.project ? { project: options.project } : {}),
+        ...(options.transforms ? { transforms: options.transforms } : {}),
+        ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
       }),
     close: () => {
       lifetime.close();

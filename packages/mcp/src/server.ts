@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CcrStore, handleRetrieveCall } from '@headroom/ccr';
+import type { Transform } from '@headroom/core';
 import { compressText } from '@headroom/crushers';
 import type { Memory, MemoryEntry, MemoryScope } from '@headroom/memory';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -17,6 +18,10 @@ export interface HeadroomMcpOptions {
   readonly project?: string;
   /** Largest text `headroom_compress` takes, in characters. Default 8,000,000. */
   readonly maxInputChars?: number;
+  /** The compressors, in routing order. Default: every crusher; put Kompress first for learned prose compression. */
+  readonly transforms?: readonly Transform[];
+  /** A per-transform deadline, for transforms (Kompress) that need longer than the default. */
+  readonly deadlineMs?: number;
   /** Shared by the servers of one process (stdio has one; HTTP one per client session). */
   readonly figures?: SessionFigures;
 }
@@ -92,6 +97,8 @@ export function createHeadroomMcpServer(options: HeadroomMcpOptions): McpServer 
     async ({ content, query, toolName }) => {
       const result = await compressText(content, {
         store: options.store,
+        ...(options.transforms ? { transforms: [...options.transforms] } : {}),
+        ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
         ...(query ? { query } : {}),
         ...(toolName ? { toolName } : {}),
       });

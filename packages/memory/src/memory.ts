@@ -116,7 +116,7 @@ export function openMemory(options: MemoryOptions = {}): Memory {
   const visible = (row: Row, context: MemoryContext, t: number) =>
     (row.expires_at === null || row.expires_at > t) &&
     (row.scope === 'global' ||
-      (row.scope === 'project' && row.project === (context.project ?? null)) ||
+      (row.scope === 'project' && within(context.project, row.project)) ||
       (row.scope === 'session' && row.session === (context.session ?? null)));
 
   /** Full-text candidates, best first: any of the query's meaningful words, quoted so FTS syntax never breaks. */
@@ -312,6 +312,10 @@ function parseExport(data: unknown): MemoryEntry[] {
   const exported = data as Partial<MemoryExport> | undefined;
   if (exported?.format !== 'headroom-memory' || !Array.isArray(exported.memories))
     throw new TypeError('not a Headroom memory export (expected {"format": "headroom-memory", "memories": [...]})');
+  if (exported.version !== 1)
+    throw new TypeError(
+      `a Headroom memory export of version ${String(exported.version)}, which this Headroom cannot read (it reads 1)`,
+    );
   exported.memories.forEach((m, i) => {
     if (
       typeof m?.text !== 'string' ||
@@ -322,4 +326,11 @@ function parseExport(data: unknown): MemoryEntry[] {
       throw new TypeError(`memory ${i} of the export is malformed (needs text, scope, tags and provenance)`);
   });
   return exported.memories as MemoryEntry[];
+}
+
+/** Whether `dir` is the project directory or inside it: a project's memories hold in its subdirectories too. */
+function within(dir: string | undefined, project: string | null): boolean {
+  if (!dir || !project) return false;
+  const root = project.replace(/[\\/]+$/, '');
+  return dir === project || dir === root || dir.startsWith(`${root}/`) || dir.startsWith(`${root}\\`);
 }

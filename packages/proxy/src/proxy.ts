@@ -95,8 +95,8 @@ const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1'];
  */
 export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   const upstream = {
-    anthropic: (options.upstreamAnthropic ?? 'https://api.anthropic.com').replace(/\/$/, ''),
-    openai: (options.upstreamOpenAI ?? 'https://api.openai.com').replace(/\/$/, ''),
+    anthropic: upstreamBase('upstreamAnthropic', options.upstreamAnthropic ?? 'https://api.anthropic.com'),
+    openai: upstreamBase('upstreamOpenAI', options.upstreamOpenAI ?? 'https://api.openai.com'),
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const adminHosts = new Set([...LOOPBACK, ...(options.adminHosts ?? [])]);
@@ -308,4 +308,17 @@ function usageTap(tally: StatsTally): TransformStream<Uint8Array, Uint8Array> {
       scan(true);
     },
   });
+}
+
+/** An upstream base URL, checked once at start: a typo fails here, not as a 500 on every request. */
+function upstreamBase(option: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${option} must be an http(s) URL like https://api.openai.com (got '${value}')`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`${option} must be an http(s) URL like https://api.openai.com (got '${value}')`);
+  return value.replace(/\/$/, '');
 }

@@ -126,13 +126,17 @@ async function compressAndPrint(
   } else {
     await write(io.stdout, outcome.plain);
   }
+  // Kompress was set up but could not run (a model that does not load, a late inference): say why.
+  const failed = kompress?.status().lastFallback;
+  if (failed)
+    await write(io.stderr, `headroom: Kompress could not run (${failed}); prose used the extractive compressor\n`);
   if (values.stats || (!values.json && io.stderr.isTTY)) {
-    // Prose went to the extractive compressor because no learned one is set up: say so, once.
+    // Prose went to the extractive compressor because no learned one is in use: say so, once.
     const extractive = !kompress && outcome.figures.transforms.some((t) => t.name === 'prose-crusher' && !t.skipped);
-    await write(
-      io.stderr,
-      `${statsLine(outcome)}${extractive ? ' · prose: extractive (set HEADROOM_KOMPRESS_MODEL for Kompress)' : ''}\n`,
-    );
+    const why = io.env.HEADROOM_KOMPRESS_MODEL
+      ? 'the Kompress model could not be used'
+      : 'set HEADROOM_KOMPRESS_MODEL for Kompress';
+    await write(io.stderr, `${statsLine(outcome)}${extractive ? ` · prose: extractive (${why})` : ''}\n`);
   }
   return 0;
 }

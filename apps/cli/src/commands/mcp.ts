@@ -15,6 +15,7 @@ import {
   SERVER_NAME,
   type ServerLaunch,
 } from '../internal/mcp-clients.js';
+import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from '../internal/transforms.js';
 
 /** `headroom mcp serve|install|uninstall|print`. */
 export async function runMcp(args: string[], io: CliIo): Promise<number> {
@@ -85,11 +86,14 @@ function launch(io: CliIo): ServerLaunch {
 async function serve(io: CliIo, values: { http?: boolean; host?: string; port?: string }): Promise<number> {
   const warn = (message: string) => io.stderr.write(`headroom: warning: ${message}\n`);
   const embedder = await configuredEmbedder(io);
+  // headroom_compress routes prose to Kompress when a model is configured, as the CLI does.
+  const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
   const headroom = openHeadroomMcp({
     path: defaultStorePath(io.env),
     project: io.cwd,
     onWarning: warn,
     ...(embedder ? { embedder } : {}),
+    ...(pipeline.kompress ? { transforms: pipeline.transforms, deadlineMs: pipeline.deadlineMs } : {}),
   });
   try {
     if (!values.http) {
@@ -115,5 +119,6 @@ async function serve(io: CliIo, values: { http?: boolean; host?: string; port?: 
     return 0;
   } finally {
     headroom.close();
+    await pipeline.kompress?.close();
   }
 }

@@ -34,6 +34,8 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
   }
   if (values.scope !== undefined && !SCOPES.includes(values.scope))
     throw usageError(`--scope is one of ${SCOPES.join(', ')} (got '${values.scope}')`);
+  if (sub === 'add' && values.scope === 'session' && !values.session)
+    throw usageError('--scope session needs the session: --session ID');
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
     throw usageError(`--limit takes a positive whole number (got '${values.limit}')`);
@@ -96,20 +98,24 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
         const ids = rest.map(Number);
         if (!ids.length || ids.some((id) => !Number.isInteger(id) || id <= 0))
           throw usageError("memory forget takes memory ids (the #numbers 'headroom memory list' shows)");
-        const missing = ids.filter((id) => !memory.forget(id));
-        if (missing.length) throw inputError(`no memory ${missing.map((id) => `#${id}`).join(', ')}`);
+        // All or nothing: one unknown id and none is forgotten.
+        const missing = ids.filter((id) => !memory.get(id));
+        if (missing.length)
+          throw inputError(`no memory ${missing.map((id) => `#${id}`).join(', ')}; nothing was forgotten`);
+        for (const id of ids) memory.forget(id);
         await out({ forgotten: ids }, `forgot ${ids.map((id) => `#${id}`).join(', ')}\n`);
         return 0;
       }
       case 'export': {
         if (rest.length > 1) throw usageError('memory export takes at most one FILE (default: standard output)');
-        const data = `${JSON.stringify(memory.export(values.all || !values.project ? { all: true } : context), null, 2)}\n`;
+        // Everything by default (a backup); --project DIR: what that directory sees.
+        const exported = memory.export(values.project ? context : { all: true });
+        const data = `${JSON.stringify(exported, null, 2)}\n`;
         if (rest[0] && rest[0] !== '-') {
-          await writeFile(resolve(io.cwd, rest[0]), data);
-          await write(
-            io.stderr,
-            `headroom: exported ${memory.export({ all: true }).memories.length} memories to ${rest[0]}\n`,
-          );
+          await writeFile(resolve(io.cwd, rest[0]), data).catch((error: NodeJS.ErrnoException) => {
+            throw inputError(`cannot write ${rest[0]}: ${error.code ?? error.message}`, error);
+          });
+          await write(io.stderr, `headroom: exported ${exported.memories.length} memories to ${rest[0]}\n`);
         } else await write(io.stdout, data);
         return 0;
       }

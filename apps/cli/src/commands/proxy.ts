@@ -42,6 +42,13 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
   const config = await loadConfig(io);
   const upstreamAnthropic = values['upstream-anthropic'] ?? io.env.HEADROOM_UPSTREAM_ANTHROPIC;
   const upstreamOpenAI = values['upstream-openai'] ?? io.env.HEADROOM_UPSTREAM_OPENAI;
+  for (const [flag, value] of [
+    ['--upstream-anthropic', upstreamAnthropic],
+    ['--upstream-openai', upstreamOpenAI],
+  ] as const) {
+    if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value))
+      throw usageError(`${flag} takes an http(s) URL like https://api.openai.com (got '${value}')`);
+  }
 
   // With the store on (the default), the model gets headroom_retrieve and the proxy answers it.
   const store = config.store.enabled ? openStore(io, config) : undefined;

@@ -16,6 +16,7 @@ interface Stats {
   cacheWriteTokens: number;
   compressionMs: number;
   estimatedSavedUsd: number;
+  components?: { prose?: { engine?: string; kompress?: string; pool?: { ready?: number }; fallbacks?: number } };
 }
 
 /** `headroom stats [--url URL] [--json]`: what a running proxy has saved so far. */
@@ -55,6 +56,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     `upstream     ${stats.inputTokens.toLocaleString('en-US')} input tokens, ${stats.cacheReadTokens.toLocaleString('en-US')} read from cache, ${stats.cacheWriteTokens.toLocaleString('en-US')} written`,
     `compression  ${stats.compressionMs} ms in all`,
     `saved        ~$${stats.estimatedSavedUsd.toFixed(4)} of input at list prices (estimate)`,
+    ...(stats.components?.prose ? [`prose        ${describeProse(stats.components.prose)}`] : []),
     ...Object.entries(stats.byTransform).map(
       ([name, t]) =>
         `  ${name.padEnd(20)} ${t.segments} segments, ${t.tokensBefore.toLocaleString('en-US')} → ${t.tokensAfter.toLocaleString('en-US')}`,
@@ -65,3 +67,10 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** What prose runs on: Kompress with its workers and fallbacks, or the extractive compressor and why. */
+function describeProse(prose: NonNullable<NonNullable<Stats['components']>['prose']>): string {
+  if (prose.engine === 'kompress')
+    return `kompress (${prose.pool?.ready ?? 0} workers ready, ${prose.fallbacks ?? 0} fallbacks to the extractive compressor)`;
+  return `extractive (${prose.kompress ?? 'Kompress is off'})`;
+}

@@ -158,7 +158,7 @@ export const MEMORY_HELP = `Usage: headroom memory add TEXT [--scope project|glo
        headroom memory search QUERY [--limit N] [--tag T]...
        headroom memory list [--all] [--scope S] [--limit N]
        headroom memory forget ID...
-       headroom memory export [FILE] [--all]
+       headroom memory export [FILE] [--project DIR]
        headroom memory import FILE|-
 
 The memory every agent on this machine shares (through MCP, the proxy and this command), kept
@@ -166,7 +166,8 @@ in $HEADROOM_HOME/ccr.db. A memory applies to this project directory (the defaul
 or to one session; saving the same fact again, or nearly the same, updates the existing one.
 
 Options:
-  --project DIR   the project directory (default: the current one)
+  --project DIR   the project directory (default: the current one; its memories hold in
+                  its subdirectories too). export writes every memory unless --project is given
   --session ID    the session, for session-scoped memories
   --agent NAME    who is saving (default: cli)
   --json          machine-readable output

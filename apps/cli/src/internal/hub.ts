@@ -25,7 +25,12 @@ export interface PulledModel {
 export async function pullModel(hub: string, id: string, revision: string, dir: string): Promise<PulledModel> {
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(id)) throw inputError(`'${id}' is not a hub model id (owner/name)`);
   const base = hub.replace(/\/$/, '');
-  const listing = await fetchOrFail(`${base}/api/models/${id}/revision/${encodeURIComponent(revision)}`, hub);
+  if (!/^https?:\/\/[^/\s]+/.test(hub)) throw inputError(`the hub address '${hub}' is not an http(s) URL`);
+  const { response: listing, done } = await fetchOrFail(
+    `${base}/api/models/${id}/revision/${encodeURIComponent(revision)}`,
+    hub,
+  );
+  done();
   if (listing.status === 404) throw inputError(`the hub at ${hub} has no model '${id}' (revision ${revision})`);
   if (!listing.ok) throw inputError(`the hub at ${hub} answered ${listing.status} for '${id}'; nothing was changed`);
   const siblings = new Set(
@@ -66,15 +71,28 @@ export async function pullModel(hub: string, id: string, revision: string, dir: 
   return { dir, files };
 }
 
-async function fetchOrFail(url: string, hub: string): Promise<Response> {
+/** How long the hub may stay silent — before answering, or between two chunks of a file. */
+const SILENCE_MS = Number(process.env.HEADROOM_HUB_TIMEOUT_MS) || 30_000;
+
+/** A fetch that gives up when the hub stays silent for `SILENCE_MS`; `alive()` restarts the clock. */
+async function fetchOrFail(url: string, hub: string): Promise<{ response: Response; alive(): void; done(): void }> {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), SILENCE_MS);
+  const alive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), SILENCE_MS);
+  };
   try {
-    return await fetch(url, { redirect: 'follow' });
+    const response = await fetch(url, { redirect: 'follow', signal: controller.signal });
+    alive();
+    return { response, alive, done: () => clearTimeout(timer) };
   } catch (error) {
+    clearTimeout(timer);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw inputError(
-      `could not reach the hub at ${hub} (${cause?.code ?? cause?.message ?? (error as Error).message}); nothing was changed`,
-      error,
-    );
+    const why = controller.signal.aborted
+      ? `no answer within ${SILENCE_MS / 1000} s`
+      : (cause?.code ?? cause?.message ?? (error as Error).message);
+    throw inputError(`could not reach the hub at ${hub} (${why}); nothing was changed`, error);
   }
 }
 
@@ -85,7 +103,7 @@ async function download(
   name: string,
   hub: string,
 ): Promise<{ sha256: string; bytes: number }> {
-  const response = await fetchOrFail(url, hub);
+  const { response, alive, done } = await fetchOrFail(url, hub);
   if (!response.ok || !response.body)
     throw inputError(`the hub answered ${response.status} for ${name}; nothing was changed`);
   mkdirSync(dirname(path), { recursive: true });
@@ -93,10 +111,17 @@ async function download(
   let bytes = 0;
   const counted = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
   counted.on('data', (chunk: Buffer) => {
+    alive();
     hash.update(chunk);
     bytes += chunk.length;
   });
-  await pipeline(counted, createWriteStream(path));
+  try {
+    await pipeline(counted, createWriteStream(path));
+  } catch (error) {
+    throw inputError(`${name} stopped arriving (${(error as Error).message}); nothing was changed`, error);
+  } finally {
+    done();
+  }
   const sha256 = hash.digest('hex');
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared !== bytes)

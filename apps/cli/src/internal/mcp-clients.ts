@@ -16,7 +16,7 @@ export const SERVER_NAME = 'headroom';
 interface ClientConfig {
   readonly file: string;
   /** The file's new text with the server in it (`launch`) or out of it (`undefined`). */
-  edit(current: string | undefined, launch: ServerLaunch | undefined): string | undefined;
+  edit(current: string | undefined, launch: ServerLaunch | undefined, file: string): string | undefined;
 }
 
 export const MCP_CLIENTS = ['claude', 'cursor', 'codex', 'json'] as const;
@@ -48,18 +48,21 @@ export function plain(launch: ServerLaunch): Record<string, unknown> {
 }
 
 function jsonEdit(entry: (launch: ServerLaunch) => Record<string, unknown>) {
-  return (current: string | undefined, launch: ServerLaunch | undefined): string | undefined => {
+  return (current: string | undefined, launch: ServerLaunch | undefined, file: string): string | undefined => {
     let config: Record<string, unknown> = {};
     if (current?.trim()) {
       try {
         config = JSON.parse(current) as Record<string, unknown>;
       } catch (error) {
-        throw inputError(`the file is not valid JSON (${(error as Error).message}); fix it first, nothing was changed`);
+        throw inputError(`${file} is not valid JSON (${(error as Error).message}); fix it first, nothing was changed`);
       }
       if (typeof config !== 'object' || config === null || Array.isArray(config))
-        throw inputError('the file does not hold a JSON object; nothing was changed');
+        throw inputError(`${file} does not hold a JSON object; nothing was changed`);
     }
-    const servers = { ...((config.mcpServers as Record<string, unknown> | undefined) ?? {}) };
+    const existing = config.mcpServers;
+    if (existing !== undefined && (typeof existing !== 'object' || existing === null || Array.isArray(existing)))
+      throw inputError(`"mcpServers" in ${file} is not an object; fix it first, nothing was changed`);
+    const servers = { ...((existing as Record<string, unknown> | undefined) ?? {}) };
     if (launch) servers[SERVER_NAME] = entry(launch);
     else if (!(SERVER_NAME in servers)) return current;
     else delete servers[SERVER_NAME];
@@ -127,8 +130,8 @@ export function applyConfigChange(
 ): ConfigChange {
   const exists = existsSync(config.file);
   const before = exists ? readFileSync(config.file, 'utf8') : undefined;
-  const after = config.edit(before, launch);
-  const had = before !== undefined && config.edit(before, undefined) !== before;
+  const after = config.edit(before, launch, config.file);
+  const had = before !== undefined && config.edit(before, undefined, config.file) !== before;
   if (after === before || after === undefined)
     return { file: config.file, action: 'unchanged', ...(before !== undefined ? { before } : {}) };
   const action = launch ? (had ? 'updated' : 'added') : 'removed';

@@ -11,7 +11,7 @@ export interface AssembledPipeline {
   readonly transforms: Transform[];
   readonly detect: ContentDetector;
   /** Set when the prose route runs Kompress; close it when done. */
-  readonly kompress?: { close(): Promise<void> };
+  readonly kompress?: { close(): Promise<void>; status(): { fallbacks: number; lastFallback?: string } };
   /** A per-transform deadline long enough for Kompress's own, when Kompress is on. */
   readonly deadlineMs?: number;
   /** What prose runs on, for health checks and stats: Kompress with its status, or why not. */
