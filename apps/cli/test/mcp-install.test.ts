@@ -53,6 +53,13 @@ describe('headroom mcp install / uninstall', () => {
       const dry = runCli(['mcp', 'install', c.client, '--dry-run'], { env });
       expect(dry.code).toBe(0);
       expect(dry.stdout.toString()).toContain('would be added');
+      // Only the entry is shown, not the user's whole file.
+      expect(JSON.parse(dry.stdout.toString().slice(dry.stdout.toString().indexOf('\n{'))).headroom.args).toEqual([
+        BIN,
+        'mcp',
+        'serve',
+      ]);
+      expect(dry.stdout.toString()).not.toContain(c.existing.trim());
       expect(readFileSync(file, 'utf8')).toBe(c.existing);
 
       const installed = runCli(['mcp', 'install', c.client], { env });
@@ -109,6 +116,9 @@ describe('headroom mcp install / uninstall', () => {
     expect(readFileSync(config, 'utf8')).toBe('{"mcpServers": "x"}');
     const noFile = runCli(['mcp', 'install', 'json'], { env: { HOME: home } });
     expect(noFile.code).toBe(2);
+    const stdioPort = runCli(['mcp', 'serve', '--port', '9999'], { env: { HOME: home } });
+    expect(stdioPort.code).toBe(2);
+    expect(stdioPort.stderr).toMatch(/--port and --host apply to --http/);
     expect(runCli(['mcp', 'install', 'vscode'], { env: { HOME: home } }).stderr).toMatch(
       /one client: claude, cursor, codex, json/,
     );

@@ -35,9 +35,12 @@ export async function runMcp(args: string[], io: CliIo): Promise<number> {
   }
   if (sub === 'serve') {
     if (rest.length) throw usageError(`mcp serve takes no arguments (got '${rest[0]}'). Run 'headroom mcp --help'`);
+    if (!values.http && (values.port !== undefined || values.host !== undefined))
+      throw usageError('--port and --host apply to --http; over stdio there is no port. Add --http');
     return serve(io, values);
   }
   if (sub === 'print') {
+    if (rest.length) throw usageError(`mcp print takes no arguments (got '${rest[0]}')`);
     await write(io.stdout, `${JSON.stringify({ mcpServers: { [SERVER_NAME]: plain(launch(io)) } }, null, 2)}\n`);
     return 0;
   }
@@ -62,7 +65,10 @@ export async function runMcp(args: string[], io: CliIo): Promise<number> {
         ]
       : [
           `${config.file}: the ${SERVER_NAME} server ${verb} ${change.action}${change.backup ? ` (backup: ${change.backup})` : ''}`,
-          ...(values['dry-run'] && change.after !== undefined ? ['', change.after.trimEnd()] : []),
+          // The entry itself, not the whole file: a real ~/.claude.json runs to thousands of lines.
+          ...(values['dry-run'] && sub === 'install'
+            ? ['', JSON.stringify({ [SERVER_NAME]: plain(launch(io)) }, null, 2)]
+            : []),
         ];
   if (change.action !== 'unchanged' && !values['dry-run'] && sub === 'install')
     lines.push(`Restart ${client === 'json' ? 'the client' : client} to load it.`);

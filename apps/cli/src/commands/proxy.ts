@@ -55,6 +55,8 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
   // First sights in the same file, so a restarted proxy resends a session's history in the same bytes.
   const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
   // Opt-in: each session starts with the shared memories most relevant to its opening.
+  if (values['memory-budget'] !== undefined && !values.memory)
+    throw usageError('--memory-budget applies to --memory; add --memory');
   const memories = values.memory ? await proxyMemories(io, values['memory-budget']) : undefined;
   // Prose runs on Kompress when a model is configured; on the request path its deadline is short.
   const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });

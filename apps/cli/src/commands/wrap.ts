@@ -71,6 +71,8 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(io);
     const store = config.store.enabled ? openStore(io, config) : undefined;
     const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
+    if (values['memory-budget'] !== undefined && !values.memory)
+      throw usageError('--memory-budget applies to --memory; add --memory');
     const memories = values.memory ? await proxyMemories(io, values['memory-budget']) : undefined;
     const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
     const options = {

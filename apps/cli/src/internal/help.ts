@@ -149,7 +149,7 @@ proxy and the CLI ($HEADROOM_HOME/ccr.db).
   install        adds the server to a client's configuration: claude (~/.claude.json), cursor
                  (~/.cursor/mcp.json), codex ($CODEX_HOME/config.toml, ~/.codex), json (the
                  {"mcpServers": …} form in --config FILE). Idempotent; a changed file is backed
-                 up first (FILE.headroom-backup-TIME); --dry-run shows the change and writes nothing
+                 up first (FILE.headroom-backup-TIME); --dry-run shows the entry and writes nothing
   uninstall      takes it out again
   print          prints the {"mcpServers": …} entry to paste anywhere
 `;
