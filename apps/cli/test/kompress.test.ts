@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tinyModel } from '@headroom/kompress/testing';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
-import { BIN, emptyDir, recordingUpstream, runCli, startServing } from './run-cli.js';
+import { emptyDir, recordingUpstream, runCli, startServing, stdioClient } from './run-cli.js';
 
 const KEEP = ['rollout', 'paused', 'quota', 'region', 'deploy', 'failed', 'cluster', 'nodes', 'memory', 'pressure'];
 const DROP = ['the', 'was', 'because', 'of', 'a', 'and', 'it', 'then', 'so', 'we', 'that', 'in', 'on', 'is'];
@@ -132,15 +130,7 @@ describe('headroom proxy with Kompress', () => {
 describe('headroom mcp serve with Kompress', () => {
   it('compresses prose with Kompress in headroom_compress', async () => {
     const model = tinyModel(KEEP, DROP);
-    const client = new Client({ name: 'claude-code', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [BIN, 'mcp', 'serve'],
-        env: { PATH: process.env.PATH ?? '', HEADROOM_HOME: emptyDir(), HEADROOM_KOMPRESS_MODEL: model.dir },
-        stderr: 'pipe',
-      }),
-    );
+    const client = await stdioClient(emptyDir(), 'claude-code', emptyDir(), { HEADROOM_KOMPRESS_MODEL: model.dir });
     const result = (await client.callTool({ name: 'headroom_compress', arguments: { content: prose } })) as {
       content: { type: string; text: string }[];
     };

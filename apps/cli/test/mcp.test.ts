@@ -1,9 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { BIN, emptyDir, recordingUpstream, runCli, startServing } from './run-cli.js';
+import { emptyDir, recordingUpstream, runCli, startServing, stdioClient } from './run-cli.js';
 
 const log = Array.from(
   { length: 900 },
@@ -12,21 +11,6 @@ const log = Array.from(
 )
   .concat('2024-05-01T11:00:00Z ERROR job 4242 failed: disk quota exceeded on /var/lib/builds')
   .join('\n');
-
-/** `headroom mcp serve` launched the way a client launches it, driven by the SDK's own client. */
-async function stdioClient(home: string, agent: string, cwd = emptyDir()): Promise<Client> {
-  const client = new Client({ name: agent, version: '1.0.0' });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN, 'mcp', 'serve'],
-      env: { PATH: process.env.PATH ?? '', HEADROOM_HOME: home },
-      cwd,
-      stderr: 'pipe',
-    }),
-  );
-  return client;
-}
 
 const call = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
   (await client.callTool({ name, arguments: args })) as CallToolResult & {

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 export const BIN = fileURLToPath(new URL('../dist/headroom.js', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -80,4 +82,24 @@ export async function recordingUpstream(reply = '{"id":"x","choices":[]}') {
     bodies,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/** `headroom mcp serve` launched the way a client launches it, driven by the SDK's own client. */
+export async function stdioClient(
+  home: string,
+  agent: string,
+  cwd = emptyDir(),
+  env: Record<string, string> = {},
+): Promise<Client> {
+  const client = new Client({ name: agent, version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp', 'serve'],
+      env: { PATH: process.env.PATH ?? '', HEADROOM_HOME: home, ...env },
+      cwd,
+      stderr: 'pipe',
+    }),
+  );
+  return client;
 }

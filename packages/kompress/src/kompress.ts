@@ -74,16 +74,24 @@ export function createKompress(options: KompressOptions = {}): KompressTransform
   let fallbacks = 0;
   let lastFallback: string | undefined;
 
-  const fallBack = async (
+  /** The segment handed to the fallback, which the figures then name. */
+  const delegate = async (
+    input: Parameters<Transform['compress']>[0],
+    context: Parameters<Transform['compress']>[1],
+  ): Promise<TransformResult> => {
+    if (!options.fallback) return { text: input.text };
+    const result = await options.fallback.compress(input, context);
+    return { text: result.text, via: result.via ?? options.fallback.name };
+  };
+  /** Kompress could not run: counted, the reason kept (one line), the fallback used. */
+  const fallBack = (
     why: string,
     input: Parameters<Transform['compress']>[0],
     context: Parameters<Transform['compress']>[1],
   ): Promise<TransformResult> => {
     fallbacks++;
     lastFallback = why.split('\n')[0]?.trim() ?? why;
-    if (!options.fallback) return { text: input.text };
-    const result = await options.fallback.compress(input, context);
-    return { text: result.text, via: result.via ?? options.fallback.name };
+    return delegate(input, context);
   };
 
   return {
@@ -96,11 +104,7 @@ export function createKompress(options: KompressOptions = {}): KompressTransform
       if (unavailable || !pool) return fallBack(unavailable ?? 'no model', input, context);
       const words = readWords(input.text, input.query);
       // Too short to be worth the model: a routing choice, not a failure, so not counted as a fallback.
-      if (words.length < MIN_WORDS) {
-        if (!options.fallback) return { text: input.text };
-        const result = await options.fallback.compress(input, context);
-        return { text: result.text, via: result.via ?? options.fallback.name };
-      }
+      if (words.length < MIN_WORDS) return delegate(input, context);
       let scores: Float32Array;
       try {
         scores = await pool.run<Float32Array>({ words: words.map((w) => w.text) }, deadlineMs);

@@ -210,14 +210,13 @@ export class ResponsesTurn implements StreamTurn {
     const type = data?.type;
     if (!data) return [event.raw];
     if (type === 'error') return [...this.held.splice(0), event.raw];
-    const continuing = this.continuation;
-    if (continuing && (type === 'response.created' || type === 'response.in_progress')) return [];
+    if (this.continuation && (type === 'response.created' || type === 'response.in_progress')) return [];
     const index = typeof data.output_index === 'number' ? data.output_index : undefined;
     const item = data.item as Record<string, unknown> | undefined;
     if (type === 'response.output_item.added' && item?.type === 'function_call') this.holding = true;
     if (type === 'response.output_item.done' && index !== undefined && item) this.items.set(index, item);
-    const out = continuing ? this.renumbered(event, data, index) : event.raw;
-    if (!continuing && typeof data.sequence_number === 'number') this.sequence.last = data.sequence_number;
+    const out = this.continuation ? this.renumbered(event, data, index) : event.raw;
+    if (!this.continuation && typeof data.sequence_number === 'number') this.sequence.last = data.sequence_number;
     if (this.holding) {
       this.held.push(out);
       return [];

@@ -1,14 +1,12 @@
 import { join } from 'node:path';
-import { createSqliteFirstSight, defaultStorePath, headroomHome } from '@headroom/ccr/sqlite';
+import { headroomHome } from '@headroom/ccr/sqlite';
 import { serveProxy } from '@headroom/proxy/node';
 import { parseCommandArgs } from '../internal/args.js';
 import { usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { PROXY_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
-import { proxyMemories } from '../internal/proxy-memories.js';
-import { openStore } from '../internal/store.js';
-import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from '../internal/transforms.js';
+import { openProxyResources } from '../internal/proxy-setup.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -50,30 +48,19 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
       throw usageError(`${flag} takes an http(s) URL like https://api.openai.com (got '${value}')`);
   }
 
-  // With the store on (the default), the model gets headroom_retrieve and the proxy answers it.
-  const store = config.store.enabled ? openStore(io, config) : undefined;
-  // First sights in the same file, so a restarted proxy resends a session's history in the same bytes.
-  const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
-  // Opt-in: each session starts with the shared memories most relevant to its opening.
-  if (values['memory-budget'] !== undefined && !values.memory)
-    throw usageError('--memory-budget applies to --memory; add --memory');
-  const memories = values.memory ? await proxyMemories(io, values['memory-budget']) : undefined;
-  // Prose runs on Kompress when a model is configured; on the request path its deadline is short.
-  const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
+  const resources = await openProxyResources(io, config, {
+    memory: values.memory,
+    memoryBudget: values['memory-budget'],
+  });
   const running = await serveProxy({
-    ...(memories ? { memories: memories.memories } : {}),
-    ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
-    components: () => ({ prose: pipeline.prose() }),
+    ...resources.options,
     host,
     port,
-    ...(store ? { store } : {}),
-    ...(firstSight ? { firstSight } : {}),
     // The figures of /stats and the dashboard continue across restarts.
     statsPath: join(headroomHome(io.env), 'proxy-stats.json'),
     onWarning: (message) => {
       io.stderr.write(`headroom: warning: ${message}\n`);
     },
-    policy: config.policy,
     ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
     ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
     ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
@@ -100,10 +87,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await running.close();
-  firstSight?.close();
-  memories?.close();
-  await pipeline.kompress?.close();
-  store?.close();
+  await resources.close();
   await write(io.stderr, 'headroom: proxy stopped\n');
   return 0;
 }

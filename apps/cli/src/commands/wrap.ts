@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { createSqliteFirstSight, defaultStorePath } from '@headroom/ccr/sqlite';
 import { serveProxy } from '@headroom/proxy/node';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { WRAP_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
-import { proxyMemories } from '../internal/proxy-memories.js';
-import { openStore } from '../internal/store.js';
-import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from '../internal/transforms.js';
+import { openProxyResources } from '../internal/proxy-setup.js';
 
 /** How each coding agent is pointed at the proxy. */
 const AGENTS: Record<string, { command: string; env: (url: string) => Record<string, string> }> = {
@@ -69,28 +66,16 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
   let stop = async () => {};
   if (!(port > 0 && (await isHeadroomProxy(existing)))) {
     const config = await loadConfig(io);
-    const store = config.store.enabled ? openStore(io, config) : undefined;
-    const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
-    if (values['memory-budget'] !== undefined && !values.memory)
-      throw usageError('--memory-budget applies to --memory; add --memory');
-    const memories = values.memory ? await proxyMemories(io, values['memory-budget']) : undefined;
-    const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
-    const options = {
-      ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
-      components: () => ({ prose: pipeline.prose() }),
-      policy: config.policy,
-      ...(store ? { store } : {}),
-      ...(firstSight ? { firstSight } : {}),
-      ...(memories ? { memories: memories.memories } : {}),
-    };
+    const resources = await openProxyResources(io, config, {
+      memory: values.memory,
+      memoryBudget: values['memory-budget'],
+    });
+    const options = resources.options;
     const running = await serveProxy({ port, ...options }).catch(() => serveProxy({ port: 0, ...options }));
     url = running.url;
     stop = async () => {
       await running.close();
-      firstSight?.close();
-      memories?.close();
-      await pipeline.kompress?.close();
-      store?.close();
+      await resources.close();
     };
   }
 
