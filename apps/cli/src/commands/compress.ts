@@ -164,21 +164,19 @@ async function compressInput(
     if (request !== undefined && wire) {
       await getTokenizer(options.model ?? modelOf(request));
       const started = performance.now();
+      // A body shaped like a request is never crushed as data: it compresses as one or fails.
       const result = await compress(request, { ...options, format: wire }).catch((error: unknown) => {
-        if (error instanceof InvalidRequestError && format === 'auto') return undefined;
         throw error instanceof InvalidRequestError ? inputError(error.message, error) : error;
       });
-      if (result) {
-        const body =
-          result.edits.length === 0 ? text : (spliceJsonText(text, result.edits) ?? JSON.stringify(result.request));
-        return {
-          plain: result.edits.length === 0 ? bytes : body,
-          jsonOutput: body,
-          figures: { ...result, ms: elapsed(started) },
-          estimate: result.tokenizer.estimate,
-          encoding: result.tokenizer.encoding,
-        };
-      }
+      const body =
+        result.edits.length === 0 ? text : (spliceJsonText(text, result.edits) ?? JSON.stringify(result.request));
+      return {
+        plain: result.edits.length === 0 ? bytes : body,
+        jsonOutput: body,
+        figures: { ...result, ms: elapsed(started) },
+        estimate: result.tokenizer.estimate,
+        encoding: result.tokenizer.encoding,
+      };
     }
   }
 

@@ -1,7 +1,7 @@
 import { isRecord } from './json-path.js';
-import type { RequestView } from './segment.js';
+import type { RequestView, Role } from './segment.js';
 import { addToolDescriptions, argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
-import { expectArray, expectRecord, shapeError } from './shape.js';
+import { expectArray, expectRecord } from './shape.js';
 
 const F = 'anthropic' as const;
 type Path = (string | number)[];
@@ -11,28 +11,32 @@ type Path = (string | number)[];
  * blocks, plain-text documents, and `tool_result` blocks with string or block content. Images,
  * `tool_use`, `thinking` and `redacted_thinking` blocks are never touched, and `cache_control`
  * stays where it is because only the text strings themselves are ever replaced.
+ *
+ * Only the essentials are required (an object with a `messages` array). Anything else this reader
+ * does not know — a role beside user and assistant, a block type, a field of an unexpected type —
+ * is left exactly as sent and never stops the rest of the request from being read. A
+ * mid-conversation `system` message (Claude Code sends one under a beta) reads as system text.
  */
 export function parseAnthropic(request: unknown): RequestView {
   const body = expectRecord(F, request, []);
+  const messages = expectArray(F, body.messages, ['messages']);
   const out = new SegmentCollector();
 
   if (typeof body.system === 'string') {
     out.add({ message: -1, role: 'system', kind: 'text', text: body.system, path: ['system'] });
-  } else if (body.system !== undefined && body.system !== null) {
-    expectArray(F, body.system, ['system']).forEach((raw, k) => {
-      const block = expectRecord(F, raw, ['system', k]);
-      if (block.type === 'text' && typeof block.text === 'string') {
+  } else if (Array.isArray(body.system)) {
+    body.system.forEach((block, k) => {
+      if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
         out.add({ message: -1, role: 'system', kind: 'text', text: block.text, path: ['system', k, 'text'] });
       }
     });
   }
 
-  const messages = expectArray(F, body.messages, ['messages']);
   const calls = new Map<string, ToolCallInfo>();
-  messages.forEach((raw, i) => {
-    const message = expectRecord(F, raw, ['messages', i]);
-    const role = message.role;
-    if (role !== 'user' && role !== 'assistant') shapeError(F, ['messages', i, 'role'], '"user" or "assistant"');
+  messages.forEach((message, i) => {
+    if (!isRecord(message)) return;
+    const role = ROLES[String(message.role)];
+    if (!role) return;
     const contentPath: Path = ['messages', i, 'content'];
 
     if (typeof message.content === 'string') {
@@ -40,13 +44,14 @@ export function parseAnthropic(request: unknown): RequestView {
       if (role === 'user') out.noteUserText(message.content);
       return;
     }
+    if (!Array.isArray(message.content)) return;
     const userTexts: string[] = [];
-    expectArray(F, message.content, contentPath).forEach((rawBlock, j) => {
-      const block = expectRecord(F, rawBlock, [...contentPath, j]);
+    message.content.forEach((block, j) => {
+      if (!isRecord(block)) return;
       const path: Path = [...contentPath, j];
       switch (block.type) {
         case 'text':
-          if (typeof block.text !== 'string') shapeError(F, [...path, 'text'], 'a string');
+          if (typeof block.text !== 'string') break;
           out.add({ message: i, role, kind: 'text', text: block.text, path: [...path, 'text'] });
           if (role === 'user') userTexts.push(block.text);
           break;
@@ -78,6 +83,9 @@ export function parseAnthropic(request: unknown): RequestView {
   return { format: F, request, model: typeof body.model === 'string' ? body.model : undefined, segments: out.segments };
 }
 
+/** The roles read; a message with any other role is passed over untouched. */
+const ROLES: Readonly<Record<string, Role>> = { user: 'user', assistant: 'assistant', system: 'system' };
+
 function addToolResult(
   block: Record<string, unknown>,
   path: Path,
@@ -96,8 +104,6 @@ function addToolResult(
         out.add({ ...base, text: inner.text, path: [...path, 'content', t, 'text'] });
       }
     });
-  } else if (block.content !== undefined) {
-    shapeError(F, [...path, 'content'], 'a string or an array of blocks');
   }
 }
 
@@ -105,7 +111,7 @@ function addTextDocument(
   block: Record<string, unknown>,
   path: Path,
   message: number,
-  role: 'user' | 'assistant',
+  role: Role,
   out: SegmentCollector,
 ): void {
   const source = block.source;

@@ -1,10 +1,10 @@
 import { isRecord } from './json-path.js';
-import type { RequestView, Role } from './segment.js';
+import type { JsonPath, RequestView, Role } from './segment.js';
 import { addToolDescriptions, argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
-import { expectArray, expectRecord, optionalString, shapeError } from './shape.js';
+import { expectArray, expectRecord } from './shape.js';
 
 const F = 'openai' as const;
-const ROLES: Record<string, Role> = {
+const ROLES: Readonly<Record<string, Role>> = {
   system: 'system',
   developer: 'system',
   user: 'user',
@@ -17,6 +17,9 @@ const ROLES: Record<string, Role> = {
  * Reads an OpenAI Chat Completions request (`messages` with string or part-array content,
  * assistant `tool_calls`, `tool` and legacy `function` messages, `tools`) into segments.
  * Images, audio and files are not text and are left alone.
+ *
+ * Only the essentials are required (an object with a `messages` array); a message, part or
+ * field this reader does not know is left exactly as sent and the rest is still read.
  */
 export function parseOpenAIChat(request: unknown): RequestView {
   const body = expectRecord(F, request, []);
@@ -24,24 +27,21 @@ export function parseOpenAIChat(request: unknown): RequestView {
   const calls = new Map<string, ToolCallInfo>();
   const out = new SegmentCollector();
 
-  messages.forEach((raw, i) => {
-    const message = expectRecord(F, raw, ['messages', i]);
-    const roleName = message.role;
-    if (typeof roleName !== 'string' || !(roleName in ROLES)) {
-      shapeError(F, ['messages', i, 'role'], 'one of system, developer, user, assistant, tool');
-    }
-    const role = ROLES[roleName] as Role;
+  messages.forEach((message, i) => {
+    if (!isRecord(message)) return;
+    const roleName = String(message.role);
+    const role = ROLES[roleName];
+    if (!role) return;
 
-    if (role === 'assistant' && message.tool_calls !== undefined && message.tool_calls !== null) {
-      expectArray(F, message.tool_calls, ['messages', i, 'tool_calls']).forEach((c, k) => {
-        const call = expectRecord(F, c, ['messages', i, 'tool_calls', k]);
-        const fn = isRecord(call.function) ? call.function : {};
-        if (typeof call.id === 'string' && typeof fn.name === 'string') {
+    if (role === 'assistant' && Array.isArray(message.tool_calls)) {
+      for (const call of message.tool_calls) {
+        const fn = isRecord(call) && isRecord(call.function) ? call.function : {};
+        if (isRecord(call) && typeof call.id === 'string' && typeof fn.name === 'string') {
           calls.set(call.id, { name: fn.name, args: argsToText(fn.arguments) });
         }
-      });
+      }
     }
-    const callId = optionalString(F, message.tool_call_id, ['messages', i, 'tool_call_id']);
+    const callId = typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined;
     const call =
       roleName === 'function' && typeof message.name === 'string'
         ? { name: message.name, args: '' }
@@ -68,11 +68,11 @@ export function parseOpenAIChat(request: unknown): RequestView {
   return { format: F, request, model: typeof body.model === 'string' ? body.model : undefined, segments: out.segments };
 }
 
-function textParts(content: unknown, path: (string | number)[]): { text: string; path: (string | number)[] }[] {
-  if (content === undefined || content === null) return [];
+function textParts(content: unknown, path: JsonPath): { text: string; path: JsonPath }[] {
   if (typeof content === 'string') return [{ text: content, path }];
-  return expectArray(F, content, path).flatMap((raw, j) => {
-    const part = expectRecord(F, raw, [...path, j]);
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part, j) => {
+    if (!isRecord(part)) return [];
     if (part.type === 'text' && typeof part.text === 'string') return [{ text: part.text, path: [...path, j, 'text'] }];
     if (part.type === 'refusal' && typeof part.refusal === 'string') {
       return [{ text: part.refusal, path: [...path, j, 'refusal'] }];

@@ -1,31 +1,42 @@
 import { isRecord } from './json-path.js';
 import type { RequestView, Role } from './segment.js';
 import { addToolDescriptions, argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
-import { expectArray, expectRecord, shapeError } from './shape.js';
+import { expectRecord, shapeError } from './shape.js';
 
 const F = 'responses' as const;
 type Path = (string | number)[];
-const ROLES: Record<string, Role> = { system: 'system', developer: 'system', user: 'user', assistant: 'assistant' };
+const ROLES: Readonly<Record<string, Role>> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'assistant',
+};
 const TEXT_PART_TYPES = new Set(['input_text', 'output_text', 'text']);
 
 /**
  * Reads an OpenAI Responses request: `instructions`, `input` as a string or as items
- * (`message`, `function_call`, `function_call_output`, `reasoning`, …). Reasoning items,
+ * (`message`, `function_call`, `function_call_output`, `custom_tool_call`, …). Reasoning items,
  * images and files are left alone.
+ *
+ * Only the essentials are required (an object whose `input`, when present, is a string or an
+ * array); an item type, role, part or field this reader does not know is left exactly as sent
+ * and the rest is still read.
  */
 export function parseResponses(request: unknown): RequestView {
   const body = expectRecord(F, request, []);
   const out = new SegmentCollector();
+  if (body.input !== undefined && typeof body.input !== 'string' && !Array.isArray(body.input))
+    shapeError(F, ['input'], 'a string or an array');
 
   if (typeof body.instructions === 'string') {
     out.add({ message: -1, role: 'system', kind: 'text', text: body.instructions, path: ['instructions'] });
   }
   if (typeof body.input === 'string') {
     out.add({ message: 0, role: 'user', kind: 'text', text: body.input, path: ['input'] });
-  } else {
+  } else if (Array.isArray(body.input)) {
     const calls = new Map<string, ToolCallInfo>();
-    expectArray(F, body.input, ['input']).forEach((raw, i) => {
-      const item = expectRecord(F, raw, ['input', i]);
+    body.input.forEach((item, i) => {
+      if (!isRecord(item)) return;
       const type = item.type ?? (item.role !== undefined ? 'message' : undefined);
       if (type === 'message') addMessage(item, i, out);
       else if (type === 'function_call' || type === 'custom_tool_call') {
@@ -34,9 +45,8 @@ export function parseResponses(request: unknown): RequestView {
         }
       } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
         addCallOutput(item, i, calls, out);
-      } else if (typeof type !== 'string') {
-        shapeError(F, ['input', i, 'type'], 'a string naming the item type');
       }
+      // reasoning, tool declarations carried as items, and every item type not known here: untouched.
     });
   }
 
@@ -50,20 +60,16 @@ export function parseResponses(request: unknown): RequestView {
 }
 
 function addMessage(item: Record<string, unknown>, i: number, out: SegmentCollector): void {
-  const roleName = item.role;
-  if (typeof roleName !== 'string' || !(roleName in ROLES)) {
-    shapeError(F, ['input', i, 'role'], 'one of system, developer, user, assistant');
-  }
-  const role = ROLES[roleName] as Role;
+  const role = ROLES[String(item.role)];
+  if (!role) return;
   const path: Path = ['input', i, 'content'];
   const texts: string[] = [];
   if (typeof item.content === 'string') {
     out.add({ message: i, role, kind: 'text', text: item.content, path });
     texts.push(item.content);
-  } else {
-    expectArray(F, item.content, path).forEach((rawPart, j) => {
-      const part = expectRecord(F, rawPart, [...path, j]);
-      if (typeof part.type === 'string' && TEXT_PART_TYPES.has(part.type) && typeof part.text === 'string') {
+  } else if (Array.isArray(item.content)) {
+    item.content.forEach((part, j) => {
+      if (isRecord(part) && TEXT_PART_TYPES.has(String(part.type)) && typeof part.text === 'string') {
         out.add({ message: i, role, kind: 'text', text: part.text, path: [...path, j, 'text'] });
         texts.push(part.text);
       }
@@ -85,16 +91,9 @@ function addCallOutput(
     out.add({ ...base, text: item.output, path: ['input', i, 'output'] });
   } else if (Array.isArray(item.output)) {
     item.output.forEach((part, j) => {
-      if (
-        isRecord(part) &&
-        typeof part.type === 'string' &&
-        TEXT_PART_TYPES.has(part.type) &&
-        typeof part.text === 'string'
-      ) {
+      if (isRecord(part) && TEXT_PART_TYPES.has(String(part.type)) && typeof part.text === 'string') {
         out.add({ ...base, text: part.text, path: ['input', i, 'output', j, 'text'] });
       }
     });
-  } else {
-    shapeError(F, ['input', i, 'output'], 'a string or an array of content parts');
   }
 }

@@ -25,9 +25,3 @@ export function expectArray(format: WireFormat, value: unknown, path: JsonPath):
   if (!Array.isArray(value)) shapeError(format, path, 'an array');
   return value;
 }
-
-export function optionalString(format: WireFormat, value: unknown, path: JsonPath): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') shapeError(format, path, 'a string');
-  return value;
-}

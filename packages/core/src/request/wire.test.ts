@@ -171,32 +171,8 @@ describe('segments and queries', () => {
 describe('shape errors', () => {
   it.each([
     ['openai', { model: 'x' }, 'messages must be an array in an OpenAI Chat Completions request'],
-    [
-      'openai',
-      { messages: [{ role: 'robot', content: 'x' }] },
-      'messages[0].role must be one of system, developer, user, assistant, tool in an OpenAI Chat Completions request',
-    ],
-    [
-      'openai',
-      { messages: [{ role: 'user', content: 5 }] },
-      'messages[0].content must be an array in an OpenAI Chat Completions request',
-    ],
-    [
-      'anthropic',
-      { messages: [{ role: 'system', content: 'x' }] },
-      'messages[0].role must be "user" or "assistant" in an Anthropic Messages request',
-    ],
-    [
-      'anthropic',
-      { messages: [{ role: 'user', content: [{ type: 'text', text: 1 }] }] },
-      'messages[0].content[0].text must be a string in an Anthropic Messages request',
-    ],
-    ['responses', { input: 42 }, 'input must be an array in an OpenAI Responses request'],
-    [
-      'responses',
-      { input: [{ type: 'function_call_output', call_id: 'a', output: 1 }] },
-      'input[0].output must be a string or an array of content parts in an OpenAI Responses request',
-    ],
+    ['anthropic', { model: 'x', messages: {} }, 'messages must be an array in an Anthropic Messages request'],
+    ['responses', { input: 42 }, 'input must be a string or an array in an OpenAI Responses request'],
     ['responses', [], 'the request must be an object in an OpenAI Responses request'],
   ] as const)('%s: %j', (format, body, message) => {
     const error = catchError(() => parseRequest(body, format));
@@ -205,6 +181,89 @@ describe('shape errors', () => {
       code: 'invalid_request',
       message,
     });
+  });
+});
+
+describe('what a reader does not know passes over untouched', () => {
+  const big = 'line of tool output\n'.repeat(5);
+  it.each([
+    [
+      'anthropic',
+      {
+        model: 'claude',
+        system: [{ type: 'text', text: 'sys' }, { type: 'mystery' }, 7],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'q' }] },
+          { role: 'system', content: 'mid-conversation listing' },
+          { role: 'robot', content: 'unknown role' },
+          7,
+          { role: 'user', content: 5 },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool_use', id: 't1', name: 'Bash', input: { command: 'ls' } }, 'odd'],
+          },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 1 },
+              { type: 'tool_result', tool_use_id: 't1', content: big },
+              { type: 'tool_result', tool_use_id: 't1', content: 5 },
+              { type: 'server_thing', data: {} },
+            ],
+          },
+        ],
+      },
+      [
+        'system:text:system.0.text',
+        'user:text:messages.0.content.0.text',
+        'system:text:messages.1.content',
+        'tool:tool-result:messages.6.content.1.content',
+      ],
+    ],
+    [
+      'openai',
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'robot', content: 'x' },
+          { role: 'user', content: 5 },
+          null,
+          { role: 'assistant', content: null, tool_calls: 'odd' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c1', function: { name: 'sh', arguments: '{}' } }, 3],
+          },
+          { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: big }, { type: 'other' }, 'odd'] },
+          { role: 'tool', tool_call_id: 9, content: 'no id' },
+        ],
+      },
+      [
+        'user:text:messages.0.content',
+        'tool:tool-result:messages.6.content.0.text',
+        'tool:tool-result:messages.7.content',
+      ],
+    ],
+    [
+      'responses',
+      {
+        input: [
+          { type: 'additional_tools', tools: [] },
+          { role: 'user', content: [{ type: 'input_text', text: 'q' }] },
+          { type: 'message', role: 'robot', content: 'x' },
+          { nothing: true },
+          'odd',
+          { type: 'function_call', call_id: 'a', name: 'sh', arguments: '{}' },
+          { type: 'function_call_output', call_id: 'a', output: 1 },
+          { type: 'function_call_output', call_id: 'a', output: big },
+        ],
+      },
+      ['user:text:input.1.content.0.text', 'tool:tool-result:input.7.output'],
+    ],
+  ] as const)('%s', (format, body, expected) => {
+    const view = parseRequest(body, format);
+    expect(view.segments.map((s) => `${s.role}:${s.kind}:${s.path.join('.')}`)).toEqual(expected);
+    expect(writeRequest(view, new Map())).toEqual(body);
   });
 });
 

@@ -48,9 +48,11 @@ export function detectFormat(body: unknown): WireFormat | undefined {
     return 'responses';
   }
   if (!Array.isArray(body.messages)) return undefined;
-  if (!body.messages.every((m) => isRecord(m) && typeof m.role === 'string')) return undefined;
+  // A `model` beside the messages says request even when a message is of a shape not known here.
+  if (!('model' in body) && !body.messages.every((m) => isRecord(m) && typeof m.role === 'string')) return undefined;
   if (body.system !== undefined || 'anthropic_version' in body) return 'anthropic';
-  for (const message of body.messages as Record<string, unknown>[]) {
+  for (const message of body.messages) {
+    if (!isRecord(message)) continue;
     if (
       message.role === 'tool' ||
       message.role === 'system' ||
