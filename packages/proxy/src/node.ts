@@ -17,8 +17,6 @@ export interface ServeOptions extends ProxyOptions {
    * seconds while requests come in, and on close.
    */
   readonly statsPath?: string;
-  /** Where warnings go (an unreadable stats file). Default: standard error. */
-  readonly onWarning?: (message: string) => void;
 }
 
 export interface RunningProxy {
@@ -46,6 +44,7 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   const initialStats = options.statsPath ? loadStats(options.statsPath, warn) : undefined;
   const proxy = createProxy({
     ...options,
+    onWarning: warn,
     ...(initialStats ? { initialStats } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(exposed ? { adminHosts: [...(options.adminHosts ?? []), host] } : {}),

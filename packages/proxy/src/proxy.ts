@@ -2,6 +2,7 @@ import {
   type CompressionPolicy,
   FirstSightCache,
   type FirstSightMemory,
+  InvalidRequestError,
   type Store,
   sha256Hex,
   type Transform,
@@ -15,7 +16,7 @@ import { injectMemories, openingQuestion } from './memories.js';
 import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
 import { sessionOf } from './session.js';
-import { type ProxyStats, StatsTally } from './stats.js';
+import { type PassThroughReason, type ProxyStats, StatsTally } from './stats.js';
 
 export interface ProxyOptions {
   /** Anthropic upstream. Default `https://api.anthropic.com`. Never taken from the request or `ANTHROPIC_BASE_URL`. */
@@ -62,6 +63,8 @@ export interface ProxyOptions {
    * session and kept, so the prompt cache holds; an empty string adds nothing.
    */
   readonly memories?: (question: string) => Promise<string>;
+  /** Where the proxy says, once per reason, that it forwarded requests uncompressed. */
+  readonly onWarning?: (message: string) => void;
   /** Figures to continue from, such as a restarted proxy's saved stats (`serveProxy({ statsPath })` does this). */
   readonly initialStats?: ProxyStats;
 }
@@ -78,6 +81,13 @@ const ENDPOINTS: Record<string, WireFormat> = {
   '/chat/completions': 'openai',
   '/v1/responses': 'responses',
   '/responses': 'responses',
+};
+
+const PASS_THROUGH_WHY: Record<PassThroughReason, string> = {
+  bypass: 'x-headroom-bypass asked for no compression',
+  'not-json': 'a request body that is not JSON was forwarded uncompressed',
+  'not-a-request': "a request without its format's essentials was forwarded uncompressed",
+  'compression-failed': 'a request the compressors failed on was forwarded uncompressed',
 };
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
@@ -121,6 +131,16 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     }
     firstSight.set(key, { text: block });
     return block;
+  };
+  /** Counts a request forwarded uncompressed, and says why once per reason (not once per request). */
+  const warned = new Set<PassThroughReason>();
+  const passThrough = (reason: PassThroughReason, detail?: string) => {
+    tally.recordPassThrough(reason);
+    if (reason === 'bypass' || warned.has(reason)) return;
+    warned.add(reason);
+    options.onWarning?.(
+      `${PASS_THROUGH_WHY[reason]}${detail ? ` (${detail})` : ''}; further ones are counted in /stats`,
+    );
   };
   const app = new Hono();
 
@@ -186,37 +206,46 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     let figures = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
     let retrieval = false;
     let session: string | undefined;
-    if (format && bytes && request.headers.get('x-headroom-bypass') !== '1') {
+    if (format && bytes && request.headers.get('x-headroom-bypass') === '1') passThrough('bypass');
+    else if (format && bytes) {
       const text = new TextDecoder().decode(bytes);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {
-        return providerError(errorFormat, 400, 'invalid_request_error', 'the request body is not valid JSON');
+        // The upstream's to answer, in its own words; nothing here is lost or rewritten.
+        parsed = undefined;
+        passThrough('not-json');
       }
-      session = sessionOf(parsed, request.headers.get('x-headroom-session'));
-      try {
-        const compressed = await compressBody(text, parsed, format, {
-          firstSight,
-          ...(options.store ? { store: options.store } : {}),
-          ...(options.policy ? { policy: options.policy } : {}),
-          ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
-          ...(options.transforms ? { transforms: options.transforms } : {}),
-        });
-        const { result } = compressed;
-        tally.recordCompression(result, inputPrice((parsed as { model?: string }).model));
-        figures = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms };
-        let next = compressed.text;
-        if (options.memories && session) {
-          const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
-          if (block) next = injectMemories(next, format, parsed as Record<string, unknown>, block) ?? next;
+      if (parsed !== undefined) {
+        session = sessionOf(parsed, request.headers.get('x-headroom-session'));
+        try {
+          const compressed = await compressBody(text, parsed, format, {
+            firstSight,
+            ...(options.store ? { store: options.store } : {}),
+            ...(options.policy ? { policy: options.policy } : {}),
+            ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+            ...(options.transforms ? { transforms: options.transforms } : {}),
+          });
+          const { result } = compressed;
+          tally.recordCompression(result, inputPrice((parsed as { model?: string }).model));
+          figures = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms };
+          let next = compressed.text;
+          if (options.memories && session) {
+            const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
+            if (block) next = injectMemories(next, format, parsed as Record<string, unknown>, block) ?? next;
+          }
+          // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
+          body = next === text ? bytes : next;
+          retrieval = compressed.retrieval;
+        } catch (error) {
+          // A body without the format's essentials, or one the pipeline failed on: forwarded untouched.
+          retrieval = false;
+          passThrough(
+            error instanceof InvalidRequestError ? 'not-a-request' : 'compression-failed',
+            error instanceof Error ? error.message : String(error),
+          );
         }
-        // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
-        body = next === text ? bytes : next;
-        retrieval = compressed.retrieval;
-      } catch {
-        // A body the pipeline cannot read (a shape it does not know) is forwarded untouched.
-        retrieval = false;
       }
     }
 

@@ -20,6 +20,23 @@ describe('sessionOf', () => {
     expect(sessionOf(turn1, null)).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('is not moved by a cache breakpoint that moves from turn to turn', () => {
+    const block = (marked: boolean) => ({
+      type: 'text',
+      text: 'Fix the failing test.',
+      ...(marked ? { cache_control: { type: 'ephemeral' } } : {}),
+    });
+    const first = { ...turn1, messages: [{ role: 'user', content: [block(true)] }] };
+    const later = {
+      ...turn1,
+      messages: [
+        { role: 'user', content: [block(false)] },
+        { role: 'assistant', content: 'ok' },
+      ],
+    };
+    expect(sessionOf(later, null)).toBe(sessionOf(first, null));
+  });
+
   it('takes the x-headroom-session header over the hash', () => {
     expect(sessionOf(turn1, ' ticket-42 ')).toBe('ticket-42');
   });

@@ -19,7 +19,13 @@ export function sessionOf(parsed: unknown, header: string | null): string {
     ? parsed.tools.map((t) => (isRecord(t) ? (t.name ?? (isRecord(t.function) ? t.function.name : '')) : ''))
     : [];
   const system = parsed.system ?? parsed.instructions ?? turns.find((m) => isRecord(m) && m.role === 'system');
-  return sha256Hex(JSON.stringify([system ?? null, opening ?? null, tools])).slice(0, 16);
+  // Clients move their cache breakpoints from turn to turn (Claude Code marks the newest message),
+  // so `cache_control` is no part of what names a conversation.
+  return sha256Hex(JSON.stringify([system ?? null, opening ?? null, tools], withoutCacheControl)).slice(0, 16);
+}
+
+function withoutCacheControl(key: string, value: unknown): unknown {
+  return key === 'cache_control' ? undefined : value;
 }
 
 /** Remembers which sessions were seen, bounded: the oldest are forgotten first. */

@@ -1,11 +1,22 @@
 import { SessionRegister } from './session.js';
 
+/**
+ * Why a request to a compressed endpoint went upstream uncompressed:
+ * - `bypass`: the client asked for it (`x-headroom-bypass: 1`);
+ * - `not-json`: the body is not JSON (the upstream answers it in its own words);
+ * - `not-a-request`: JSON without the format's essentials (say, no `messages` array);
+ * - `compression-failed`: the compressors threw on it.
+ */
+export type PassThroughReason = 'bypass' | 'not-json' | 'not-a-request' | 'compression-failed';
+
 /** What the proxy has done (since it started, or since its saved figures began; see `statsPath`). */
 export interface ProxyStats {
   readonly requests: number;
   /** Conversations seen (by `x-headroom-session` or the hash of their opening; see `sessionOf`). */
   readonly sessions: number;
   readonly compressedRequests: number;
+  /** Requests to the chat endpoints forwarded uncompressed, by reason. */
+  readonly passedThrough: Readonly<Partial<Record<PassThroughReason, number>>>;
   readonly tokensBefore: number;
   readonly tokensAfter: number;
   readonly byTransform: Readonly<
@@ -49,6 +60,7 @@ export class StatsTally {
   private inputTokens = 0;
   private cacheReadTokens = 0;
   private cacheWriteTokens = 0;
+  private readonly passedThrough = new Map<PassThroughReason, number>();
   private readonly byTransform = new Map<string, { segments: number; tokensBefore: number; tokensAfter: number }>();
   private readonly recent: RequestRecord[] = [];
   private readonly sessions: SessionRegister;
@@ -72,6 +84,8 @@ export class StatsTally {
         tokensBefore: n(t.tokensBefore),
         tokensAfter: n(t.tokensAfter),
       });
+    for (const [reason, count] of Object.entries(initial?.passedThrough ?? {}))
+      this.passedThrough.set(reason as PassThroughReason, n(count));
     if (Array.isArray(initial?.recent)) this.recent.push(...initial.recent.slice(-RECENT));
     this.sessions = new SessionRegister(undefined, n(initial?.sessions));
   }
@@ -107,6 +121,10 @@ export class StatsTally {
     if (this.recent.length > RECENT) this.recent.shift();
   }
 
+  recordPassThrough(reason: PassThroughReason): void {
+    this.passedThrough.set(reason, (this.passedThrough.get(reason) ?? 0) + 1);
+  }
+
   recordRetrieveRound(): void {
     this.retrieveRounds++;
   }
@@ -128,6 +146,7 @@ export class StatsTally {
       requests: this.requests,
       sessions: this.sessions.count,
       compressedRequests: this.compressedRequests,
+      passedThrough: Object.fromEntries(this.passedThrough),
       tokensBefore: this.tokensBefore,
       tokensAfter: this.tokensAfter,
       byTransform: Object.fromEntries([...this.byTransform].map(([k, v]) => [k, { ...v }])),

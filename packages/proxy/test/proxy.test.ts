@@ -43,7 +43,7 @@ beforeAll(async () => {
     if (req.path.startsWith('/v1/fail'))
       return json(res, 529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
     if (req.path === '/v1/models') return json(res, 200, { data: [{ id: 'gpt-4o' }] });
-    const body = req.body ? JSON.parse(req.body) : {};
+    const body = parseOr(req.body, {});
     if (body.stream) {
       return sse(res, [
         { event: 'message_start', data: { type: 'message_start', message: { id: 'm1', usage: { input_tokens: 10 } } } },
@@ -140,14 +140,29 @@ describe('proxy (in-process)', () => {
     expect(await failed.json()).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   });
 
-  it('answers malformed JSON with 400 and oversized bodies with 413, in the provider’s error format', async () => {
-    const proxy = createProxy({ upstreamOpenAI: upstream.url, upstreamAnthropic: upstream.url, maxBodyBytes: 1000 });
-    const bad = await proxy.fetch(post('/v1/messages', '{"messages": [', { 'anthropic-version': '2023-06-01' }));
-    expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({
-      type: 'error',
-      error: { type: 'invalid_request_error', message: 'the request body is not valid JSON' },
+  it('forwards what it cannot read untouched, counts it by reason and warns once per reason', async () => {
+    const warnings: string[] = [];
+    const proxy = createProxy({
+      upstreamOpenAI: upstream.url,
+      upstreamAnthropic: upstream.url,
+      onWarning: (m) => warnings.push(m),
     });
+    const sent = ['{"messages": [', '{"messages": [', '{"model":"m","messages":{}}', '{"model":"m","messages":[]}'];
+    for (const body of sent) {
+      await proxy.fetch(post('/v1/messages', body, { 'anthropic-version': '2023-06-01' }));
+      expect(last().body).toBe(body);
+    }
+    await proxy.fetch(post('/v1/chat/completions', chatBody(), { 'x-headroom-bypass': '1' }));
+    expect(last().body).toBe(chatBody());
+    expect(proxy.stats().passedThrough).toEqual({ 'not-json': 2, 'not-a-request': 1, bypass: 1 });
+    expect(warnings).toEqual([
+      'a request body that is not JSON was forwarded uncompressed; further ones are counted in /stats',
+      "a request without its format's essentials was forwarded uncompressed (messages must be an array in an Anthropic Messages request); further ones are counted in /stats",
+    ]);
+  });
+
+  it('answers oversized bodies with 413, in the provider’s error format', async () => {
+    const proxy = createProxy({ upstreamOpenAI: upstream.url, upstreamAnthropic: upstream.url, maxBodyBytes: 1000 });
     const big = await proxy.fetch(post('/v1/chat/completions', chatBody()));
     expect(big.status).toBe(413);
     expect(await big.json()).toEqual({
@@ -272,3 +287,11 @@ describe('admin token', () => {
     await running.close();
   });
 });
+
+function parseOr(text: string, fallback: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return fallback;
+  }
+}
