@@ -40,7 +40,13 @@ export function clientHeaders(upstream: Headers): Headers {
   return headers;
 }
 
-/** Which upstream a request that is not a known endpoint goes to: Anthropic when it speaks Anthropic. */
-export function isAnthropicRequest(headers: Headers, path: string): boolean {
-  return headers.has('anthropic-version') || headers.has('x-api-key') || path.startsWith('/v1/messages');
+/**
+ * Which upstream a request that is not a known endpoint goes to: Anthropic when it speaks
+ * Anthropic, OpenAI when it carries OpenAI's bearer token, `undefined` when it says nothing
+ * either way (a bare probe).
+ */
+export function isAnthropicRequest(headers: Headers, path: string): boolean | undefined {
+  if (headers.has('anthropic-version') || headers.has('x-api-key') || path.startsWith('/v1/messages')) return true;
+  if (headers.has('authorization') || path.startsWith('/v1/') || path.startsWith('/backend-api/')) return false;
+  return undefined;
 }

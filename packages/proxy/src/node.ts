@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { exactFetch } from './exact-fetch.js';
 import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
 import { loadStats, saveStats } from './stats-file.js';
 
@@ -45,6 +46,7 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   const proxy = createProxy({
     ...options,
     onWarning: warn,
+    fetch: options.fetch ?? exactFetch,
     ...(initialStats ? { initialStats } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(exposed ? { adminHosts: [...(options.adminHosts ?? []), host] } : {}),

@@ -63,6 +63,16 @@ export interface ProxyOptions {
    * session and kept, so the prompt cache holds; an empty string adds nothing.
    */
   readonly memories?: (question: string) => Promise<string>;
+  /**
+   * How the proxy reaches the upstream. Default: the runtime's `fetch`. `serveProxy` uses one that
+   * sends exactly the client's headers (the runtime's `fetch` adds some of a browser's).
+   */
+  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * The provider this proxy serves when a request does not say (`headroom wrap claude` sets
+   * `anthropic`), so a client's bare probe goes where its real requests go.
+   */
+  readonly provider?: 'anthropic' | 'openai';
   /** Where the proxy says, once per reason, that it forwarded requests uncompressed. */
   readonly onWarning?: (message: string) => void;
   /** Figures to continue from, such as a restarted proxy's saved stats (`serveProxy({ statsPath })` does this). */
@@ -109,6 +119,19 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     openai: upstreamBase('upstreamOpenAI', options.upstreamOpenAI ?? 'https://api.openai.com'),
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  /**
+   * Where a request that names no provider (a client's `HEAD /` probe) goes: the provider this
+   * proxy was set up for, else the one its clients last spoke to, else the only one configured.
+   */
+  let servedProvider: 'anthropic' | 'openai' | undefined;
+  const only =
+    options.upstreamAnthropic && !options.upstreamOpenAI
+      ? 'anthropic'
+      : options.upstreamOpenAI && !options.upstreamAnthropic
+        ? 'openai'
+        : undefined;
+  let probeProvider: 'anthropic' | 'openai' | undefined;
+  const upstreamFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   const adminHosts = new Set([...LOOPBACK, ...(options.adminHosts ?? [])]);
   // Remembers each segment's first compressed form, so the history a session already sent goes
   // upstream byte-identical on every later turn and the provider's prompt cache keeps working.
@@ -189,9 +212,13 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
 
   app.all('*', async (c) => {
     const request = c.req.raw;
+    probeProvider = options.provider ?? servedProvider ?? only;
     const url = new URL(request.url);
     const format = request.method === 'POST' ? ENDPOINTS[url.pathname] : undefined;
-    const anthropic = format ? format === 'anthropic' : isAnthropicRequest(request.headers, url.pathname);
+    const anthropic = format
+      ? format === 'anthropic'
+      : (isAnthropicRequest(request.headers, url.pathname) ?? probeProvider === 'anthropic');
+    if (format) servedProvider = anthropic ? 'anthropic' : 'openai';
     const target = `${anthropic ? upstream.anthropic : upstream.openai}${url.pathname.startsWith('/v1') || anthropic ? '' : '/v1'}${url.pathname}${url.search}`;
     const errorFormat: WireFormat = anthropic ? 'anthropic' : 'openai';
 
@@ -251,7 +278,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
 
     let response: Response;
     try {
-      response = await fetch(target, {
+      response = await upstreamFetch(target, {
         method: request.method,
         headers: upstreamHeaders(request.headers),
         ...(body !== undefined && request.method !== 'GET' && request.method !== 'HEAD' ? { body } : {}),
@@ -282,7 +309,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       // The request exactly as it went upstream, as the start of a retrieve round.
       sent: () =>
         JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>,
-      send: followUpSender(target, request),
+      send: (next) =>
+        upstreamFetch(target, { method: 'POST', headers: upstreamHeaders(request.headers), body: next, signal: request.signal }),
       onReply: (reply) => tally.recordUsage(reply),
       tap: (stream) => stream.pipeThrough(usageTap(tally)),
       onRetrieveRound: () => tally.recordRetrieveRound(),
@@ -291,12 +319,6 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   });
 
   return { fetch: (request) => Promise.resolve(app.fetch(request)), stats: () => tally.snapshot() };
-}
-
-/** Sends a retrieve round's request to the same target, with the client's headers and abort signal. */
-function followUpSender(target: string, request: Request): (body: string) => Promise<Response> {
-  return (body) =>
-    fetch(target, { method: 'POST', headers: upstreamHeaders(request.headers), body, signal: request.signal });
 }
 
 /**

@@ -1,0 +1,66 @@
+import type { Conversation } from './conversation.js';
+import { LARGE_OUTPUTS } from './outputs.js';
+import type { Format } from './scripted-model.js';
+import { PLAN_TAG, type PlanStep } from './script.js';
+
+/**
+ * How the suite runs one agent: its command for one non-interactive prompt, how it is pointed at
+ * a base URL by hand (the way a user following the README would), and the tool calls of its plan.
+ */
+export interface AgentSpec {
+  /** The name `headroom wrap` takes. */
+  readonly name: string;
+  readonly version: string;
+  readonly format: Format;
+  readonly command: string;
+  /** Arguments for one prompt, run non-interactively with its tools allowed. */
+  args(prompt: string, options?: { continue?: boolean }): string[];
+  /** What pointing it at `baseUrl` by hand takes (variables), beside its fake key and switches. */
+  routeEnv(baseUrl: string): Record<string, string>;
+  /** Arguments that point it at `baseUrl` by hand, placed before `args`, for agents routed by flags. */
+  routeArgs?(baseUrl: string): string[];
+  /** Fake key, telemetry and update switches: what any run needs, routed or not. */
+  readonly env: Record<string, string>;
+  readonly plan: readonly PlanStep[];
+}
+
+export const PROMPT = `${PLAN_TAG} Look at the library listing, the package log and the diagnostics JSON, then report.`;
+
+/** The path Claude Code saved a large Bash output to, from its `<persisted-output>` preview. */
+function persistedPath(conversation: Conversation): string {
+  const last = conversation.calls.at(-1)?.result ?? '';
+  const match = /saved to: (\S+)/.exec(last);
+  if (!match?.[1]) throw new Error(`no persisted output path in: ${last.slice(0, 300)}`);
+  return match[1];
+}
+
+export const CLAUDE: AgentSpec = {
+  name: 'claude',
+  version: '2.1.332',
+  format: 'anthropic',
+  command: 'claude',
+  args: (prompt, options) => [
+    '-p',
+    prompt,
+    ...(options?.continue ? ['--continue'] : []),
+    // Running as root forbids skipping permissions wholesale; allowing the two tools the plan uses is the same here.
+    '--allowedTools',
+    'Bash,Read',
+    '--output-format',
+    'text',
+  ],
+  routeEnv: (url) => ({ ANTHROPIC_BASE_URL: url }),
+  env: {
+    ANTHROPIC_API_KEY: 'sk-ant-e2e-fake',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_TELEMETRY: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  },
+  plan: [
+    // Over ~30 kB Claude Code saves the output and sends a preview; the model then reads the file, as it would.
+    () => ({ name: 'Bash', input: { command: LARGE_OUTPUTS.listingCommand, description: 'List the libraries' } }),
+    (c) => ({ name: 'Read', input: { file_path: persistedPath(c) } }),
+    () => ({ name: 'Read', input: { file_path: LARGE_OUTPUTS.logPath, limit: 800 } }),
+    () => ({ name: 'Read', input: { file_path: LARGE_OUTPUTS.jsonPath, limit: 800 } }),
+  ],
+};

@@ -1,0 +1,41 @@
+import type { Conversation } from './conversation.js';
+
+/** What the scripted model does next: call a tool, or answer in text. */
+export type Action =
+  | { readonly kind: 'call'; readonly name: string; readonly input: Record<string, unknown> }
+  | { readonly kind: 'text'; readonly text: string };
+
+/** A prompt carrying this tag asks the model to run the plan; any other prompt is answered at once. */
+export const PLAN_TAG = '[e2e-plan]';
+/** Every final answer starts with this, so a test can find it in the agent's output. */
+export const ANSWER_PREFIX = 'E2E-ANSWER';
+export const RETRIEVE_TOOL = 'headroom_retrieve';
+
+/** One tool call of the plan, chosen from what the conversation holds so far. */
+export type PlanStep = (conversation: Conversation) => { name: string; input: Record<string, unknown> };
+
+const KEY = /headroom:([0-9a-f]{24})/;
+
+/**
+ * The scripted conversation: run the plan's tool calls one per turn; then, when Headroom offered
+ * `headroom_retrieve` and a tool result carries a key, call it with the first key; then answer.
+ * Requests without tools (titles, summaries, probes) get a short text.
+ */
+export function decide(conversation: Conversation, plan: readonly PlanStep[]): Action {
+  const { tools, calls, lastUserText } = conversation;
+  if (!tools.length) return { kind: 'text', text: 'Scripted reply' };
+  const retrieved = calls.find((c) => c.name === RETRIEVE_TOOL && c.result !== undefined);
+  if (!lastUserText.includes(PLAN_TAG) || retrieved) return { kind: 'text', text: answer(conversation) };
+  const done = calls.filter((c) => c.name !== RETRIEVE_TOOL);
+  const next = plan[done.length];
+  if (next) return { kind: 'call', ...next(conversation) };
+  const key = done.map((c) => KEY.exec(c.result ?? '')?.[1]).find(Boolean);
+  if (key && tools.includes(RETRIEVE_TOOL)) return { kind: 'call', name: RETRIEVE_TOOL, input: { key } };
+  return { kind: 'text', text: answer(conversation) };
+}
+
+function answer({ calls }: Conversation): string {
+  const retrieve = calls.find((c) => c.name === RETRIEVE_TOOL);
+  const outputs = calls.filter((c) => c.name !== RETRIEVE_TOOL).length;
+  return `${ANSWER_PREFIX}: read ${outputs} outputs${retrieve ? `; retrieved ${retrieve.result?.length ?? 0} chars` : ''}.`;
+}

@@ -1,0 +1,140 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgentSpec, CLAUDE, PROMPT } from '../src/agents.js';
+import {
+  countTokens,
+  endToEndHeaders,
+  isRetrieveRound,
+  median,
+  outsideToolResults,
+  pairTurns,
+  toolResults,
+} from '../src/analysis.js';
+import { baseEnv, HEADROOM_BIN, run, scratchHome, startHeadroomProxy } from '../src/processes.js';
+import { startRelay } from '../src/relay.js';
+import { startScriptedModel, type ScriptedModel } from '../src/scripted-model.js';
+import { ANSWER_PREFIX, RETRIEVE_TOOL } from '../src/script.js';
+
+const AGENTS: readonly AgentSpec[] = [CLAUDE];
+const RESULTS = join(import.meta.dirname, '..', '.test-results');
+
+let model: ScriptedModel;
+beforeAll(async () => {
+  model = await startScriptedModel();
+});
+afterAll(() => model.close());
+
+describe.each(AGENTS)('$name $version', (agent) => {
+  const figures: Record<string, unknown> = { agent: agent.name, version: agent.version, defaultConfiguration: true };
+  afterAll(() => {
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(join(RESULTS, `e2e-${agent.name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+  });
+
+  it('through `headroom proxy`: compresses, answers retrieve in the stream, keeps everything else and the history exact', async () => {
+    const home = scratchHome(agent.name);
+    const env = baseEnv(home);
+    const upstreams = { HEADROOM_UPSTREAM_ANTHROPIC: model.url, HEADROOM_UPSTREAM_OPENAI: model.url };
+    let proxy = await startHeadroomProxy({ ...env, ...upstreams });
+    const relay = await startRelay(proxy.url);
+    model.plan = agent.plan;
+    const from = model.received.length;
+    const runWith = (prompt: string, options?: { continue?: boolean }) =>
+      run(agent.command, [...(agent.routeArgs?.(relay.url) ?? []), ...agent.args(prompt, options)], {
+        env: { ...env, ...agent.env, ...agent.routeEnv(relay.url) },
+        cwd: join(home, 'work'),
+      });
+    try {
+      const first = await runWith(PROMPT);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain(ANSWER_PREFIX);
+      expect(first.stdout).toContain('retrieved');
+      const reached = model.received.slice(from);
+      const turns = pairTurns(agent.format, relay.sent, reached);
+      expect(turns.length).toBe(agent.plan.length + 1);
+
+      // The large outputs reached the model smaller, and with keys to get them back.
+      const last = turns.at(-1) as (typeof turns)[number];
+      const sentResults = toolResults(agent.format, last.sent.body);
+      const reachedResults = toolResults(agent.format, last.reached.body);
+      expect(reachedResults.length).toBe(sentResults.length);
+      const sentTokens = await countTokens(sentResults.map((r) => r.text).join('\n'));
+      const reachedTokens = await countTokens(reachedResults.map((r) => r.text).join('\n'));
+      expect(reachedTokens).toBeLessThan(sentTokens * 0.6);
+      expect(reachedResults.some((r) => /headroom:[0-9a-f]{24}/.test(r.text))).toBe(true);
+
+      // headroom_retrieve was offered, called and answered inside the stream; the agent never saw it.
+      const rounds = reached.filter((r) => r.main && isRetrieveRound(agent.format, r.body));
+      expect(rounds.length).toBe(1);
+      const retrieved = toolResults(agent.format, (rounds[0] as { body: string }).body).at(-1);
+      expect(retrieved?.name).toBe(RETRIEVE_TOOL);
+      expect(retrieved?.text).toMatch(/^\[headroom retrieved [0-9a-f]{24}/);
+      for (const r of relay.sent) expect(r.body).not.toContain(`"name":"${RETRIEVE_TOOL}"`);
+
+      // Everything outside tool results reached the model as the agent sent it (the retrieve tool aside).
+      for (const { sent, reached: at } of turns) {
+        expect(outsideToolResults(agent.format, at.body)).toEqual(outsideToolResults(agent.format, sent.body));
+        expect(endToEndHeaders(at.headers)).toEqual(endToEndHeaders(sent.headers));
+      }
+      // Every later turn repeats the history already sent, byte for byte but for the agent's own cache marker.
+      for (let i = 1; i < turns.length; i++) {
+        const before = toolResults(agent.format, (turns[i - 1] as (typeof turns)[number]).reached.body);
+        const after = toolResults(agent.format, (turns[i] as (typeof turns)[number]).reached.body);
+        expect(after.slice(0, before.length)).toEqual(before);
+      }
+
+      // After a restart, the same history goes upstream in the same bytes.
+      await proxy.stop();
+      proxy = await startHeadroomProxy({ ...env, ...upstreams }, ['--port', new URL(proxy.url).port]);
+      const since = model.received.length;
+      const again = await runWith('What did you find?', { continue: true });
+      expect(again.code, again.stderr).toBe(0);
+      const resumed = model.received.slice(since).filter((r) => r.main);
+      const resent = toolResults(agent.format, (resumed.at(-1) as { body: string }).body);
+      expect(resent.slice(0, reachedResults.length)).toEqual(reachedResults);
+      expect(resent.some((r) => r.name === RETRIEVE_TOOL)).toBe(false);
+
+      const mainSent = await Promise.all(turns.map((t) => countTokens(t.sent.body)));
+      const mainReached = await Promise.all(
+        reached.filter((r) => r.main).map((r) => countTokens(r.body)),
+      );
+      const added = turns.map((t) => t.sent.firstByte - t.sent.sent - (t.reached.answered - t.reached.arrived));
+      Object.assign(figures, {
+        mainRequests: turns.length,
+        tokensSent: mainSent.reduce((a, b) => a + b, 0),
+        tokensReachedModel: mainReached.reduce((a, b) => a + b, 0),
+        retrieveRounds: rounds.length,
+        addedMsFirst: Math.round(added[0] ?? 0),
+        addedMsLaterP50: Math.round(median(added.slice(1))),
+      });
+    } finally {
+      await relay.close();
+      await proxy.stop();
+    }
+  });
+
+  it('through `headroom wrap`: the agent runs in its default configuration and its requests are compressed', async () => {
+    const home = scratchHome(`${agent.name}-wrap`);
+    const env = {
+      ...baseEnv(home),
+      ...agent.env,
+      HEADROOM_UPSTREAM_ANTHROPIC: model.url,
+      HEADROOM_UPSTREAM_OPENAI: model.url,
+      HEADROOM_PROXY_PORT: '0',
+    };
+    model.plan = agent.plan;
+    const from = model.received.length;
+    const wrapped = await run(process.execPath, [HEADROOM_BIN, 'wrap', agent.name, '--', ...agent.args(PROMPT)], {
+      env,
+      cwd: join(home, 'work'),
+    });
+    expect(wrapped.code, wrapped.stderr).toBe(0);
+    expect(wrapped.stdout).toContain(ANSWER_PREFIX);
+    expect(wrapped.stderr).toMatch(/headroom: .* → http:\/\/127\.0\.0\.1:\d+/);
+    const reached = model.received.slice(from).filter((r) => r.main);
+    expect(reached.some((r) => isRetrieveRound(agent.format, r.body))).toBe(true);
+    const results = toolResults(agent.format, (reached.at(-1) as { body: string }).body);
+    expect(results.filter((r) => /headroom:[0-9a-f]{24}/.test(r.text)).length).toBeGreaterThan(0);
+  });
+});
