@@ -50,4 +50,7 @@ if (isStale()) {
   }
 }
 
+// pnpm runs this script in the checkout; the user's own directory is INIT_CWD, and relative paths
+// (and the agents `headroom wrap` starts) belong there.
+if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 await import(pathToFileURL(bin).href);

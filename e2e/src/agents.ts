@@ -1,7 +1,7 @@
 import type { Conversation } from './conversation.js';
 import { LARGE_OUTPUTS } from './outputs.js';
-import type { Format } from './scripted-model.js';
 import { PLAN_TAG, type PlanStep } from './script.js';
+import type { Format } from './scripted-model.js';
 
 /**
  * How the suite runs one agent: its command for one non-interactive prompt, how it is pointed at

@@ -1,8 +1,8 @@
 import { getTokenizer } from '@headroom/core';
 import { readConversation } from './conversation.js';
 import type { AgentRequest } from './relay.js';
-import type { Format, ModelRequest } from './scripted-model.js';
 import { RETRIEVE_TOOL } from './script.js';
+import type { Format, ModelRequest } from './scripted-model.js';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -90,7 +90,11 @@ function readChat(body: Json): Conversation {
     if (message.role === 'assistant' && Array.isArray(message.tool_calls)) {
       for (const call of message.tool_calls) {
         if (isRecord(call) && isRecord(call.function))
-          calls.push({ name: String(call.function.name), input: parseArgs(call.function.arguments), id: String(call.id) });
+          calls.push({
+            name: String(call.function.name),
+            input: parseArgs(call.function.arguments),
+            id: String(call.id),
+          });
       }
     }
     if (message.role === 'tool') {

@@ -21,7 +21,8 @@ export interface Finished {
 /** A scratch home for one run: nothing of the user's real configuration is read or written. */
 export function scratchHome(label: string): string {
   const home = mkdtempSync(join(tmpdir(), `headroom-e2e-${label}-`));
-  for (const dir of ['.config', '.cache', '.local/share', '.local/state', 'work']) mkdirSync(join(home, dir), { recursive: true });
+  for (const dir of ['.config', '.cache', '.local/share', '.local/state', 'work'])
+    mkdirSync(join(home, dir), { recursive: true });
   return home;
 }
 
@@ -77,7 +78,10 @@ export interface RunningProxy {
 }
 
 /** `headroom proxy` started as a user starts it, on a free port; resolves once it says where it listens. */
-export async function startHeadroomProxy(env: Record<string, string>, args: readonly string[] = []): Promise<RunningProxy> {
+export async function startHeadroomProxy(
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): Promise<RunningProxy> {
   const child: ChildProcess = spawn(process.execPath, [HEADROOM_BIN, 'proxy', '--port', '0', ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -226,7 +226,10 @@ function finalObject(format: Format, events: WireEvent[]): unknown {
                 {
                   id: calls[0]?.id,
                   type: 'function',
-                  function: { name: calls[0]?.function.name, arguments: calls.map((c) => c.function.arguments).join('') },
+                  function: {
+                    name: calls[0]?.function.name,
+                    arguments: calls.map((c) => c.function.arguments).join(''),
+                  },
                 },
               ],
             }

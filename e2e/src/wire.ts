@@ -158,7 +158,8 @@ export function responsesEvents(action: Action, model: string, inputTokens: numb
 export function sseText(events: readonly WireEvent[]): string {
   return events
     .map(
-      (e) => `${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`,
+      (e) =>
+        `${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`,
     )
     .join('');
 }

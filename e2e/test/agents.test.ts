@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProxyStats } from '@headroom/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentSpec, CLAUDE, PROMPT } from '../src/agents.js';
 import {
@@ -13,8 +14,8 @@ import {
 } from '../src/analysis.js';
 import { baseEnv, HEADROOM_BIN, run, scratchHome, startHeadroomProxy } from '../src/processes.js';
 import { startRelay } from '../src/relay.js';
-import { startScriptedModel, type ScriptedModel } from '../src/scripted-model.js';
 import { ANSWER_PREFIX, RETRIEVE_TOOL } from '../src/script.js';
+import { type ScriptedModel, startScriptedModel } from '../src/scripted-model.js';
 
 const AGENTS: readonly AgentSpec[] = [CLAUDE];
 const RESULTS = join(import.meta.dirname, '..', '.test-results');
@@ -96,9 +97,7 @@ describe.each(AGENTS)('$name $version', (agent) => {
       expect(resent.some((r) => r.name === RETRIEVE_TOOL)).toBe(false);
 
       const mainSent = await Promise.all(turns.map((t) => countTokens(t.sent.body)));
-      const mainReached = await Promise.all(
-        reached.filter((r) => r.main).map((r) => countTokens(r.body)),
-      );
+      const mainReached = await Promise.all(reached.filter((r) => r.main).map((r) => countTokens(r.body)));
       const added = turns.map((t) => t.sent.firstByte - t.sent.sent - (t.reached.answered - t.reached.arrived));
       Object.assign(figures, {
         mainRequests: turns.length,
@@ -131,7 +130,11 @@ describe.each(AGENTS)('$name $version', (agent) => {
     });
     expect(wrapped.code, wrapped.stderr).toBe(0);
     expect(wrapped.stdout).toContain(ANSWER_PREFIX);
-    expect(wrapped.stderr).toMatch(/headroom: .* → http:\/\/127\.0\.0\.1:\d+/);
+    expect(wrapped.stderr).toMatch(/headroom: \w+ → http:\/\/127\.0\.0\.1:\d+ · stats: /);
+    // The wrapped session's own proxy keeps its figures where `headroom proxy` keeps them.
+    const stats = JSON.parse(readFileSync(join(home, '.headroom', 'proxy-stats.json'), 'utf8')) as ProxyStats;
+    expect(stats.compressedRequests).toBeGreaterThan(0);
+    expect(stats.retrieveRounds).toBe(1);
     const reached = model.received.slice(from).filter((r) => r.main);
     expect(reached.some((r) => isRetrieveRound(agent.format, r.body))).toBe(true);
     const results = toolResults(agent.format, (reached.at(-1) as { body: string }).body);

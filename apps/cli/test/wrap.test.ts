@@ -11,7 +11,7 @@ function fakeAgent(name: string): { dir: string; out: string } {
   const dir = emptyDir();
   const out = join(dir, 'record.json');
   const script = `#!/usr/bin/env node
-const url = process.env.ANTHROPIC_BASE_URL ?? process.env.OPENAI_BASE_URL.replace(/\\/v1$/, '');
+const url = (process.env.ANTHROPIC_BASE_URL ?? process.env.OPENAI_BASE_URL ?? process.argv.slice(2).join(' ').match(/openai_base_url="([^"]+)"/)[1]).replace(/\\/v1$/, '');
 fetch(url + '/health').then((r) => r.json()).then((health) => {
   require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({
     argv: process.argv.slice(2),
@@ -31,25 +31,28 @@ const pathWith = (dir: string) => `${dir}:${dirname(process.execPath)}:/usr/bin:
 describe('headroom wrap', () => {
   it.each([
     ['claude', { ANTHROPIC_BASE_URL: 'url' }],
-    ['codex', { OPENAI_BASE_URL: 'url/v1' }],
+    ['codex', {}, ['-c', 'openai_base_url="url/v1"']],
     ['aider', { ANTHROPIC_BASE_URL: 'url', OPENAI_BASE_URL: 'url/v1', OPENAI_API_BASE: 'url/v1' }],
-  ])('%s: launched with its base URLs on a live proxy, arguments passed, exit code kept', (agent, expected) => {
-    const { dir, out } = fakeAgent(agent);
-    const run = runCli(['wrap', agent, '--port', '0', '--', '--model', 'x', 'fix it'], {
-      env: { PATH: pathWith(dir), WRAP_EXIT: '7' },
-    });
-    expect(run.code).toBe(7);
-    const record = JSON.parse(readFileSync(out, 'utf8')) as {
-      argv: string[];
-      env: Record<string, string | undefined>;
-      health: unknown;
-    };
-    expect(record.argv).toEqual(['--model', 'x', 'fix it']);
-    expect(record.health).toMatchObject({ status: 'ok', components: { prose: { engine: 'prose-crusher' } } });
-    const url = /^headroom: \w+ → (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(run.stderr)?.[1] as string;
-    const withUrl = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, v.replace('url', url)]));
-    expect(Object.fromEntries(Object.entries(record.env).filter(([, v]) => v !== undefined))).toEqual(withUrl);
-  });
+  ] as [string, Record<string, string>, string[]?][])(
+    '%s: launched with its route on a live proxy, arguments passed, exit code kept',
+    (agent, expected, routeArgs = []) => {
+      const { dir, out } = fakeAgent(agent);
+      const run = runCli(['wrap', agent, '--port', '0', '--', '--model', 'x', 'fix it'], {
+        env: { PATH: pathWith(dir), WRAP_EXIT: '7' },
+      });
+      expect(run.code).toBe(7);
+      const record = JSON.parse(readFileSync(out, 'utf8')) as {
+        argv: string[];
+        env: Record<string, string | undefined>;
+        health: unknown;
+      };
+      const url = /^headroom: \w+ → (http:\/\/127\.0\.0\.1:\d+) · stats: /.exec(run.stderr)?.[1] as string;
+      expect(record.argv).toEqual([...routeArgs.map((a) => a.replace('"url', `"${url}`)), '--model', 'x', 'fix it']);
+      expect(record.health).toMatchObject({ status: 'ok', components: { prose: { engine: 'prose-crusher' } } });
+      const withUrl = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, v.replace('url', url)]));
+      expect(Object.fromEntries(Object.entries(record.env).filter(([, v]) => v !== undefined))).toEqual(withUrl);
+    },
+  );
 
   it('says so when the agent is not installed', () => {
     const run = runCli(['wrap', 'claude', '--port', '0'], { env: { PATH: emptyDir() } });
@@ -62,7 +65,21 @@ describe('headroom wrap', () => {
 
   it('rejects an unknown agent with exit 2', () => {
     expect(runCli(['wrap', 'vim']).stderr).toBe(
-      "headroom: wrap takes one agent: claude, codex, aider, copilot, opencode, gemini, cursor (agent arguments go after --). Run 'headroom wrap --help'\n",
+      "headroom: wrap takes one agent: claude, codex, opencode, pi, qwen, copilot, aider, gemini, cursor (agent arguments go after --). Run 'headroom wrap --help'\n",
     );
+  });
+
+  it('refuses, in one line, an agent it cannot route rather than let it bypass Headroom', () => {
+    const { dir } = fakeAgent('gemini');
+    const gemini = runCli(['wrap', 'gemini', '--port', '0'], { env: { PATH: pathWith(dir) } });
+    expect({ code: gemini.code, stderr: gemini.stderr }).toEqual({
+      code: 1,
+      stderr:
+        "headroom: Gemini CLI speaks Google's Gemini API, which the Headroom proxy does not serve yet; it would bypass Headroom, so it is not launched\n",
+    });
+    const { dir: copilotDir } = fakeAgent('copilot');
+    const copilot = runCli(['wrap', 'copilot', '--port', '0'], { env: { PATH: pathWith(copilotDir) } });
+    expect(copilot.code).toBe(1);
+    expect(copilot.stderr).toMatch(/^headroom: GitHub Copilot CLI talks to GitHub's own service unless .*\n$/);
   });
 });

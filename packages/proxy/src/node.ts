@@ -65,6 +65,18 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   };
   const saving = options.statsPath ? setInterval(save, SAVE_EVERY_MS) : undefined;
   saving?.unref();
+  // Listening only once warm: whoever waits for the port (wrap, a supervisor) gets a proxy whose first request is fast.
+  return proxy.ready().then(() => listen(proxy, options, host, adminToken, save, saving));
+}
+
+function listen(
+  proxy: HeadroomProxy,
+  options: ServeOptions,
+  host: string,
+  adminToken: string | undefined,
+  save: () => void,
+  saving: ReturnType<typeof setInterval> | undefined,
+): Promise<RunningProxy> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: proxy.fetch, hostname: host, port: options.port ?? 8787 }, (info: AddressInfo) => {
       const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -17,6 +17,7 @@ import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
 import { sessionOf } from './session.js';
 import { type PassThroughReason, type ProxyStats, StatsTally } from './stats.js';
+import { warmUp } from './warm-up.js';
 
 export interface ProxyOptions {
   /** Anthropic upstream. Default `https://api.anthropic.com`. Never taken from the request or `ANTHROPIC_BASE_URL`. */
@@ -83,6 +84,12 @@ export interface HeadroomProxy {
   /** The proxy as a `fetch` handler: runs in-process, behind any server. */
   fetch(request: Request): Promise<Response>;
   stats(): ProxyStats;
+  /**
+   * Resolves once the tokenizer and the compressors are loaded (a warm-up compression in each
+   * wire format), so the first request costs no more than a later one. The warm-up starts on
+   * the first call; `serveProxy` waits for it before it listens.
+   */
+  ready(): Promise<void>;
 }
 
 const ENDPOINTS: Record<string, WireFormat> = {
@@ -310,7 +317,12 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       sent: () =>
         JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>,
       send: (next) =>
-        upstreamFetch(target, { method: 'POST', headers: upstreamHeaders(request.headers), body: next, signal: request.signal }),
+        upstreamFetch(target, {
+          method: 'POST',
+          headers: upstreamHeaders(request.headers),
+          body: next,
+          signal: request.signal,
+        }),
       onReply: (reply) => tally.recordUsage(reply),
       tap: (stream) => stream.pipeThrough(usageTap(tally)),
       onRetrieveRound: () => tally.recordRetrieveRound(),
@@ -318,7 +330,20 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     });
   });
 
-  return { fetch: (request) => Promise.resolve(app.fetch(request)), stats: () => tally.snapshot() };
+  let warm: Promise<void> | undefined;
+  return {
+    fetch: (request) => Promise.resolve(app.fetch(request)),
+    stats: () => tally.snapshot(),
+    ready: () => {
+      warm ??= warmUp({
+        ...(options.policy ? { policy: options.policy } : {}),
+        ...(options.transforms ? { transforms: options.transforms } : {}),
+      }).catch(() => {
+        // A warm-up that fails only means the first request loads what it needs itself.
+      });
+      return warm;
+    },
+  };
 }
 
 /**

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { headroomHome } from '@headroom/ccr/sqlite';
 import { serveProxy } from '@headroom/proxy/node';
 import { parseCommandArgs } from '../internal/args.js';
 import { usageError } from '../internal/cli-error.js';
@@ -38,33 +36,13 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw usageError(`--port takes a port number (got '${portText}')`);
   const config = await loadConfig(io);
-  const upstreamAnthropic = values['upstream-anthropic'] ?? io.env.HEADROOM_UPSTREAM_ANTHROPIC;
-  const upstreamOpenAI = values['upstream-openai'] ?? io.env.HEADROOM_UPSTREAM_OPENAI;
-  for (const [flag, value] of [
-    ['--upstream-anthropic', upstreamAnthropic],
-    ['--upstream-openai', upstreamOpenAI],
-  ] as const) {
-    if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value))
-      throw usageError(`${flag} takes an http(s) URL like https://api.openai.com (got '${value}')`);
-  }
-
   const resources = await openProxyResources(io, config, {
     memory: values.memory,
     memoryBudget: values['memory-budget'],
+    upstreamAnthropic: values['upstream-anthropic'],
+    upstreamOpenAI: values['upstream-openai'],
   });
-  const running = await serveProxy({
-    ...resources.options,
-    host,
-    port,
-    // The figures of /stats and the dashboard continue across restarts.
-    statsPath: join(headroomHome(io.env), 'proxy-stats.json'),
-    onWarning: (message) => {
-      io.stderr.write(`headroom: warning: ${message}\n`);
-    },
-    ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
-    ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
-    ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
-  });
+  const running = await serveProxy({ ...resources.options, host, port });
   if (!LOOPBACK.has(host)) {
     await write(
       io.stderr,

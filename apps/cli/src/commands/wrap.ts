@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { serveProxy } from '@headroom/proxy/node';
+import { AGENTS, type Route, UNROUTABLE } from '../internal/agents.js';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
@@ -9,23 +10,11 @@ import { WRAP_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
 import { openProxyResources } from '../internal/proxy-setup.js';
 
-/** How each coding agent is pointed at the proxy. */
-const AGENTS: Record<string, { command: string; env: (url: string) => Record<string, string> }> = {
-  claude: { command: 'claude', env: (url) => ({ ANTHROPIC_BASE_URL: url }) },
-  codex: { command: 'codex', env: (url) => ({ OPENAI_BASE_URL: `${url}/v1` }) },
-  aider: {
-    command: 'aider',
-    env: (url) => ({ ANTHROPIC_BASE_URL: url, OPENAI_API_BASE: `${url}/v1`, OPENAI_BASE_URL: `${url}/v1` }),
-  },
-  copilot: { command: 'copilot', env: (url) => ({ ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1` }) },
-  opencode: { command: 'opencode', env: (url) => ({ ANTHROPIC_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1` }) },
-  gemini: { command: 'gemini', env: (url) => ({ OPENAI_BASE_URL: `${url}/v1` }) },
-};
-
 /**
  * `headroom wrap <agent> [-- args]`: reuses the proxy already listening on the port, or starts one
- * for as long as the agent runs, then launches the agent with its base-URL variables pointing at
- * it and exits with the agent's exit code. Cursor cannot be launched that way: the settings to
+ * (configured as `headroom proxy` is, and warm before the agent starts) for as long as the agent
+ * runs, then launches the agent in the user's directory, pointed at it the way its current
+ * version reads (see `AGENTS`), and exits with the agent's exit code. Cursor cannot be launched that way: the settings to
  * paste are printed and the proxy runs until Ctrl-C.
  */
 export async function runWrap(args: string[], io: CliIo): Promise<number> {
@@ -44,12 +33,14 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const [agent, ...extra] = positionals;
-  const known = [...Object.keys(AGENTS), 'cursor'];
+  const known = [...Object.keys(AGENTS), ...Object.keys(UNROUTABLE), 'cursor'];
   if (!agent || extra.length || !known.includes(agent)) {
     throw usageError(
       `wrap takes one agent: ${known.join(', ')} (agent arguments go after --). Run 'headroom wrap --help'`,
     );
   }
+  const unroutable = UNROUTABLE[agent];
+  if (unroutable) throw inputError(unroutable);
   const port = Number(values.port ?? io.env.HEADROOM_PROXY_PORT ?? '8787');
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw usageError(`--port takes a port number (got '${values.port}')`);
@@ -63,6 +54,7 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
   // Reuse a proxy that is already serving on the port; otherwise host one for this session.
   const existing = `http://127.0.0.1:${port}`;
   let url = existing;
+  let stats = `${existing}/stats`;
   let stop = async () => {};
   if (!(port > 0 && (await isHeadroomProxy(existing)))) {
     const config = await loadConfig(io);
@@ -70,9 +62,11 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
       memory: values.memory,
       memoryBudget: values['memory-budget'],
     });
-    const options = resources.options;
+    const options = { ...resources.options, ...(spec ? { provider: spec.provider } : {}) };
+    // Ready means warm: the agent's first request pays no loading.
     const running = await serveProxy({ port, ...options }).catch(() => serveProxy({ port: 0, ...options }));
     url = running.url;
+    stats = `${running.url}/stats, kept in ${options.statsPath}`;
     stop = async () => {
       await running.close();
       await resources.close();
@@ -91,11 +85,20 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
       });
       return 0;
     }
-    await write(io.stderr, `headroom: ${agent} → ${url}\n`);
+    let route: Route;
+    try {
+      route = spec.route(url, io.env);
+    } catch (error) {
+      throw inputError((error as Error).message);
+    }
+    await write(
+      io.stderr,
+      `headroom: ${agent} → ${url} · stats: ${stats}${spec.unverified ? ` · note: ${spec.unverified}` : ''}\n`,
+    );
     return await new Promise<number>((resolve, reject) => {
-      const child = spawn(spec.command, agentArgs, {
+      const child = spawn(spec.command, [...route.args, ...agentArgs], {
         stdio: 'inherit',
-        env: { ...io.env, ...spec.env(url) },
+        env: { ...io.env, ...route.env },
         cwd: io.cwd,
       });
       const forward = (signal: NodeJS.Signals) => child.kill(signal);

@@ -125,14 +125,24 @@ cache reads and writes, and the savings per transform. Reads GET /stats from the
 (default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787).
 `;
 
-export const WRAP_HELP = `Usage: headroom wrap <claude|codex|aider|copilot|opencode|gemini|cursor> [--port 8787] [--memory] [-- agent arguments]
+export const WRAP_HELP = `Usage: headroom wrap <claude|codex|opencode|pi|qwen|copilot|aider|cursor> [--port 8787] [--memory] [-- agent arguments]
 
-Launches a coding agent with its requests going through Headroom: reuses the proxy already
-listening on the port, or starts one for as long as the agent runs, and sets the agent's
-base-URL variables (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENAI_API_BASE) to it. Exits with the
-agent's exit code. For cursor, prints the settings to paste and keeps the proxy running until
-Ctrl-C. --memory [--memory-budget TOKENS] starts each session with the shared memories most
-relevant to it (see 'headroom proxy --help').
+Launches a coding agent in the current directory with its requests going through Headroom:
+reuses the proxy already listening on the port, or starts one (configured as 'headroom proxy'
+is: HEADROOM_UPSTREAM_*, headroom.config.json, the store and the stats file) for as long as the
+agent runs, and points the agent at it for this run only, the way its current version reads:
+  claude    ANTHROPIC_BASE_URL
+  codex     -c openai_base_url=… (Codex ignores OPENAI_BASE_URL; its WebSocket transport is served)
+  opencode  OPENCODE_CONFIG_CONTENT with the anthropic and openai providers' baseURL
+  pi        a small extension loaded with -e ($HEADROOM_HOME/agents/pi-headroom.js)
+  qwen      OPENAI_BASE_URL, ANTHROPIC_BASE_URL (by its documentation; not run here)
+  copilot   COPILOT_PROVIDER_BASE_URL, with a provider of your own (COPILOT_PROVIDER_TYPE)
+  aider     OPENAI_API_BASE, ANTHROPIC_BASE_URL (by its documentation; not run here)
+The agent's own configuration files are never replaced or edited. Exits with the agent's exit
+code. Gemini CLI speaks the Gemini API, which the proxy does not serve yet, so it is refused
+rather than run past Headroom. For cursor, prints the setting to paste and keeps the proxy
+running until Ctrl-C. --memory [--memory-budget TOKENS] starts each session with the shared
+memories most relevant to it (see 'headroom proxy --help').
 `;
 
 export const MCP_HELP = `Usage: headroom mcp serve [--http] [--host 127.0.0.1] [--port 8788]

@@ -1,5 +1,6 @@
-import { createSqliteFirstSight, defaultStorePath } from '@headroom/ccr/sqlite';
-import type { ProxyOptions } from '@headroom/proxy';
+import { join } from 'node:path';
+import { createSqliteFirstSight, defaultStorePath, headroomHome } from '@headroom/ccr/sqlite';
+import type { ServeOptions } from '@headroom/proxy/node';
 import { usageError } from './cli-error.js';
 import type { CliConfig } from './config.js';
 import type { CliIo } from './io.js';
@@ -16,10 +17,24 @@ import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from './transforms.js';
 export async function openProxyResources(
   io: CliIo,
   config: CliConfig,
-  flags: { readonly memory?: boolean | undefined; readonly memoryBudget?: string | undefined },
-): Promise<{ options: ProxyOptions; close(): Promise<void> }> {
+  flags: {
+    readonly memory?: boolean | undefined;
+    readonly memoryBudget?: string | undefined;
+    readonly upstreamAnthropic?: string | undefined;
+    readonly upstreamOpenAI?: string | undefined;
+  },
+): Promise<{ options: ServeOptions; close(): Promise<void> }> {
   if (flags.memoryBudget !== undefined && !flags.memory)
     throw usageError('--memory-budget applies to --memory; add --memory');
+  const upstreamAnthropic = flags.upstreamAnthropic ?? io.env.HEADROOM_UPSTREAM_ANTHROPIC;
+  const upstreamOpenAI = flags.upstreamOpenAI ?? io.env.HEADROOM_UPSTREAM_OPENAI;
+  for (const [flag, value] of [
+    ['--upstream-anthropic', upstreamAnthropic],
+    ['--upstream-openai', upstreamOpenAI],
+  ] as const) {
+    if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value))
+      throw usageError(`${flag} takes an http(s) URL like https://api.openai.com (got '${value}')`);
+  }
   const store = config.store.enabled ? openStore(io, config) : undefined;
   const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
   const memories = flags.memory ? await proxyMemories(io, flags.memoryBudget) : undefined;
@@ -27,6 +42,14 @@ export async function openProxyResources(
   return {
     options: {
       policy: config.policy,
+      // The figures of /stats and the dashboard continue across restarts, and wrapped sessions add to them.
+      statsPath: proxyStatsPath(io.env),
+      onWarning: (message) => {
+        io.stderr.write(`headroom: warning: ${message}\n`);
+      },
+      ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
+      ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
+      ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
       components: () => ({ prose: pipeline.prose() }),
       ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
       ...(store ? { store } : {}),
@@ -40,4 +63,9 @@ export async function openProxyResources(
       store?.close();
     },
   };
+}
+
+/** Where the proxy's figures are kept: one file for `headroom proxy` and every wrapped session. */
+export function proxyStatsPath(env: NodeJS.ProcessEnv): string {
+  return join(headroomHome(env), 'proxy-stats.json');
 }
