@@ -64,3 +64,36 @@ export const CLAUDE: AgentSpec = {
     () => ({ name: 'Read', input: { file_path: LARGE_OUTPUTS.jsonPath, limit: 800 } }),
   ],
 };
+
+/** Codex's default model runs shell commands through JavaScript in its freeform `exec` tool. */
+const codexExec = (cmd: string) => ({
+  name: 'exec',
+  input: `const r = await tools.exec_command({cmd: ${JSON.stringify(cmd)}});\ntext(r);`,
+});
+
+export const CODEX: AgentSpec = {
+  name: 'codex',
+  version: '0.171.0',
+  format: 'responses',
+  command: 'codex',
+  args: (prompt, options) => [
+    'exec',
+    ...(options?.continue ? ['resume', '--last'] : []),
+    '--dangerously-bypass-approvals-and-sandbox',
+    '--skip-git-repo-check',
+    // Telemetry and the plugin catalogue's sync: the only traffic that would leave the machine.
+    '-c',
+    'analytics.enabled=false',
+    '-c',
+    'features.plugins=false',
+    prompt,
+  ],
+  routeEnv: () => ({}),
+  routeArgs: (url) => ['-c', `openai_base_url=${JSON.stringify(`${url}/v1`)}`],
+  env: { CODEX_API_KEY: 'sk-e2e-fake' },
+  plan: [
+    () => codexExec(LARGE_OUTPUTS.listingCommand),
+    () => codexExec(`cat ${LARGE_OUTPUTS.logPath}`),
+    () => codexExec(`cat ${LARGE_OUTPUTS.jsonPath}`),
+  ],
+};

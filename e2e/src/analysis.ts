@@ -7,10 +7,15 @@ import type { Format, ModelRequest } from './scripted-model.js';
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A turn of the conversation: it offers tools (not a title, probe or token count). */
-export function isMain(format: Format, body: string): boolean {
+/**
+ * A turn of the conversation: it offers tools (not a title, probe or token count); over a
+ * WebSocket, every `response.create` that asks for an answer (later ones carry only new items).
+ */
+export function isMain(format: Format, body: string, transport: 'http' | 'websocket' = 'http'): boolean {
   try {
-    return readConversation(format, JSON.parse(body) as Json).tools.length > 0;
+    const parsed = JSON.parse(body) as Json;
+    if (transport === 'websocket') return parsed.type === 'response.create' && parsed.generate !== false;
+    return readConversation(format, parsed).tools.length > 0;
   } catch {
     return false;
   }
@@ -20,6 +25,19 @@ export function isMain(format: Format, body: string): boolean {
 export function isRetrieveRound(format: Format, body: string): boolean {
   const calls = readConversation(format, JSON.parse(body) as Json).calls;
   return calls.at(-1)?.name === RETRIEVE_TOOL;
+}
+
+/** Every tool result the requests carry, in order, each once (over a WebSocket each turn sends only new ones). */
+export function allToolResults(format: Format, bodies: readonly string[]): { name: string; text: string }[] {
+  const seen = new Set<string>();
+  return bodies.flatMap((body) =>
+    toolResults(format, body).filter((r) => {
+      const id = JSON.stringify(r);
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    }),
+  );
 }
 
 export function toolResults(format: Format, body: string): { name: string; text: string }[] {
@@ -93,7 +111,7 @@ export function pairTurns(
   agentSide: readonly AgentRequest[],
   modelSide: readonly ModelRequest[],
 ): { sent: AgentRequest; reached: ModelRequest }[] {
-  const sent = agentSide.filter((r) => r.method !== 'GET' && isMain(format, r.body));
+  const sent = agentSide.filter((r) => r.method !== 'GET' && isMain(format, r.body, r.transport));
   const reached = modelSide.filter((r) => r.main && !isRetrieveRound(format, r.body));
   return sent.map((s, i) => ({ sent: s, reached: reached[i] as ModelRequest }));
 }

@@ -125,7 +125,9 @@ function readResponses(body: Json): Conversation {
       calls.push({ name: String(item.name), input: parseArgs(item.arguments ?? item.input), id: String(item.call_id) });
     if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       const call = calls.find((c) => c.id === item.call_id);
+      // Over a WebSocket the call may sit in an earlier response the request only names.
       if (call) call.result = texts(item.output);
+      else calls.push({ name: '', input: undefined, id: String(item.call_id), result: texts(item.output) });
       endsWithUserText = false;
     }
     if (type === 'message' && item.role === 'user') {

@@ -2,7 +2,8 @@ import type { Conversation } from './conversation.js';
 
 /** What the scripted model does next: call a tool, or answer in text. */
 export type Action =
-  | { readonly kind: 'call'; readonly name: string; readonly input: Record<string, unknown> }
+  /** A function call with JSON arguments, or a call of a freeform (custom) tool with a text input. */
+  | { readonly kind: 'call'; readonly name: string; readonly input: Record<string, unknown> | string }
   | { readonly kind: 'text'; readonly text: string };
 
 /** A prompt carrying this tag asks the model to run the plan; any other prompt is answered at once. */
@@ -12,7 +13,7 @@ export const ANSWER_PREFIX = 'E2E-ANSWER';
 export const RETRIEVE_TOOL = 'headroom_retrieve';
 
 /** One tool call of the plan, chosen from what the conversation holds so far. */
-export type PlanStep = (conversation: Conversation) => { name: string; input: Record<string, unknown> };
+export type PlanStep = (conversation: Conversation) => { name: string; input: Record<string, unknown> | string };
 
 const KEY = /headroom:([0-9a-f]{24})/;
 

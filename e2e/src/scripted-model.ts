@@ -114,6 +114,9 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
       return;
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
+      // Over a WebSocket a client sends only what is new since a response it names; the model
+      // keeps each response's whole conversation (input and output) to read the rest from.
+      const history = new Map<string, unknown[]>();
       ws.on('message', (data) => {
         const arrived = performance.now();
         const text = data.toString();
@@ -124,7 +127,11 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
           ws.send(JSON.stringify({ type: 'error', error: { message: 'not JSON' } }));
           return;
         }
-        const conversation = readConversation('responses', parsed);
+        const previous =
+          typeof parsed.previous_response_id === 'string' ? history.get(parsed.previous_response_id) : [];
+        const input = [...(previous ?? []), ...(Array.isArray(parsed.input) ? parsed.input : [])];
+        const whole = { ...parsed, input };
+        const conversation = readConversation('responses', whole);
         received.push({
           method: 'WS',
           path: req.url ?? '',
@@ -132,12 +139,28 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
           body: text,
           format: 'responses',
           transport: 'websocket',
-          main: conversation.tools.length > 0,
+          main: conversation.tools.length > 0 && parsed.generate !== false,
           arrived,
           answered: performance.now(),
         });
-        for (const event of turnEvents('responses', parsed, decide(conversation, state.plan), text.length))
-          ws.send(JSON.stringify(event.data));
+        // A warm-up (`generate: false`) gets an empty response.
+        const action = parsed.generate === false ? undefined : decide(conversation, state.plan);
+        const events = action
+          ? turnEvents('responses', whole, action, text.length)
+          : responsesEvents({ kind: 'text', text: '' }, String(parsed.model), 0).filter(
+              (e) => (e.data as { type: string }).type === 'response.created',
+            );
+        const created = (events[0]?.data as { response: { id: string } }).response;
+        if (!action)
+          events.push({
+            data: { type: 'response.completed', response: { ...created, status: 'completed', output: [] } },
+          });
+        const completed = events
+          .map((e) => e.data as Record<string, unknown>)
+          .find((d) => d.type === 'response.completed');
+        const output = ((completed?.response as { output?: unknown[] } | undefined)?.output ?? []) as unknown[];
+        history.set(created.id, [...input, ...output]);
+        for (const event of events) ws.send(JSON.stringify(event.data));
       });
     });
   });

@@ -103,14 +103,23 @@ export function responsesEvents(action: Action, model: string, inputTokens: numb
           role: 'assistant',
           content: [{ type: 'output_text', text: action.text, annotations: [] }],
         }
-      : {
-          type: 'function_call',
-          id: itemId,
-          status: 'completed',
-          call_id: id('call'),
-          name: action.name,
-          arguments: JSON.stringify(action.input),
-        };
+      : typeof action.input === 'string'
+        ? {
+            type: 'custom_tool_call',
+            id: itemId,
+            status: 'completed',
+            call_id: id('call'),
+            name: action.name,
+            input: action.input,
+          }
+        : {
+            type: 'function_call',
+            id: itemId,
+            status: 'completed',
+            call_id: id('call'),
+            name: action.name,
+            arguments: JSON.stringify(action.input),
+          };
   const middle =
     action.kind === 'text'
       ? [
@@ -133,19 +142,28 @@ export function responsesEvents(action: Action, model: string, inputTokens: numb
             part: { type: 'output_text', text: action.text, annotations: [] },
           }),
         ]
-      : [
-          e('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } }),
-          e('response.function_call_arguments.delta', {
-            item_id: itemId,
-            output_index: 0,
-            delta: (item as { arguments: string }).arguments,
-          }),
-          e('response.function_call_arguments.done', {
-            item_id: itemId,
-            output_index: 0,
-            arguments: (item as { arguments: string }).arguments,
-          }),
-        ];
+      : item.type === 'custom_tool_call'
+        ? [
+            e('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', input: '' } }),
+            e('response.custom_tool_call_input.delta', { item_id: itemId, output_index: 0, delta: item.input }),
+            e('response.custom_tool_call_input.done', { item_id: itemId, output_index: 0, input: item.input }),
+          ]
+        : [
+            e('response.output_item.added', {
+              output_index: 0,
+              item: { ...item, status: 'in_progress', arguments: '' },
+            }),
+            e('response.function_call_arguments.delta', {
+              item_id: itemId,
+              output_index: 0,
+              delta: (item as { arguments: string }).arguments,
+            }),
+            e('response.function_call_arguments.done', {
+              item_id: itemId,
+              output_index: 0,
+              arguments: (item as { arguments: string }).arguments,
+            }),
+          ];
   return [
     e('response.created', { response: response('in_progress', []) }),
     e('response.in_progress', { response: response('in_progress', []) }),

@@ -49,8 +49,9 @@ export async function compressBody(
   format: WireFormat,
   options: CompressBodyOptions,
 ): Promise<CompressedBody> {
-  const n = (parsed as { n?: unknown }).n;
-  const retrieval = options.store !== undefined && !(typeof n === 'number' && n > 1);
+  const { n, generate } = parsed as { n?: unknown; generate?: unknown };
+  // A Responses warm-up (`generate: false`, sent by Codex over its WebSocket) produces nothing to answer.
+  const retrieval = options.store !== undefined && !(typeof n === 'number' && n > 1) && generate !== false;
   const result = await compress(parsed, {
     format,
     firstSight: options.firstSight,
@@ -61,7 +62,7 @@ export async function compressBody(
   });
   // Nothing compressed, or the edits cannot be placed: the client's own bytes go on.
   let body = result.edits.length ? (spliceJsonText(text, result.edits) ?? text) : text;
-  if (retrieval) body = injectRetrieveTool(body, format) ?? body;
+  if (retrieval) body = injectRetrieveTool(body, format, parsed) ?? body;
   return { text: body, result, retrieval };
 }
 

@@ -1,5 +1,5 @@
 import { spliceJsonText, type TextEdit, type WireFormat } from '@headroom/core';
-import { topLevelArraySpan } from './retrieval.js';
+import { arraySpanAt } from './retrieval.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -56,7 +56,7 @@ export function injectMemories(
   const first = messages[0];
   if (isRecord(first) && (first.role === 'system' || first.role === 'developer') && typeof first.content === 'string')
     return edit(['messages', 0, 'content'], first.content);
-  const span = topLevelArraySpan(text, 'messages');
+  const span = arraySpanAt(text, ['messages']);
   if (!span) return undefined;
   const rest = text.slice(span.open + 1).trim();
   const message = JSON.stringify({ role: 'system', content: block });

@@ -1,10 +1,12 @@
 // Node-only: serving the proxy on a socket.
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { exactFetch } from './exact-fetch.js';
 import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
 import { loadStats, saveStats } from './stats-file.js';
+import { serveWebSockets } from './websocket.js';
 
 const SAVE_EVERY_MS = 2000;
 
@@ -79,19 +81,22 @@ function listen(
 ): Promise<RunningProxy> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: proxy.fetch, hostname: host, port: options.port ?? 8787 }, (info: AddressInfo) => {
+      // Codex speaks the Responses API over a WebSocket first; the same server takes the upgrade.
+      const sockets = serveWebSockets(server as Server, proxy);
       const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${shown}:${info.port}`,
         proxy,
         ...(adminToken ? { adminToken } : {}),
         close: () =>
-          new Promise((done) =>
+          new Promise((done) => {
+            sockets.close();
             server.close(() => {
               clearInterval(saving);
               save();
               done();
-            }),
-          ),
+            });
+          }),
       });
     });
     server.once('error', (error) => {

@@ -90,7 +90,33 @@ export interface HeadroomProxy {
    * the first call; `serveProxy` waits for it before it listens.
    */
   ready(): Promise<void>;
+  /**
+   * Where a WebSocket upgrade on `path` goes upstream (`ws`/`wss` to be derived by the server), or
+   * `undefined` when the path is not served over WebSockets (only the Responses paths are).
+   */
+  webSocketUpstream(path: string): string | undefined;
+  /**
+   * One `response.create` a client sent over a WebSocket: compressed exactly as its HTTP form
+   * would be, handed to `send` (which carries it over the upstream socket and gives back the
+   * turn's events as a server-sent-event `Response`), and relayed with retrieve rounds answered.
+   * The result is the stream the client gets, as server-sent events.
+   */
+  webSocketTurn(
+    message: string,
+    path: string,
+    headers: Headers,
+    send: (body: string) => Promise<Response>,
+  ): Promise<Response>;
 }
+
+interface Prepared {
+  readonly body: Uint8Array | string | undefined;
+  readonly retrieval: boolean;
+  readonly figures: { tokensBefore: number; tokensAfter: number; compressionMs: number };
+  readonly session: string | undefined;
+}
+
+const NO_FIGURES = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
 
 const ENDPOINTS: Record<string, WireFormat> = {
   '/v1/messages': 'anthropic',
@@ -172,6 +198,75 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       `${PASS_THROUGH_WHY[reason]}${detail ? ` (${detail})` : ''}; further ones are counted in /stats`,
     );
   };
+  /**
+   * Compresses a request body for its endpoint in its own bytes (the same for a body that came
+   * over HTTP and one that came over a WebSocket); what it cannot read goes on untouched and is
+   * counted by reason.
+   */
+  const prepare = async (bytes: Uint8Array, format: WireFormat, headers: Headers): Promise<Prepared> => {
+    const unchanged = { body: bytes, retrieval: false, figures: NO_FIGURES, session: undefined };
+    if (headers.get('x-headroom-bypass') === '1') {
+      passThrough('bypass');
+      return unchanged;
+    }
+    const text = new TextDecoder().decode(bytes);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // The upstream's to answer, in its own words; nothing here is lost or rewritten.
+      passThrough('not-json');
+      return unchanged;
+    }
+    const session = sessionOf(parsed, headers.get('x-headroom-session'));
+    try {
+      const compressed = await compressBody(text, parsed, format, {
+        firstSight,
+        ...(options.store ? { store: options.store } : {}),
+        ...(options.policy ? { policy: options.policy } : {}),
+        ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+        ...(options.transforms ? { transforms: options.transforms } : {}),
+      });
+      const { result } = compressed;
+      tally.recordCompression(result, inputPrice((parsed as { model?: string }).model));
+      let next = compressed.text;
+      if (options.memories) {
+        const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
+        if (block) next = injectMemories(next, format, parsed as Record<string, unknown>, block) ?? next;
+      }
+      return {
+        // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
+        body: next === text ? bytes : next,
+        retrieval: compressed.retrieval,
+        figures: { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms },
+        session,
+      };
+    } catch (error) {
+      // A body without the format's essentials, or one the pipeline failed on: forwarded untouched.
+      passThrough(
+        error instanceof InvalidRequestError ? 'not-a-request' : 'compression-failed',
+        error instanceof Error ? error.message : String(error),
+      );
+      return { ...unchanged, session };
+    }
+  };
+  /** How a reply is relayed: retrieve rounds answered from the store, usage and rounds counted. */
+  const replyOptions = (
+    format: WireFormat | undefined,
+    retrieval: boolean,
+    body: Uint8Array | string | undefined,
+    errorFormat: WireFormat,
+  ) => ({
+    format,
+    retrieval,
+    ...(options.store ? { store: options.store } : {}),
+    // The request exactly as it went upstream, as the start of a retrieve round.
+    sent: () => JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>,
+    onReply: (reply: unknown) => tally.recordUsage(reply),
+    tap: (stream: ReadableStream<Uint8Array>) => stream.pipeThrough(usageTap(tally)),
+    onRetrieveRound: () => tally.recordRetrieveRound(),
+    errorFormat,
+  });
   const app = new Hono();
 
   app.get('/health', (c) =>
@@ -236,52 +331,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     if (bytes && bytes.length > maxBody)
       return providerError(errorFormat, 413, 'request_too_large', `request body exceeds ${maxBody} bytes`);
 
-    let body: Uint8Array | string | undefined = bytes;
-    let figures = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
-    let retrieval = false;
-    let session: string | undefined;
-    if (format && bytes && request.headers.get('x-headroom-bypass') === '1') passThrough('bypass');
-    else if (format && bytes) {
-      const text = new TextDecoder().decode(bytes);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // The upstream's to answer, in its own words; nothing here is lost or rewritten.
-        parsed = undefined;
-        passThrough('not-json');
-      }
-      if (parsed !== undefined) {
-        session = sessionOf(parsed, request.headers.get('x-headroom-session'));
-        try {
-          const compressed = await compressBody(text, parsed, format, {
-            firstSight,
-            ...(options.store ? { store: options.store } : {}),
-            ...(options.policy ? { policy: options.policy } : {}),
-            ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
-            ...(options.transforms ? { transforms: options.transforms } : {}),
-          });
-          const { result } = compressed;
-          tally.recordCompression(result, inputPrice((parsed as { model?: string }).model));
-          figures = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms };
-          let next = compressed.text;
-          if (options.memories && session) {
-            const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
-            if (block) next = injectMemories(next, format, parsed as Record<string, unknown>, block) ?? next;
-          }
-          // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
-          body = next === text ? bytes : next;
-          retrieval = compressed.retrieval;
-        } catch (error) {
-          // A body without the format's essentials, or one the pipeline failed on: forwarded untouched.
-          retrieval = false;
-          passThrough(
-            error instanceof InvalidRequestError ? 'not-a-request' : 'compression-failed',
-            error instanceof Error ? error.message : String(error),
-          );
-        }
-      }
-    }
+    const prepared =
+      format && bytes
+        ? await prepare(bytes, format, request.headers)
+        : { body: bytes, retrieval: false, figures: NO_FIGURES, session: undefined };
+    const { body, retrieval, figures, session } = prepared;
 
     let response: Response;
     try {
@@ -310,12 +364,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       ...(session ? { session } : {}),
     });
     return relayReply(response, {
-      format,
-      retrieval,
-      ...(options.store ? { store: options.store } : {}),
-      // The request exactly as it went upstream, as the start of a retrieve round.
-      sent: () =>
-        JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>,
+      ...replyOptions(format, retrieval, body, errorFormat),
       send: (next) =>
         upstreamFetch(target, {
           method: 'POST',
@@ -323,10 +372,6 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
           body: next,
           signal: request.signal,
         }),
-      onReply: (reply) => tally.recordUsage(reply),
-      tap: (stream) => stream.pipeThrough(usageTap(tally)),
-      onRetrieveRound: () => tally.recordRetrieveRound(),
-      errorFormat,
     });
   });
 
@@ -334,6 +379,21 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   return {
     fetch: (request) => Promise.resolve(app.fetch(request)),
     stats: () => tally.snapshot(),
+    webSocketUpstream: (path) =>
+      ENDPOINTS[path] === 'responses' ? `${upstream.openai}${path.startsWith('/v1') ? '' : '/v1'}${path}` : undefined,
+    webSocketTurn: async (message, path, headers, send) => {
+      const prepared = await prepare(new TextEncoder().encode(message), 'responses', headers);
+      const text = typeof prepared.body === 'string' ? prepared.body : message;
+      const response = await send(text);
+      tally.recordRequest({
+        at: Date.now(),
+        path,
+        status: response.status,
+        ...prepared.figures,
+        ...(prepared.session ? { session: prepared.session } : {}),
+      });
+      return relayReply(response, { ...replyOptions('responses', prepared.retrieval, text, 'openai'), send });
+    },
     ready: () => {
       warm ??= warmUp({
         ...(options.policy ? { policy: options.policy } : {}),

@@ -9,13 +9,24 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export const MAX_RETRIEVE_ROUNDS = 3;
 
 /**
- * Adds `headroom_retrieve` to the request's tool list, in the client's own JSON text: the tool goes
- * at the end of `tools` (or a `tools` list is created), every other byte stays. The same request
- * always gets the same bytes, so the tool list is stable from a session's first request on.
+ * Adds `headroom_retrieve` where the client declares its own tools, in the client's own JSON text:
+ * at the end of the top-level `tools`; else, for a Responses client that declares its tools in an
+ * `additional_tools` input item (Codex), at the end of that item's list; else in a new `tools`
+ * list — except on a Responses request that continues an earlier response, whose tools were
+ * declared with the conversation. Every other byte stays, and the same request always gets the
+ * same bytes, so the tool list is stable from a session's first request on.
  */
-export function injectRetrieveTool(text: string, format: WireFormat): string | undefined {
+export function injectRetrieveTool(text: string, format: WireFormat, parsed?: unknown): string | undefined {
   const tool = JSON.stringify(retrieveToolDefinition(format));
-  const span = topLevelArraySpan(text, 'tools');
+  const body = isRecord(parsed) ? parsed : undefined;
+  let span = arraySpanAt(text, ['tools']);
+  if (!span && format === 'responses' && body && Array.isArray(body.input)) {
+    const at = body.input.findIndex(
+      (item) => isRecord(item) && item.type === 'additional_tools' && Array.isArray(item.tools),
+    );
+    if (at >= 0) span = arraySpanAt(text, ['input', at, 'tools']);
+    else if (typeof body.previous_response_id === 'string') return text;
+  }
   if (span) {
     const inner = text.slice(span.open + 1, span.close).trim();
     return `${text.slice(0, span.close)}${inner ? ',' : ''}${tool}${text.slice(span.close)}`;
@@ -26,42 +37,36 @@ export function injectRetrieveTool(text: string, format: WireFormat): string | u
   return `${text.slice(0, open + 1)}"tools":[${tool}]${rest.startsWith('}') ? '' : ','}${text.slice(open + 1)}`;
 }
 
-/** Offsets of `[` and `]` of a top-level array member of a JSON object text. */
-export function topLevelArraySpan(text: string, key: string): { open: number; close: number } | undefined {
-  let depth = 0;
-  let i = 0;
-  let pendingKey: string | undefined;
-  while (i < text.length) {
+/** Offsets of `[` and `]` of the array at `path` in a JSON text, or `undefined` when there is none. */
+export function arraySpanAt(
+  text: string,
+  path: readonly (string | number)[],
+): { open: number; close: number } | undefined {
+  const frames: { array: boolean; index: number; key: string | undefined; expectKey: boolean }[] = [];
+  const wanted = JSON.stringify(path);
+  let openAt = -1;
+  for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    const top = frames[frames.length - 1];
     if (c === '"') {
       const end = jsonStringEnd(text, i);
-      // At the top level, a string followed by a colon is a key.
-      let next = end;
-      while (next < text.length && /\s/.test(text[next] as string)) next++;
-      if (depth === 1 && text[next] === ':') pendingKey = JSON.parse(text.slice(i, end)) as string;
-      i = end;
-      continue;
-    }
-    if (c === '{' || c === '[') {
-      if (depth === 1 && c === '[' && pendingKey === key) {
-        const open = i;
-        let d = 0;
-        for (let k = i; k < text.length; k++) {
-          const ch = text[k];
-          if (ch === '"') {
-            k = jsonStringEnd(text, k) - 1;
-          } else if (ch === '[' || ch === '{') d++;
-          else if (ch === ']' || ch === '}') {
-            d--;
-            if (d === 0) return { open, close: k };
-          }
-        }
-        return undefined;
+      if (top && !top.array && top.expectKey) {
+        top.key = JSON.parse(text.slice(i, end)) as string;
+        top.expectKey = false;
       }
-      depth++;
-    } else if (c === '}' || c === ']') depth--;
-    else if (c === ',') pendingKey = undefined;
-    i++;
+      i = end - 1;
+    } else if (c === '{' || c === '[') {
+      if (c === '[' && openAt < 0 && JSON.stringify(frames.map((f) => (f.array ? f.index : f.key))) === wanted)
+        openAt = i;
+      frames.push({ array: c === '[', index: 0, key: undefined, expectKey: c === '{' });
+    } else if (c === '}' || c === ']') {
+      frames.pop();
+      if (c === ']' && openAt >= 0 && JSON.stringify(frames.map((f) => (f.array ? f.index : f.key))) === wanted)
+        return { open: openAt, close: i };
+    } else if (c === ',' && top) {
+      if (top.array) top.index++;
+      else top.expectKey = true;
+    }
   }
   return undefined;
 }

@@ -9,7 +9,8 @@ export interface FirstSightMemory {
 }
 
 /**
- * Remembers the first output a segment got, by hash of (transform, query, content). Later
+ * Remembers the first output a segment got, by hash of (transform, content): the query of its
+ * first sight decides, and later
  * requests that carry the same segment get the same bytes even if a transform now misses its
  * deadline or a model has loaded meanwhile — so the provider's prompt cache stays valid.
  *

@@ -95,8 +95,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     // One pass over the text: its content key serves both the store and the first-sight cache.
     const textKey = contentKey(segment.text);
     const retrievalKey = options.store ? textKey : undefined;
+    // Keyed by content alone, not by the query: the same text must come out in the same bytes
+    // wherever it is resent — a resumed session, a WebSocket turn that carries only new items (so
+    // less context), a client that trims its history — or the provider's cache is lost. The query
+    // of the first sight decides, as promised.
     const sightKey = sha256Hex(
-      `${transform.name}@${transform.version}\u0000${retrievalKey ? 'ccr' : ''}\u0000${segment.query}\u0000${textKey}`,
+      `${transform.name}@${transform.version}\u0000${retrievalKey ? 'ccr' : ''}\u0000${textKey}`,
     );
     const remembered = firstSight.get(sightKey);
     let outcome: FirstSight;

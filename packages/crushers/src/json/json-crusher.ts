@@ -4,11 +4,13 @@ import {
   queryAnchors,
   scanJson,
   type Transform,
+  type TransformContext,
+  type TransformInput,
   type WeightedTerms,
   weightedQueryTerms,
 } from '@headroom/core';
-
 import { categoricalDetail, SMALL_COLLECTION, selectMembers } from '../select/members.js';
+import { compressEmbeddedText, EMBEDDED_MIN_CHARS } from './embedded-text.js';
 import { type JsonNode, parseTree, rawStringContent, serialize } from './json-tree.js';
 import { smallestLossless } from './lossless.js';
 
@@ -34,9 +36,10 @@ export function createJsonCrusher(options: JsonCrusherOptions = {}): Transform {
   return {
     specificationVersion: 'v1',
     name: 'json-crusher',
-    version: '1',
+    version: '2',
     contentTypes: ['json'],
-    compress({ text, query, toolName }, { tokenizer, retrievalKey }) {
+    async compress({ text, query, toolName }, context) {
+      const { tokenizer, retrievalKey } = context;
       const scan = scanJson(text);
       if (!scan.ok) return { text };
       // Already compressed once: only whitespace may go, so a second pass never cuts deeper.
@@ -52,6 +55,7 @@ export function createJsonCrusher(options: JsonCrusherOptions = {}): Transform {
         anchors: queryAnchors(query),
         terms: weightedQueryTerms(query, toolName),
         key: retrievalKey,
+        embedded: await embeddedTexts(trees as JsonNode[], { query, ...(toolName ? { toolName } : {}) }, context),
       };
       const crushed =
         scan.documents === 1
@@ -68,6 +72,28 @@ interface CrushContext {
   readonly anchors: readonly string[];
   readonly terms: WeightedTerms;
   readonly key: string | undefined;
+  /** Long multi-line string values already compressed as the text they hold, by node. */
+  readonly embedded: ReadonlyMap<JsonNode, string>;
+}
+
+/** Compresses every long multi-line string value as the text it holds (see `compressEmbeddedText`). */
+async function embeddedTexts(
+  trees: readonly JsonNode[],
+  input: Pick<TransformInput, 'query' | 'toolName'>,
+  context: TransformContext,
+): Promise<Map<JsonNode, string>> {
+  const found = new Map<JsonNode, string>();
+  const stack = [...trees];
+  while (stack.length) {
+    const node = stack.pop() as JsonNode;
+    if (node.kind === 'array') stack.push(...node.items);
+    else if (node.kind === 'object') stack.push(...node.entries.map(([, v]) => v));
+    else if (node.raw.length > EMBEDDED_MIN_CHARS && node.raw.startsWith('"')) {
+      const compressed = await compressEmbeddedText(JSON.parse(node.raw) as string, input, context);
+      if (compressed !== undefined) found.set(node, JSON.stringify(compressed));
+    }
+  }
+  return found;
 }
 
 function crushNode(node: JsonNode, ctx: CrushContext): JsonNode {
@@ -184,8 +210,13 @@ function markerRaw(
   return { kind: 'raw', raw: JSON.stringify(formatMarker({ ...marker, ...(ctx.key ? { key: ctx.key } : {}) })) };
 }
 
-/** Keeps the head and tail of a very long string, unless it holds something the query names. */
+/**
+ * A long string that holds lines of a known kind is compressed as that text; any other very long
+ * string keeps its head and tail, unless it holds something the query names.
+ */
 function shortenString(node: JsonNode & { kind: 'raw' }, ctx: CrushContext): JsonNode {
+  const embedded = ctx.embedded.get(node);
+  if (embedded !== undefined) return { kind: 'raw', raw: embedded };
   const content = rawStringContent(node);
   if (content === undefined || content.length <= LONG_STRING) return node;
   if (ctx.anchors.some((a) => content.toLowerCase().includes(a.toLowerCase()))) return node;

@@ -7,8 +7,9 @@ export interface Section {
   readonly type: ContentType | undefined; // undefined: detect it from the section's own text
 }
 
-/** Embedded JSON shorter than this stays part of the text around it. */
+/** Embedded JSON shorter than this (in lines, or else in characters) stays part of the text around it. */
 const MIN_JSON_LINES = 8;
+const MIN_JSON_CHARS = 2000;
 const DIFF_LINE =
   /^(diff --git |index [0-9a-f]|--- |\+\+\+ |@@ |[ +\-\\]|new file mode|deleted file mode|similarity index|rename (from|to) |old mode|new mode|Binary files )/;
 
@@ -27,7 +28,7 @@ export function splitSections(lines: readonly string[]): Section[] {
   while (i < lines.length) {
     const line = lines[i] as string;
     const jsonEnd = line.startsWith('{') || line.startsWith('[') ? jsonBlockEnd(lines, i) : -1;
-    if (jsonEnd - i >= MIN_JSON_LINES) {
+    if (jsonEnd - i >= MIN_JSON_LINES || (jsonEnd > i && blockChars(lines, i, jsonEnd) >= MIN_JSON_CHARS)) {
       closeText(i);
       sections.push({ start: i, end: jsonEnd, type: 'json' });
       i = textStart = jsonEnd;
@@ -70,4 +71,10 @@ function jsonBlockEnd(lines: readonly string[], start: number): number {
     }
   }
   return -1;
+}
+
+function blockChars(lines: readonly string[], start: number, end: number): number {
+  let chars = 0;
+  for (let j = start; j < end; j++) chars += (lines[j] as string).length + 1;
+  return chars;
 }
