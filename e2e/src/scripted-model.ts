@@ -150,7 +150,7 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
           : responsesEvents({ kind: 'text', text: '' }, String(parsed.model), 0).filter(
               (e) => (e.data as { type: string }).type === 'response.created',
             );
-        const created = (events[0]?.data as { response: { id: string } }).response;
+        const created = (events[0] as { data: { response: { id: string } } }).data.response;
         if (!action)
           events.push({
             data: { type: 'response.completed', response: { ...created, status: 'completed', output: [] } },
