@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Conversation } from './conversation.js';
 import { LARGE_OUTPUTS } from './outputs.js';
 import { PLAN_TAG, type PlanStep } from './script.js';
@@ -95,5 +98,72 @@ export const CODEX: AgentSpec = {
     () => codexExec(LARGE_OUTPUTS.listingCommand),
     () => codexExec(`cat ${LARGE_OUTPUTS.logPath}`),
     () => codexExec(`cat ${LARGE_OUTPUTS.jsonPath}`),
+  ],
+};
+
+export const OPENCODE: AgentSpec = {
+  name: 'opencode',
+  version: '1.18.33',
+  format: 'anthropic',
+  command: 'opencode',
+  args: (prompt, options) => [
+    'run',
+    ...(options?.continue ? ['--continue'] : []),
+    // Without it, reading outside the working directory is refused in a non-interactive run.
+    '--auto',
+    '-m',
+    'anthropic/claude-sonnet-4-5',
+    // One argument with spaces reaches the model in literal quotes; words go as they are.
+    ...prompt.split(' '),
+  ],
+  // The AI SDK appends /messages to the base URL, so by hand it takes the /v1.
+  routeEnv: (url) => ({ ANTHROPIC_BASE_URL: `${url}/v1` }),
+  env: {
+    ANTHROPIC_API_KEY: 'sk-ant-e2e-fake',
+    OPENCODE_DISABLE_MODELS_FETCH: '1',
+    OPENCODE_DISABLE_AUTOUPDATE: '1',
+    OPENCODE_DISABLE_SHARE: '1',
+    OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+  },
+  plan: [
+    () => ({ name: 'bash', input: { command: LARGE_OUTPUTS.listingCommand } }),
+    () => ({ name: 'read', input: { filePath: LARGE_OUTPUTS.logPath } }),
+    () => ({ name: 'read', input: { filePath: LARGE_OUTPUTS.jsonPath } }),
+  ],
+};
+
+/**
+ * pi reads no base-URL variable: by hand, a user loads a small extension that re-points its
+ * Anthropic provider (`headroom wrap pi` writes and loads its own).
+ */
+export function piRouteExtension(dir: string): string {
+  const path = join(dir, 'pi-route.js');
+  writeFileSync(
+    path,
+    "export default function (pi) { pi.registerProvider('anthropic', { baseUrl: process.env.E2E_PI_BASE_URL }); }\n",
+  );
+  return path;
+}
+
+export const PI: AgentSpec = {
+  name: 'pi',
+  version: '0.73.1',
+  format: 'anthropic',
+  command: 'pi',
+  args: (prompt, options) => [
+    ...(options?.continue ? ['--continue'] : []),
+    '--model',
+    'anthropic/claude-sonnet-4-5',
+    '-p',
+    prompt,
+  ],
+  routeEnv: (url) => ({ E2E_PI_BASE_URL: url }),
+  routeArgs: () => ['-e', piRouteExtension(tmpdir())],
+  // Its version check and install telemetry off.
+  env: { ANTHROPIC_API_KEY: 'sk-ant-e2e-fake', PI_OFFLINE: '1' },
+  plan: [
+    () => ({ name: 'bash', input: { command: LARGE_OUTPUTS.listingCommand } }),
+    () => ({ name: 'read', input: { path: LARGE_OUTPUTS.logPath } }),
+    () => ({ name: 'read', input: { path: LARGE_OUTPUTS.jsonPath } }),
   ],
 };

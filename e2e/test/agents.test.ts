@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProxyStats } from '@headroom/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentSpec, CLAUDE, CODEX, PROMPT } from '../src/agents.js';
+import { type AgentSpec, CLAUDE, CODEX, OPENCODE, PI, PROMPT } from '../src/agents.js';
 import {
   allToolResults,
   countTokens,
@@ -18,9 +18,11 @@ import { startRelay } from '../src/relay.js';
 import { ANSWER_PREFIX, RETRIEVE_TOOL } from '../src/script.js';
 import { type ScriptedModel, startScriptedModel } from '../src/scripted-model.js';
 
+const ALL = [CLAUDE, CODEX, OPENCODE, PI];
+/** E2E_AGENTS=claude,codex runs some of them. */
 const AGENTS: readonly AgentSpec[] = process.env.E2E_AGENTS
-  ? [CLAUDE, CODEX].filter((a) => process.env.E2E_AGENTS?.split(',').includes(a.name))
-  : [CLAUDE, CODEX];
+  ? ALL.filter((a) => process.env.E2E_AGENTS?.split(',').includes(a.name))
+  : ALL;
 const RESULTS = join(import.meta.dirname, '..', '.test-results');
 
 let model: ScriptedModel;
@@ -115,14 +117,16 @@ describe.each(AGENTS)('$name $version', (agent) => {
       expect(texts(resent).slice(0, reachedResults.length)).toEqual(texts(reachedResults));
       expect(resent.some((r) => r.name === RETRIEVE_TOOL)).toBe(false);
 
-      const mainSent = await Promise.all(turns.map((t) => countTokens(t.sent.body)));
-      const mainReached = await Promise.all(reached.filter((r) => r.main).map((r) => countTokens(r.body)));
+      const tokens = async (bodies: string[]) =>
+        (await Promise.all(bodies.map((b) => countTokens(b)))).reduce((a, b) => a + b, 0);
       const added = turns.map((t) => t.sent.firstByte - t.sent.sent - (t.reached.answered - t.reached.arrived));
       Object.assign(figures, {
         mainRequests: turns.length,
-        tokensSent: mainSent.reduce((a, b) => a + b, 0),
-        tokensReachedModel: mainReached.reduce((a, b) => a + b, 0),
+        // Whole request bodies (o200k tokens), the agent's side against the model's side.
+        tokensSent: await tokens(turns.map((t) => t.sent.body)),
+        tokensReachedModel: await tokens(turns.map((t) => t.reached.body)),
         retrieveRounds: rounds.length,
+        retrieveRoundTokens: await tokens(rounds.map((r) => r.body)),
         addedMsFirst: Math.round(added[0] ?? 0),
         addedMsLaterP50: Math.round(median(added.slice(1))),
       });

@@ -50,20 +50,39 @@ export async function compressBody(
   options: CompressBodyOptions,
 ): Promise<CompressedBody> {
   const { n, generate } = parsed as { n?: unknown; generate?: unknown };
-  // A Responses warm-up (`generate: false`, sent by Codex over its WebSocket) produces nothing to answer.
-  const retrieval = options.store !== undefined && !(typeof n === 'number' && n > 1) && generate !== false;
+  // Never where only the first of several choices would be followed, and not for a Responses
+  // warm-up (`generate: false`, sent by Codex over its WebSocket), which produces nothing.
+  const keyed = options.store !== undefined && !(typeof n === 'number' && n > 1) && generate !== false;
   const result = await compress(parsed, {
     format,
     firstSight: options.firstSight,
-    ...(retrieval && options.store ? { store: options.store } : {}),
+    ...(keyed && options.store ? { store: options.store } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
     ...(options.transforms ? { transforms: [...options.transforms] } : {}),
   });
+  // Offered to a client that runs tools, from its first request on; a request without any (a
+  // title, a summary) gets it only when it carries a key to use it with.
+  const retrieval = keyed && (declaresTools(parsed, format) || result.ccrKeys.length > 0);
   // Nothing compressed, or the edits cannot be placed: the client's own bytes go on.
   let body = result.edits.length ? (spliceJsonText(text, result.edits) ?? text) : text;
-  if (retrieval) body = injectRetrieveTool(body, format, parsed) ?? body;
+  if (retrieval) body = injectRetrieveTool(body, format, parsed);
   return { text: body, result, retrieval };
+}
+
+/**
+ * Whether the client runs tools in this conversation: a non-empty `tools` list, or (Responses)
+ * tools declared in an `additional_tools` input item or with the earlier response it continues.
+ */
+function declaresTools(parsed: unknown, format: WireFormat): boolean {
+  const body = parsed as { tools?: unknown; input?: unknown; previous_response_id?: unknown };
+  if (Array.isArray(body.tools) && body.tools.length > 0) return true;
+  if (format !== 'responses') return false;
+  if (typeof body.previous_response_id === 'string') return true;
+  return (
+    Array.isArray(body.input) &&
+    body.input.some((item) => (item as { type?: unknown } | null)?.type === 'additional_tools')
+  );
 }
 
 export interface ReplyOptions {

@@ -305,6 +305,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     if (status === 403) return c.json({ error: 'stats are only served to this machine' }, 403);
     return c.json({ ...tally.snapshot(), ...(options.components ? { components: options.components() } : {}) });
   });
+  // The dashboard's browser asks for an icon; that is no request for the upstream.
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/dashboard', (c) => {
     const status = admitted(c);
     if (status === 401) return c.json({ error: 'the dashboard needs the admin token' }, 401);

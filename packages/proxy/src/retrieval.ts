@@ -10,13 +10,14 @@ export const MAX_RETRIEVE_ROUNDS = 3;
 
 /**
  * Adds `headroom_retrieve` where the client declares its own tools, in the client's own JSON text:
- * at the end of the top-level `tools`; else, for a Responses client that declares its tools in an
+ * at the end of the top-level `tools`, or, for a Responses client that declares its tools in an
  * `additional_tools` input item (Codex), at the end of that item's list; else in a new `tools`
- * list — except on a Responses request that continues an earlier response, whose tools were
- * declared with the conversation. Every other byte stays, and the same request always gets the
- * same bytes, so the tool list is stable from a session's first request on.
+ * list, except on a Responses turn that continues an earlier response (its tools were declared
+ * with the conversation), which is left as it is. Every other byte
+ * stays, and the same request always gets the same bytes, so the tool list is stable from a
+ * session's first request on.
  */
-export function injectRetrieveTool(text: string, format: WireFormat, parsed?: unknown): string | undefined {
+export function injectRetrieveTool(text: string, format: WireFormat, parsed?: unknown): string {
   const tool = JSON.stringify(retrieveToolDefinition(format));
   const body = isRecord(parsed) ? parsed : undefined;
   let span = arraySpanAt(text, ['tools']);
@@ -25,14 +26,14 @@ export function injectRetrieveTool(text: string, format: WireFormat, parsed?: un
       (item) => isRecord(item) && item.type === 'additional_tools' && Array.isArray(item.tools),
     );
     if (at >= 0) span = arraySpanAt(text, ['input', at, 'tools']);
-    else if (typeof body.previous_response_id === 'string') return text;
   }
   if (span) {
     const inner = text.slice(span.open + 1, span.close).trim();
     return `${text.slice(0, span.close)}${inner ? ',' : ''}${tool}${text.slice(span.close)}`;
   }
+  if (typeof body?.previous_response_id === 'string') return text;
   const open = text.indexOf('{');
-  if (open < 0) return undefined;
+  if (open < 0) return text;
   const rest = text.slice(open + 1).trim();
   return `${text.slice(0, open + 1)}"tools":[${tool}]${rest.startsWith('}') ? '' : ','}${text.slice(open + 1)}`;
 }
