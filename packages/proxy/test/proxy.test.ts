@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxy } from '../src/proxy.js';
 import { json, type Received, sse, startUpstream } from './fake-upstream.js';
@@ -159,6 +160,28 @@ describe('proxy (in-process)', () => {
       'a request body that is not JSON was forwarded uncompressed; further ones are counted in /stats',
       "a request without its format's essentials was forwarded uncompressed (messages must be an array in an Anthropic Messages request); further ones are counted in /stats",
     ]);
+  });
+
+  it('compresses a request as Claude Code sends it, mid-conversation system message and all', async () => {
+    const fixture = JSON.parse(
+      readFileSync(new URL('../../core/test/fixtures/agents/claude.json', import.meta.url), 'utf8'),
+    ) as { requests: { headers: Record<string, string>; body: { messages: Record<string, unknown>[] } }[] };
+    const { headers, body } = fixture.requests.at(-1) as (typeof fixture.requests)[number];
+    expect(body.messages.some((m) => m.role === 'system')).toBe(true);
+    // The captured tool results hold placeholder text; a real build log takes their place.
+    const text = JSON.stringify(body, (key, value) =>
+      key === 'content' && typeof value === 'string' && value.startsWith('lorem') ? buildLog : value,
+    );
+    const proxy = proxyFor();
+    const response = await proxy.fetch(
+      post('/v1/messages?beta=true', text, { 'anthropic-beta': headers['anthropic-beta'] as string }),
+    );
+    expect(response.status).toBe(200);
+    expect(last().body.length).toBeLessThan(text.length * 0.6);
+    const sent = JSON.parse(last().body) as typeof body;
+    expect(sent.messages.map((m) => m.role)).toEqual(body.messages.map((m) => m.role));
+    expect(proxy.stats().passedThrough).toEqual({});
+    expect(proxy.stats().compressedRequests).toBe(1);
   });
 
   it('answers oversized bodies with 413, in the provider’s error format', async () => {

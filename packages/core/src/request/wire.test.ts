@@ -292,3 +292,35 @@ function catchError(fn: () => unknown): unknown {
   }
   throw new Error('expected an error');
 }
+
+describe('requests captured from the real agents (texts replaced by placeholders)', () => {
+  it.each(['claude', 'codex', 'opencode', 'pi'])(
+    '%s: every tool result is read, the rest round-trips untouched',
+    (agent) => {
+      const fixture = loadFixture(`agents/${agent}.json`) as {
+        format: WireFormat;
+        requests: { body: Record<string, unknown> }[];
+      };
+      for (const { body } of fixture.requests) {
+        const snapshot = structuredClone(body);
+        const view = parseRequest(body, fixture.format);
+        expect(writeRequest(view, new Map())).toEqual(snapshot);
+        const results = JSON.stringify(body).match(
+          /"type":"(tool_result|function_call_output|custom_tool_call_output)"/g,
+        );
+        const read = new Set(view.segments.filter((s) => s.kind === 'tool-result').map((s) => s.message));
+        expect(read.size).toBe(results?.length ?? 0);
+      }
+    },
+  );
+
+  it('reads Claude Code’s mid-conversation system message as system text, and the tool results around it', () => {
+    const fixture = loadFixture('agents/claude.json') as { requests: { body: { messages: { role: string }[] } }[] };
+    const body = (fixture.requests.at(-1) as { body: { messages: { role: string }[] } }).body;
+    const at = body.messages.findIndex((m) => m.role === 'system');
+    expect(at).toBeGreaterThan(0);
+    const view = parseRequest(body, 'anthropic');
+    expect(view.segments.filter((s) => s.message === at).map((s) => s.role)).toEqual(['system']);
+    expect(view.segments.filter((s) => s.kind === 'tool-result').length).toBeGreaterThanOrEqual(4);
+  });
+});
