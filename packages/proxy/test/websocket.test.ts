@@ -172,7 +172,7 @@ describe('Responses over WebSocket', () => {
     try {
       await expect(connect()).rejects.toMatchObject({ status: 426, body: '{"no":"ws"}' });
     } finally {
-      upstream.refuse.status = undefined;
+      delete upstream.refuse.status;
     }
   });
 });
