@@ -145,11 +145,11 @@ describe('Responses over WebSocket', () => {
         { type: 'function_call_output', call_id: 'c1', output: deployLog },
       ],
     });
-    const [first, second] = upstream.messages.slice(-2) as Record<string, unknown>[];
+    const [first, second] = upstream.messages.slice(-2) as [Record<string, unknown>, Record<string, unknown>];
     expect(JSON.stringify(first).length).toBeLessThan(deployLog.length / 2);
-    expect((first?.tools as { name: string }[]).map((t) => t.name)).toEqual(['shell', 'headroom_retrieve']);
+    expect((first.tools as { name: string }[]).map((t) => t.name)).toEqual(['shell', 'headroom_retrieve']);
     // The retrieve round went on the same socket; the client saw one response and no retrieve call.
-    expect((second?.input as { type?: string }[]).map((i) => i.type ?? 'message')).toEqual([
+    expect((second.input as { type?: string }[]).map((i) => i.type ?? 'message')).toEqual([
       'message',
       'function_call',
       'function_call_output',
