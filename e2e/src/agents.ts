@@ -25,6 +25,8 @@ export interface AgentSpec {
   /** Fake key, telemetry and update switches: what any run needs, routed or not. */
   readonly env: Record<string, string>;
   readonly plan: readonly PlanStep[];
+  /** Speaks Responses over a WebSocket by default: no turn may fall back to HTTPS. */
+  readonly webSocket?: boolean;
 }
 
 export const PROMPT = `${PLAN_TAG} Look at the library listing, the package log and the diagnostics JSON, then report.`;
@@ -94,6 +96,7 @@ export const CODEX: AgentSpec = {
   routeEnv: () => ({}),
   routeArgs: (url) => ['-c', `openai_base_url=${JSON.stringify(`${url}/v1`)}`],
   env: { CODEX_API_KEY: 'sk-e2e-fake' },
+  webSocket: true,
   plan: [
     () => codexExec(LARGE_OUTPUTS.listingCommand),
     () => codexExec(`cat ${LARGE_OUTPUTS.logPath}`),

@@ -63,6 +63,7 @@ describe.each(AGENTS)('$name $version', (agent) => {
       expect(first.stdout).toContain(ANSWER_PREFIX);
       expect(first.stdout).toContain('retrieved');
       const reached = model.received.slice(from);
+      if (agent.webSocket) expect(reached.map((r) => r.transport)).toEqual(reached.map(() => 'websocket'));
       const turns = pairTurns(agent.format, relay.sent, reached);
       expect(turns.length).toBe(agent.plan.length + 1);
 
@@ -158,6 +159,7 @@ describe.each(AGENTS)('$name $version', (agent) => {
     const stats = JSON.parse(readFileSync(join(home, '.headroom', 'proxy-stats.json'), 'utf8')) as ProxyStats;
     expect(stats.compressedRequests).toBeGreaterThan(0);
     expect(stats.retrieveRounds).toBe(1);
+    if (agent.webSocket) expect(model.received.slice(from).every((r) => r.transport === 'websocket')).toBe(true);
     const reached = model.received.slice(from).filter((r) => r.main);
     expect(reached.some((r) => isRetrieveRound(agent.format, r.body))).toBe(true);
     const results = allToolResults(

@@ -178,10 +178,10 @@ describe('headroom compress errors', () => {
   it.each([
     [
       'anthropic',
-      '{"messages": [{"role": "system", "content": "x"}]}',
-      'headroom: messages[0].role must be "user" or "assistant" in an Anthropic Messages request',
+      '{"model": "claude", "messages": {}}',
+      'headroom: messages must be an array in an Anthropic Messages request',
     ],
-    ['responses', '{"input": 7}', 'headroom: input must be an array in an OpenAI Responses request'],
+    ['responses', '{"input": 7}', 'headroom: input must be a string or an array in an OpenAI Responses request'],
     ['openai', '{"model": "gpt-4o"}', 'headroom: messages must be an array in an OpenAI Chat Completions request'],
   ])('a request of the wrong shape for --format %s: exit 1', (format, input, message) => {
     const run = runCli(['compress', '--format', format, '-'], { input });
