@@ -1,6 +1,6 @@
 // Node-only: serving the proxy on a socket.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { exactFetch } from './exact-fetch.js';
@@ -84,20 +84,28 @@ function listen(
       // Codex speaks the Responses API over a WebSocket first; the same server takes the upgrade.
       const sockets = serveWebSockets(server as Server, proxy);
       const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolve({
-        url: `http://${shown}:${info.port}`,
-        proxy,
-        ...(adminToken ? { adminToken } : {}),
-        close: () =>
-          new Promise((done) => {
-            sockets.close();
-            server.close(() => {
-              clearInterval(saving);
-              save();
-              done();
-            });
-          }),
-      });
+      const url = `http://${shown}:${info.port}`;
+      // One request over the socket before saying ready, so the server's own first-request work
+      // (the adapter's request and response objects) is not paid by a client's first request.
+      const ready = () =>
+        resolve({
+          url,
+          proxy,
+          ...(adminToken ? { adminToken } : {}),
+          close: () =>
+            new Promise((done) => {
+              sockets.close();
+              server.close(() => {
+                clearInterval(saving);
+                save();
+                done();
+              });
+            }),
+        });
+      get(`${url}/health`, { agent: false }, (response) => {
+        response.resume();
+        response.once('end', ready);
+      }).once('error', ready);
     });
     server.once('error', (error) => {
       clearInterval(saving);

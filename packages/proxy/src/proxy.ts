@@ -397,10 +397,23 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       return relayReply(response, { ...replyOptions('responses', prepared.retrieval, text, 'openai'), send });
     },
     ready: () => {
-      warm ??= warmUp({
-        ...(options.policy ? { policy: options.policy } : {}),
-        ...(options.transforms ? { transforms: options.transforms } : {}),
-      }).catch(() => {
+      warm ??= (async () => {
+        await warmUp({
+          ...(options.policy ? { policy: options.policy } : {}),
+          ...(options.transforms ? { transforms: options.transforms } : {}),
+        });
+        // The runtime loads its Request, Response and web-stream classes on first use (tens of
+        // milliseconds): a health check and a relayed stream load them here instead.
+        await (await app.fetch(new Request('http://127.0.0.1/health'))).text();
+        const stream = new Response('data: {}\n\n', { headers: { 'content-type': 'text/event-stream' } });
+        const relayed = await relayReply(stream, {
+          ...replyOptions('anthropic', false, '{}', 'anthropic'),
+          onReply: () => {},
+          tap: (body) => body.pipeThrough(new TransformStream()),
+          send: () => Promise.reject(new Error('no retrieve rounds in a warm-up')),
+        });
+        await relayed.text();
+      })().catch(() => {
         // A warm-up that fails only means the first request loads what it needs itself.
       });
       return warm;
