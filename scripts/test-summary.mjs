@@ -10,7 +10,7 @@ const dirs = ['packages', 'apps']
   .flatMap((group) =>
     existsSync(join(root, group)) ? readdirSync(join(root, group)).map((d) => join(root, group, d)) : [],
   )
-  .concat(['benchmarks', 'evals', 'examples'].map((d) => join(root, d)))
+  .concat(['benchmarks', 'evals', 'examples', 'e2e'].map((d) => join(root, d)))
   .filter((dir) => existsSync(join(dir, 'package.json')));
 
 let passed = 0;
