@@ -8,6 +8,7 @@ interface Stats {
   sessions?: number;
   retrieveRounds?: number;
   compressedRequests: number;
+  passedThrough?: Record<string, number>;
   tokensBefore: number;
   tokensAfter: number;
   byTransform: Record<string, { segments: number; tokensBefore: number; tokensAfter: number }>;
@@ -52,6 +53,13 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   const lines = [
     `proxy        ${base}`,
     `requests     ${stats.requests} (${stats.compressedRequests} compressed) in ${plural(stats.sessions ?? 0, 'session')}; ${plural(stats.retrieveRounds ?? 0, 'retrieve round')} answered`,
+    ...(Object.keys(stats.passedThrough ?? {}).length
+      ? [
+          `uncompressed ${Object.entries(stats.passedThrough ?? {})
+            .map(([reason, n]) => `${n} ${reason}`)
+            .join(', ')} (forwarded as sent)`,
+        ]
+      : []),
     `tokens       ${stats.tokensBefore.toLocaleString('en-US')} → ${stats.tokensAfter.toLocaleString('en-US')} (−${saved.toFixed(1)}%)`,
     `upstream     ${stats.inputTokens.toLocaleString('en-US')} input tokens, ${stats.cacheReadTokens.toLocaleString('en-US')} read from cache, ${stats.cacheWriteTokens.toLocaleString('en-US')} written`,
     `compression  ${stats.compressionMs} ms in all`,
