@@ -11,6 +11,9 @@ const HOP_BY_HOP = new Set([
   'upgrade',
   'host',
   'content-length',
+  // An expectation is between the client and this hop: Node answers the client's
+  // `100-continue` itself, and the upstream gets the whole body at once.
+  'expect',
   // The proxy speaks to upstream in identity encoding so it can relay bytes as they arrive.
   'accept-encoding',
   // Headroom's own controls stay here.

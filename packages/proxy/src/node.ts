@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { exactFetch } from './exact-fetch.js';
+import { decodeBody } from './decode-body.js';
 import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
 import { loadStats, saveStats } from './stats-file.js';
+import { createUpstreamFetch } from './upstream-fetch.js';
 import { serveWebSockets } from './websocket.js';
 
 const SAVE_EVERY_MS = 2000;
@@ -15,6 +16,11 @@ export interface ServeOptions extends ProxyOptions {
   readonly host?: string;
   /** Default 8787; 0 picks a free port. */
   readonly port?: number;
+  /**
+   * How long the upstream may send nothing (before its reply starts, or mid-stream) before the
+   * request is given up and the client told so in the provider's format. Default 10 minutes.
+   */
+  readonly upstreamIdleTimeoutMs?: number;
   /**
    * Where the figures of `/stats` are kept, so they continue across restarts; saved every few
    * seconds while requests come in, and on close.
@@ -48,7 +54,10 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   const proxy = createProxy({
     ...options,
     onWarning: warn,
-    fetch: options.fetch ?? exactFetch,
+    decodeBody: options.decodeBody ?? decodeBody,
+    fetch:
+      options.fetch ??
+      createUpstreamFetch(options.upstreamIdleTimeoutMs ? { idleTimeoutMs: options.upstreamIdleTimeoutMs } : {}),
     ...(initialStats ? { initialStats } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(exposed ? { adminHosts: [...(options.adminHosts ?? []), host] } : {}),

@@ -15,6 +15,7 @@ import { isAnthropicRequest, upstreamHeaders } from './forward.js';
 import { injectMemories, openingQuestion } from './memories.js';
 import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
+import { type BodyDecoder, readRequestBody } from './request-body.js';
 import { sessionOf } from './session.js';
 import { type PassThroughReason, type ProxyStats, StatsTally } from './stats.js';
 import { warmUp } from './warm-up.js';
@@ -24,8 +25,22 @@ export interface ProxyOptions {
   readonly upstreamAnthropic?: string;
   /** OpenAI (or any OpenAI-compatible) upstream. Default `https://api.openai.com`. */
   readonly upstreamOpenAI?: string;
-  /** Largest request body accepted, in bytes; larger ones get 413. Default 32 MiB. */
+  /**
+   * Largest request body accepted, in bytes (decoded, for a compressed body); larger ones get
+   * 413, found while reading, so no more than this is ever held for one request. Default 32 MiB.
+   */
   readonly maxBodyBytes?: number;
+  /**
+   * Requests whose bodies may be held at once (read, compressed, being sent); past it a client
+   * gets 429 with `retry-after` in its provider's format. With `maxBodyBytes`, this bounds the
+   * memory bodies can take. Default 64.
+   */
+  readonly maxConcurrentBodies?: number;
+  /**
+   * Decodes request bodies sent with a content-encoding (`serveProxy` passes Node's zlib and a
+   * zstd decoder); without it, such bodies are forwarded as sent and counted as `undecodable`.
+   */
+  readonly decodeBody?: BodyDecoder;
   readonly policy?: Partial<CompressionPolicy>;
   readonly deadlineMs?: number;
   /** The compressors, in routing order. Default: every crusher (`defaultCrushers()`); put Kompress first for learned prose compression. */
@@ -131,6 +146,7 @@ const PASS_THROUGH_WHY: Record<PassThroughReason, string> = {
   'not-json': 'a request body that is not JSON was forwarded uncompressed',
   'not-a-request': "a request without its format's essentials was forwarded uncompressed",
   'compression-failed': 'a request the compressors failed on was forwarded uncompressed',
+  undecodable: 'a request body in a content-encoding that could not be decoded was forwarded as sent',
 };
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
@@ -152,6 +168,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     openai: upstreamBase('upstreamOpenAI', options.upstreamOpenAI ?? 'https://api.openai.com'),
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const maxConcurrent = options.maxConcurrentBodies ?? 64;
   /**
    * Where a request that names no provider (a client's `HEAD /` probe) goes: the provider this
    * proxy was set up for, else the one its clients last spoke to, else the only one configured.
@@ -188,16 +205,25 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     firstSight.set(key, { text: block });
     return block;
   };
-  /** Counts a request forwarded uncompressed, and says why once per reason (not once per request). */
-  const warned = new Set<PassThroughReason>();
+  /** Says a thing once per kind, not once per request. */
+  const warned = new Set<string>();
+  const warnOnce = (kind: string, message: string) => {
+    if (warned.has(kind)) return;
+    warned.add(kind);
+    options.onWarning?.(message);
+  };
+  /** Counts a request forwarded uncompressed, and says why once per reason. */
   const passThrough = (reason: PassThroughReason, detail?: string) => {
     tally.recordPassThrough(reason);
-    if (reason === 'bypass' || warned.has(reason)) return;
-    warned.add(reason);
-    options.onWarning?.(
-      `${PASS_THROUGH_WHY[reason]}${detail ? ` (${detail})` : ''}; further ones are counted in /stats`,
-    );
+    if (reason !== 'bypass')
+      warnOnce(
+        reason,
+        `${PASS_THROUGH_WHY[reason]}${detail ? ` (${detail})` : ''}; further ones are counted in /stats`,
+      );
   };
+  const tooLarge = (format: WireFormat) =>
+    providerError(format, 413, 'request_too_large', `request body exceeds ${maxBody} bytes`);
+  let holding = 0;
   /**
    * Compresses a request body for its endpoint in its own bytes (the same for a body that came
    * over HTTP and one that came over a WebSocket); what it cannot read goes on untouched and is
@@ -327,54 +353,93 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     const errorFormat: WireFormat = anthropic ? 'anthropic' : 'openai';
 
     const declared = Number(request.headers.get('content-length') ?? '0');
-    if (declared > maxBody)
-      return providerError(errorFormat, 413, 'request_too_large', `request body exceeds ${maxBody} bytes`);
-    const bytes = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
-    if (bytes && bytes.length > maxBody)
-      return providerError(errorFormat, 413, 'request_too_large', `request body exceeds ${maxBody} bytes`);
-
-    const prepared =
-      format && bytes
-        ? await prepare(bytes, format, request.headers)
-        : { body: bytes, retrieval: false, figures: NO_FIGURES, session: undefined };
-    const { body, retrieval, figures, session } = prepared;
-
-    let response: Response;
-    try {
-      response = await upstreamFetch(target, {
-        method: request.method,
-        headers: upstreamHeaders(request.headers),
-        ...(body !== undefined && request.method !== 'GET' && request.method !== 'HEAD' ? { body } : {}),
-        signal: request.signal,
-        redirect: 'manual',
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return providerError(
+    if (declared > maxBody) return tooLarge(errorFormat);
+    // Bodies held at once are bounded: past the limit a client is told to come back shortly.
+    if (request.body && holding >= maxConcurrent) {
+      const busy = providerError(
         errorFormat,
-        502,
-        'upstream_unreachable',
-        `the upstream ${new URL(target).origin} could not be reached: ${reason}`,
+        429,
+        errorFormat === 'anthropic' ? 'rate_limit_error' : 'rate_limit_exceeded',
+        `the Headroom proxy is handling ${maxConcurrent} requests already; retry shortly`,
       );
+      busy.headers.set('retry-after', '1');
+      return busy;
     }
-
-    tally.recordRequest({
-      at: Date.now(),
-      path: url.pathname,
-      status: response.status,
-      ...figures,
-      ...(session ? { session } : {}),
-    });
-    return relayReply(response, {
-      ...replyOptions(format, retrieval, body, errorFormat),
-      send: (next) =>
-        upstreamFetch(target, {
-          method: 'POST',
-          headers: upstreamHeaders(request.headers),
-          body: next,
+    holding++;
+    let held = true;
+    const release = () => {
+      if (held) holding--;
+      held = false;
+    };
+    try {
+      const read = await readRequestBody(request, maxBody, options.decodeBody);
+      if (read.kind === 'too-large') return tooLarge(errorFormat);
+      const raw = read.kind === 'read' ? read.raw : undefined;
+      const decoded = read.kind === 'read' ? read.decoded : undefined;
+      if (format && raw && !decoded) passThrough('undecodable', request.headers.get('content-encoding') ?? undefined);
+      const prepared =
+        format && decoded
+          ? await prepare(decoded, format, request.headers)
+          : { body: raw, retrieval: false, figures: NO_FIGURES, session: undefined };
+      // A compressed body that was rewritten goes upstream decoded; an untouched one as it came.
+      const rewritten = decoded !== undefined && prepared.body !== decoded;
+      const body = rewritten || !decoded ? prepared.body : raw;
+      const headers = upstreamHeaders(request.headers);
+      if (rewritten) headers.delete('content-encoding');
+      const { retrieval, figures, session } = prepared;
+      let response: Response;
+      try {
+        response = await upstreamFetch(target, {
+          method: request.method,
+          headers,
+          ...(body !== undefined && request.method !== 'GET' && request.method !== 'HEAD' ? { body } : {}),
           signal: request.signal,
-        }),
-    });
+          redirect: 'manual',
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return providerError(
+          errorFormat,
+          502,
+          'upstream_unreachable',
+          `the upstream ${new URL(target).origin} could not be reached: ${reason}`,
+        );
+      } finally {
+        release();
+      }
+
+      tally.recordRequest({
+        at: Date.now(),
+        path: url.pathname,
+        status: response.status,
+        ...figures,
+        ...(session ? { session } : {}),
+      });
+      // Retrieve rounds send JSON text of their own, never the client's encoding.
+      const followUpHeaders = upstreamHeaders(request.headers);
+      followUpHeaders.delete('content-encoding');
+      return relayReply(response, {
+        ...replyOptions(format, retrieval, rewritten || !decoded ? body : decoded, errorFormat),
+        send: (next) =>
+          upstreamFetch(target, { method: 'POST', headers: followUpHeaders, body: next, signal: request.signal }),
+      });
+    } finally {
+      release();
+    }
+  });
+  // Whatever fails on the way (an upstream that breaks off mid-reply, a storage fault), the client
+  // gets it in its provider's format, and the log gets one line rather than a stack trace.
+  app.onError((error, c) => {
+    const path = new URL(c.req.url).pathname;
+    const anthropic = ENDPOINTS[path] === 'anthropic' || isAnthropicRequest(c.req.raw.headers, path) === true;
+    const message = error instanceof Error ? error.message : String(error);
+    warnOnce('relay-failed', `a reply could not be relayed (${message})`);
+    return providerError(
+      anthropic ? 'anthropic' : 'openai',
+      502,
+      'upstream_error',
+      `the upstream reply broke off: ${message}`,
+    );
   });
 
   let warm: Promise<void> | undefined;

@@ -5,9 +5,10 @@ import { SessionRegister } from './session.js';
  * - `bypass`: the client asked for it (`x-headroom-bypass: 1`);
  * - `not-json`: the body is not JSON (the upstream answers it in its own words);
  * - `not-a-request`: JSON without the format's essentials (say, no `messages` array);
- * - `compression-failed`: the compressors threw on it.
+ * - `compression-failed`: the compressors threw on it;
+ * - `undecodable`: its content-encoding could not be decoded.
  */
-export type PassThroughReason = 'bypass' | 'not-json' | 'not-a-request' | 'compression-failed';
+export type PassThroughReason = 'bypass' | 'not-json' | 'not-a-request' | 'compression-failed' | 'undecodable';
 
 /** What the proxy has done (since it started, or since its saved figures began; see `statsPath`). */
 export interface ProxyStats {
