@@ -75,6 +75,25 @@ describe('headroom proxy', () => {
   });
 });
 
+describe('headroom proxy beyond loopback', () => {
+  it('asks for the admin token, which headroom stats takes with --token', async () => {
+    const proxy = startServing(
+      ['proxy', '--host', '0.0.0.0', '--port', '0'],
+      { HEADROOM_HOME: emptyDir(), HEADROOM_ADMIN_TOKEN: 'tok-e2e' },
+      /Headroom proxy on (http:\/\/[\d.]+:\d+)/,
+    );
+    const port = new URL(await proxy.url).port;
+    const local = `http://127.0.0.1:${port}`;
+    const refused = runCli(['stats', '--url', local]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('it answered 401');
+    const admitted = runCli(['stats', '--url', local, '--token', 'tok-e2e', '--json']);
+    expect(admitted.code).toBe(0);
+    expect(JSON.parse(admitted.stdout.toString())).toMatchObject({ requests: 0 });
+    expect((await proxy.stop()).code).toBe(0);
+  });
+});
+
 describe('headroom proxy with a malformed upstream', () => {
   it('refuses it at start with one line, instead of failing every request', () => {
     const run = runCli(['proxy', '--port', '0', '--upstream-openai', 'not-a-url']);

@@ -247,9 +247,12 @@ function statsLine({ figures, estimate, encoding }: Outcome): string {
   const approx = estimate ? '~' : '';
   const saved = before > 0 ? ((before - after) / before) * 100 : 0;
   const changed = figures.transforms.filter((t) => !t.skipped).length;
+  // A segment left whole because its compressor ran out of time is worth saying: it is not the input's doing.
+  const late = figures.transforms.filter((t) => t.skipped === 'deadline').length;
   return (
     `headroom: ${approx}${before.toLocaleString('en-US')} → ${approx}${after.toLocaleString('en-US')} tokens ` +
-    `(−${saved.toFixed(1)}%) · ${changed} of ${figures.transforms.length} segments compressed · ${ms} ms · ` +
+    `(−${saved.toFixed(1)}%) · ${changed} of ${figures.transforms.length} segments compressed` +
+    `${late ? ` (${late} left whole: past the deadline)` : ''} · ${ms} ms · ` +
     `${encoding}${estimate ? ' (estimate for this model)' : ''}`
   );
 }

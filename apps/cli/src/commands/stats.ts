@@ -20,10 +20,11 @@ interface Stats {
   components?: { prose?: { engine?: string; kompress?: string; pool?: { ready?: number }; fallbacks?: number } };
 }
 
-/** `headroom stats [--url URL] [--json]`: what a running proxy has saved so far. */
+/** `headroom stats [--url URL] [--token TOKEN] [--json]`: what a running proxy has saved so far. */
 export async function runStats(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('stats', args, {
     url: { type: 'string' },
+    token: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
@@ -36,7 +37,12 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   const base = (values.url ?? `http://127.0.0.1:${io.env.HEADROOM_PROXY_PORT ?? '8787'}`).replace(/\/$/, '');
   let stats: Stats;
   try {
-    const response = await fetch(`${base}/stats`, { signal: AbortSignal.timeout(5000) });
+    // A proxy bound beyond loopback asks for the admin token it printed at start.
+    const token = values.token ?? io.env.HEADROOM_ADMIN_TOKEN;
+    const response = await fetch(`${base}/stats`, {
+      signal: AbortSignal.timeout(5000),
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+    });
     if (!response.ok) throw new Error(`it answered ${response.status}`);
     stats = (await response.json()) as Stats;
   } catch (error) {

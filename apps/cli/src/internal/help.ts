@@ -118,11 +118,12 @@ The request header x-headroom-bypass: 1 forwards a request untouched. GET /healt
 GET /stats (from this machine only) report on the proxy.
 `;
 
-export const STATS_HELP = `Usage: headroom stats [--url http://127.0.0.1:8787] [--json]
+export const STATS_HELP = `Usage: headroom stats [--url http://127.0.0.1:8787] [--token TOKEN] [--json]
 
 What a running Headroom proxy has done: requests, tokens before and after, the upstream's
 cache reads and writes, and the savings per transform. Reads GET /stats from the proxy
-(default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787).
+(default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787). A proxy bound beyond loopback
+asks for the admin token it printed at start: --token, or HEADROOM_ADMIN_TOKEN.
 `;
 
 export const WRAP_HELP = `Usage: headroom wrap <claude|codex|opencode|pi|qwen|copilot|aider|cursor> [--port 8787] [--memory] [-- agent arguments]

@@ -35,6 +35,10 @@ export async function openProxyResources(
     if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value))
       throw usageError(`${flag} takes an http(s) URL like https://api.openai.com (got '${value}')`);
   }
+  const idleText = io.env.HEADROOM_UPSTREAM_IDLE_TIMEOUT_MS;
+  const idleTimeoutMs = idleText === undefined ? undefined : Number(idleText);
+  if (idleTimeoutMs !== undefined && !(Number.isInteger(idleTimeoutMs) && idleTimeoutMs > 0))
+    throw usageError(`HEADROOM_UPSTREAM_IDLE_TIMEOUT_MS takes a number of milliseconds (got '${idleText}')`);
   const store = config.store.enabled ? openStore(io, config) : undefined;
   const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
   const memories = flags.memory ? await proxyMemories(io, flags.memoryBudget) : undefined;
@@ -48,6 +52,9 @@ export async function openProxyResources(
         io.stderr.write(`headroom: warning: ${message}\n`);
       },
       ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
+      ...(idleTimeoutMs ? { upstreamIdleTimeoutMs: idleTimeoutMs } : {}),
+      // A token of the user's own, so scripts and `headroom stats` can keep using it across restarts.
+      ...(io.env.HEADROOM_ADMIN_TOKEN ? { adminToken: io.env.HEADROOM_ADMIN_TOKEN } : {}),
       ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
       ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
       components: () => ({ prose: pipeline.prose() }),
