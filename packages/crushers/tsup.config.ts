@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // The worker is an entry of its own: worker threads load it by path.
+  entry: { index: 'src/index.ts', node: 'src/node.ts', 'crush-worker': 'src/worker/crush-worker.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

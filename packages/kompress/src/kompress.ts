@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { formatMarker, hasMarkers, type Transform, type TransformResult } from '@headroom/core';
+import { type PoolStats, WorkerPool } from '@headroom/crushers/node';
 import { KompressUnavailableError, readModelDir } from './model-dir.js';
-import { type PoolStats, WorkerPool } from './pool.js';
 import { joinKept, readWords } from './words.js';
 
 export interface KompressOptions {

@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { defaultCrushers } from '@headroom/crushers';
+import { offThread } from '@headroom/crushers/node';
 import { serve } from '@hono/node-server';
 import { decodeBody } from './decode-body.js';
 import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
@@ -51,8 +53,11 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   const adminToken = options.adminToken ?? (exposed ? randomUUID() : undefined);
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`headroom: warning: ${message}\n`));
   const initialStats = options.statsPath ? loadStats(options.statsPath, warn) : undefined;
+  // Large segments are compressed on a worker thread, so the proxy keeps answering meanwhile.
+  const crushers = offThread(options.transforms ?? defaultCrushers());
   const proxy = createProxy({
     ...options,
+    transforms: crushers.transforms,
     onWarning: warn,
     decodeBody: options.decodeBody ?? decodeBody,
     fetch:
@@ -77,7 +82,7 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   const saving = options.statsPath ? setInterval(save, SAVE_EVERY_MS) : undefined;
   saving?.unref();
   // Listening only once warm: whoever waits for the port (wrap, a supervisor) gets a proxy whose first request is fast.
-  return proxy.ready().then(() => listen(proxy, options, host, adminToken, save, saving));
+  return proxy.ready().then(() => listen(proxy, options, host, adminToken, save, saving, crushers.close));
 }
 
 function listen(
@@ -87,6 +92,7 @@ function listen(
   adminToken: string | undefined,
   save: () => void,
   saving: ReturnType<typeof setInterval> | undefined,
+  closeWorkers: () => Promise<void>,
 ): Promise<RunningProxy> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: proxy.fetch, hostname: host, port: options.port ?? 8787 }, (info: AddressInfo) => {
@@ -107,7 +113,7 @@ function listen(
               server.close(() => {
                 clearInterval(saving);
                 save();
-                done();
+                void closeWorkers().then(done, done);
               });
             }),
         });

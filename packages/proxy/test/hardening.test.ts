@@ -249,6 +249,98 @@ describe('hostile input and misbehaving upstreams, over real sockets', () => {
       await narrow.close();
     }
   });
+
+  it('ends a streamed reply with an error event when a retrieve round breaks off mid-stream', async () => {
+    const withStore = await serveProxy({
+      port: 0,
+      upstreamAnthropic: upstream.url,
+      store: createMemoryStore(),
+      onWarning: () => {},
+    });
+    try {
+      let round = 0;
+      behaviour = (req, res) => {
+        round++;
+        const key = /headroom:([0-9a-f]{24})/.exec(req.body)?.[1];
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const event = (data: Record<string, unknown>) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+        res.write(
+          event({
+            type: 'message_start',
+            message: { id: 'm', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 1 } },
+          }),
+        );
+        if (round === 1) {
+          res.write(
+            event({
+              type: 'content_block_start',
+              index: 0,
+              content_block: { type: 'tool_use', id: 'r1', name: 'headroom_retrieve', input: {} },
+            }),
+          );
+          res.write(
+            event({
+              type: 'content_block_delta',
+              index: 0,
+              delta: { type: 'input_json_delta', partial_json: JSON.stringify({ key }) },
+            }),
+          );
+          res.write(event({ type: 'content_block_stop', index: 0 }));
+          res.write(event({ type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 1 } }));
+          res.end(event({ type: 'message_stop' }));
+          return;
+        }
+        res.write(event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
+        setTimeout(() => res.destroy(), 20);
+      };
+      const tools = [{ name: 'logs', input_schema: { type: 'object' } }];
+      const reply = await send(withStore.url, '/v1/messages', anthropicHeaders, [
+        Buffer.from(JSON.stringify({ ...JSON.parse(body), tools, stream: true })),
+      ]);
+      expect(round).toBe(2);
+      expect(reply.status).toBe(200);
+      const last = reply.body.trim().split('\n\n').at(-1) ?? '';
+      expect(last).toMatch(/^event: error\ndata: /);
+      expect(JSON.parse(last.split('data: ')[1] as string)).toMatchObject({
+        type: 'error',
+        error: { type: 'api_error' },
+      });
+    } finally {
+      await withStore.close();
+    }
+  });
+
+  it('keeps answering while an 18 MB tool output is compressed, and compresses it', async () => {
+    behaviour = ok;
+    const roomy = await serveProxy({ port: 0, upstreamAnthropic: upstream.url, onWarning: () => {} });
+    try {
+      const lines = Array.from(
+        { length: 350_000 },
+        (_, i) =>
+          `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z ${i % 5000 ? 'INFO' : 'ERROR'} shard ${i % 31} job ${i} done`,
+      );
+      const big = JSON.parse(body) as { messages: { content: unknown }[] };
+      (big.messages[2] as { content: unknown }).content = [
+        { type: 'tool_result', tool_use_id: 't1', content: lines.join('\n') },
+      ];
+      const text = JSON.stringify(big);
+      expect(text.length).toBeGreaterThan(17_000_000);
+      const order: string[] = [];
+      const compressing = send(roomy.url, '/v1/messages', anthropicHeaders, [Buffer.from(text)]).then((r) => {
+        order.push('big');
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const health = await fetch(`${roomy.url}/health`);
+      order.push('health');
+      expect(health.status).toBe(200);
+      expect((await compressing).status).toBe(200);
+      expect(order).toEqual(['health', 'big']);
+      expect(upstream.received.at(-1)?.body.length).toBeLessThan(text.length / 10);
+    } finally {
+      await roomy.close();
+    }
+  });
 });
 
 /** The request the zstd fixture holds (written with `zstd -19`), for the record. */

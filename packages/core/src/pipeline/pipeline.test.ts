@@ -131,6 +131,33 @@ describe('createPipeline', () => {
     expect(failures).toEqual(['boom']);
   });
 
+  it('gives a segment a deadline in proportion to its size, judged by the clock it is given', async () => {
+    const tokenizer = await getTokenizer();
+    let time = 0;
+    // A synchronous compressor that takes 5 s by the test's clock, whatever the machine is doing.
+    const fiveSeconds: Transform = {
+      ...headTail,
+      name: 'five-seconds',
+      compress: (input, context) => {
+        time += 5000;
+        return headTail.compress(input, context);
+      },
+    };
+    const pipeline = () =>
+      createPipeline({
+        transforms: [fiveSeconds],
+        deadlineMs: 2000,
+        clock: () => time,
+        firstSight: new FirstSightCache(),
+      });
+    const small = await pipeline().run(toolSegments(LINES), tokenizer);
+    expect(small.reports[0]?.skipped).toBe('deadline');
+    const large = LINES.repeat(Math.ceil((2.5 * 1024 * 1024) / LINES.length));
+    const big = await pipeline().run(toolSegments(large), tokenizer);
+    expect(big.reports[0]?.skipped).toBeUndefined();
+    expect(big.replacements.size).toBe(1);
+  });
+
   it('keeps the first-sight output even when the transform later changes its mind', async () => {
     const tokenizer = await getTokenizer();
     const firstSight = new FirstSightCache();

@@ -17,8 +17,16 @@ export interface PipelineOptions {
   /** Assigns content types. Defaults to core's JSON-or-text detector. */
   readonly detect?: ContentDetector;
   readonly policy?: Partial<CompressionPolicy>;
-  /** A safety valve per transform per segment, well above normal cost. Default 2,000 ms. */
+  /**
+   * A safety valve per transform per segment, well above normal cost: this many milliseconds for
+   * every started MiB of the segment (deterministic compressors cost about 0.2 s per
+   * MiB, so a 20 MB log gets 40 s, not the 2 s that would cut it on a busy machine). A segment
+   * past it passes through, and that first answer is final for the session (first sights), so a
+   * deadline miss never makes a later request's history differ from what was sent. Default 2,000 ms.
+   */
   readonly deadlineMs?: number;
+  /** Milliseconds from some origin, for judging lateness. Default `performance.now`; tests pass their own. */
+  readonly clock?: () => number;
   /**
    * Where originals of lossy segments go. Giving a store means a retrieval path exists:
    * markers then carry keys. Without one, omissions are still counted but carry no key.
@@ -43,6 +51,7 @@ export interface Pipeline {
 }
 
 const DEFAULT_DEADLINE_MS = 2000;
+const MIB = 1024 * 1024;
 
 /**
  * Routes each segment to a transform by content type and enforces the promises around it:
@@ -56,6 +65,7 @@ const DEFAULT_DEADLINE_MS = 2000;
 export function createPipeline(options: PipelineOptions): Pipeline {
   const policy: CompressionPolicy = { ...DEFAULT_POLICY, ...options.policy };
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const clock = options.clock ?? (() => performance.now());
   if (!(deadlineMs > 0))
     throw new InvalidOptionError(`deadlineMs must be a positive number of milliseconds (got ${deadlineMs})`);
   const detect = options.detect ?? detectBasicContentType;
@@ -153,7 +163,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     tokensBefore: number,
   ): Promise<FirstSight> {
     const controller = new AbortController();
-    const started = now();
+    const started = clock();
+    const budget = deadlineMs * Math.max(1, Math.ceil(segment.text.length / MIB));
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const input = {
@@ -165,11 +176,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const context = { tokenizer, signal: controller.signal, ...(retrievalKey ? { retrievalKey } : {}) };
       const pending = Promise.resolve(transform.compress(input, context));
       const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), deadlineMs);
+        timer = setTimeout(() => resolve('late'), budget);
       });
       const result = await Promise.race([pending, late]);
       // A synchronous transform cannot be interrupted, so its lateness is judged afterwards.
-      if (result === 'late' || now() - started > deadlineMs) {
+      if (result === 'late' || clock() - started > budget) {
         controller.abort();
         return { text: segment.text, skipped: 'deadline' };
       }

@@ -21,7 +21,7 @@ export interface PoolStats {
 /** A job that did not finish in time; its result, if it ever comes, is thrown away. */
 export class DeadlineError extends Error {
   constructor(ms: number) {
-    super(`inference did not finish within ${ms} ms`);
+    super(`the job did not finish within ${ms} ms`);
     this.name = 'DeadlineError';
   }
 }
@@ -44,7 +44,8 @@ interface Slot {
  * Worker threads that run jobs off the caller's thread, each under a deadline. A job that runs
  * late is abandoned — the caller gets `DeadlineError` at the deadline, never waits longer — and
  * the worker running it is replaced, so a hanging inference cannot block the next; a worker
- * that crashes is replaced too. Idle workers do not keep the process alive.
+ * that crashes is replaced too. Idle workers do not keep the process alive. Kompress runs its
+ * inference on it; `offThread` runs the crushers on it for large segments.
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -58,13 +59,17 @@ export class WorkerPool {
     for (let i = 0; i < Math.max(1, options.size ?? 1); i++) this.slots.push(this.spawn());
   }
 
-  /** Runs one job; rejects with `DeadlineError` at the deadline, or with the worker's error. */
-  run<T>(payload: unknown, deadlineMs: number): Promise<T> {
+  /**
+   * Runs one job; rejects with `DeadlineError` at the deadline (or when `signal` aborts, as the
+   * caller's own deadline), or with the worker's error.
+   */
+  run<T>(payload: unknown, deadlineMs: number, signal?: AbortSignal): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     return new Promise<T>((resolve, reject) => {
       const job: Job = { id: this.nextId++, payload, resolve: resolve as (v: unknown) => void, reject };
       job.timer = setTimeout(() => this.expire(job, deadlineMs), deadlineMs);
+      signal?.addEventListener('abort', () => this.expire(job, deadlineMs), { once: true });
       this.queue.push(job);
       this.dispatch();
     });
@@ -105,7 +110,7 @@ export class WorkerPool {
     const lost = (why: string) => {
       if (this.closed || !this.slots.includes(slot)) return;
       this.counts.crashes++;
-      if (slot.job) this.settle(slot.job, new Error(`the inference worker ${why}`));
+      if (slot.job) this.settle(slot.job, new Error(`the worker ${why}`));
       slot.job = undefined;
       this.replace(slot);
     };
@@ -135,6 +140,7 @@ export class WorkerPool {
   }
 
   private expire(job: Job, deadlineMs: number): void {
+    if (!job.timer) return; // already settled
     this.counts.timeouts++;
     const queued = this.queue.indexOf(job);
     if (queued >= 0) this.queue.splice(queued, 1);
