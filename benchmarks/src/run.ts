@@ -8,6 +8,7 @@ import { runKompressBenchmark } from './kompress.js';
 import { writeMarkdown } from './markdown.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runProxyLoadBenchmark } from './proxy-load.js';
+import { runProxySoakBenchmark } from './proxy-soak.js';
 import { runSessionCostBenchmark } from './session-cost.js';
 import { runToolOutputsBenchmark } from './tool-outputs.js';
 
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'corpus-savings': runCorpusSavingsBenchmark,
   'session-cost': runSessionCostBenchmark,
   'proxy-load': runProxyLoadBenchmark,
+  'proxy-soak': runProxySoakBenchmark,
   memory: runMemoryBenchmark,
   kompress: runKompressBenchmark,
 };

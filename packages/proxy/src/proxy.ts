@@ -32,10 +32,14 @@ export interface ProxyOptions {
   readonly maxBodyBytes?: number;
   /**
    * Requests whose bodies may be held at once (read, compressed, being sent); past it a client
-   * gets 429 with `retry-after` in its provider's format. With `maxBodyBytes`, this bounds the
-   * memory bodies can take. Default 64.
+   * gets 429 with `retry-after` in its provider's format. Default 64.
    */
   readonly maxConcurrentBodies?: number;
+  /**
+   * Bytes of request bodies held for all requests together (as read; decoded copies aside); a
+   * body that would pass it is answered 429 with `retry-after`. Default 256 MiB.
+   */
+  readonly maxBufferedBytes?: number;
   /**
    * Decodes request bodies sent with a content-encoding (`serveProxy` passes Node's zlib and a
    * zstd decoder); without it, such bodies are forwarded as sent and counted as `undecodable`.
@@ -169,6 +173,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxConcurrent = options.maxConcurrentBodies ?? 64;
+  const maxBuffered = options.maxBufferedBytes ?? 256 * 1024 * 1024;
   /**
    * Where a request that names no provider (a client's `HEAD /` probe) goes: the provider this
    * proxy was set up for, else the one its clients last spoke to, else the only one configured.
@@ -224,6 +229,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   const tooLarge = (format: WireFormat) =>
     providerError(format, 413, 'request_too_large', `request body exceeds ${maxBody} bytes`);
   let holding = 0;
+  let buffered = 0;
   /**
    * Compresses a request body for its endpoint in its own bytes (the same for a body that came
    * over HTTP and one that came over a WebSocket); what it cannot read goes on untouched and is
@@ -354,26 +360,37 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
 
     const declared = Number(request.headers.get('content-length') ?? '0');
     if (declared > maxBody) return tooLarge(errorFormat);
-    // Bodies held at once are bounded: past the limit a client is told to come back shortly.
-    if (request.body && holding >= maxConcurrent) {
-      const busy = providerError(
+    // Bodies held at once are bounded, in number and in bytes: past either limit a client is told
+    // to come back shortly rather than the proxy running out of memory.
+    const busy = () => {
+      const answer = providerError(
         errorFormat,
         429,
         errorFormat === 'anthropic' ? 'rate_limit_error' : 'rate_limit_exceeded',
-        `the Headroom proxy is handling ${maxConcurrent} requests already; retry shortly`,
+        'the Headroom proxy is holding as many request bodies as it may; retry shortly',
       );
-      busy.headers.set('retry-after', '1');
-      return busy;
-    }
+      answer.headers.set('retry-after', '1');
+      return answer;
+    };
+    if (request.body && holding >= maxConcurrent) return busy();
     holding++;
     let held = true;
+    let reserved = 0;
     const release = () => {
       if (held) holding--;
       held = false;
+      buffered -= reserved;
+      reserved = 0;
     };
     try {
-      const read = await readRequestBody(request, maxBody, options.decodeBody);
+      const read = await readRequestBody(request, maxBody, options.decodeBody, (bytes) => {
+        if (buffered + bytes > maxBuffered) return false;
+        buffered += bytes;
+        reserved += bytes;
+        return true;
+      });
       if (read.kind === 'too-large') return tooLarge(errorFormat);
+      if (read.kind === 'busy') return busy();
       const raw = read.kind === 'read' ? read.raw : undefined;
       const decoded = read.kind === 'read' ? read.decoded : undefined;
       if (format && raw && !decoded) passThrough('undecodable', request.headers.get('content-encoding') ?? undefined);
@@ -389,13 +406,17 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       const { retrieval, figures, session } = prepared;
       let response: Response;
       try {
-        response = await upstreamFetch(target, {
+        const sending = upstreamFetch(target, {
           method: request.method,
           headers,
           ...(body !== undefined && request.method !== 'GET' && request.method !== 'HEAD' ? { body } : {}),
           signal: request.signal,
           redirect: 'manual',
         });
+        // The body is the upstream's now: its place is free while the reply is awaited (which can
+        // take minutes), so slow replies do not turn other clients away.
+        release();
+        response = await sending;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         return providerError(

@@ -2,6 +2,8 @@
 export type ReadBody =
   | { readonly kind: 'none' }
   | { readonly kind: 'too-large' }
+  /** Reading it would have taken the proxy past the bytes it may hold for all requests at once. */
+  | { readonly kind: 'busy' }
   | {
       readonly kind: 'read';
       /** The bytes exactly as the client sent them. */
@@ -20,11 +22,17 @@ export type BodyDecoder = (raw: Uint8Array, encoding: string, limit: number) => 
 
 /**
  * Reads a request body as it streams in, chunked or not, and stops as soon as it passes `limit`
- * bytes, so a client can never make the proxy hold more than that. A body with a content-encoding
+ * bytes, so a client can never make the proxy hold more than that; `reserve` is asked for every
+ * chunk, so the bytes held for all requests together stay bounded too. A body with a content-encoding
  * is decoded by `decode` with the same limit on the decoded bytes (a compression bomb is refused
  * too); one that cannot be decoded comes back with `decoded` undefined and is forwarded as sent.
  */
-export async function readRequestBody(request: Request, limit: number, decode?: BodyDecoder): Promise<ReadBody> {
+export async function readRequestBody(
+  request: Request,
+  limit: number,
+  decode?: BodyDecoder,
+  reserve: (bytes: number) => boolean = () => true,
+): Promise<ReadBody> {
   if (!request.body) return { kind: 'none' };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -36,6 +44,10 @@ export async function readRequestBody(request: Request, limit: number, decode?: 
     if (size > limit) {
       await reader.cancel().catch(() => {});
       return { kind: 'too-large' };
+    }
+    if (!reserve(value.byteLength)) {
+      await reader.cancel().catch(() => {});
+      return { kind: 'busy' };
     }
     chunks.push(value);
   }

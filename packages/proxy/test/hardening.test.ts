@@ -341,6 +341,39 @@ describe('hostile input and misbehaving upstreams, over real sockets', () => {
       await roomy.close();
     }
   });
+
+  it('bounds the bytes it holds for all requests together, answering 429 past them', async () => {
+    behaviour = ok;
+    const tight = await serveProxy({
+      port: 0,
+      upstreamAnthropic: upstream.url,
+      maxBufferedBytes: 40_000,
+      onWarning: () => {},
+    });
+    try {
+      const first = Buffer.from(body);
+      // 30 kB arrive, then the rest after a pause: the first request holds most of the budget.
+      const slow = send(
+        tight.url,
+        '/v1/messages',
+        anthropicHeaders,
+        [first.subarray(0, 30_000), first.subarray(30_000)],
+        {
+          paceMs: 400,
+        },
+      );
+      await new Promise((r) => setTimeout(r, 150));
+      const turnedAway = await send(tight.url, '/v1/messages', anthropicHeaders, [first]);
+      expect(turnedAway.status).toBe(429);
+      expect(turnedAway.headers['retry-after']).toBe('1');
+      expect((await slow).status).toBe(200);
+      expect(
+        (await send(tight.url, '/v1/messages', anthropicHeaders, [Buffer.from('{"model":"m","messages":[]}')])).status,
+      ).toBe(200);
+    } finally {
+      await tight.close();
+    }
+  });
 });
 
 /** The request the zstd fixture holds (written with `zstd -19`), for the record. */
