@@ -26,11 +26,19 @@ function request(): Record<string, unknown> {
 describe('offThread', () => {
   it('compresses large segments on a worker thread into exactly the bytes it would give in place', async () => {
     const body = request();
-    const inPlace = await compress(body, { format: 'openai', firstSight: new FirstSightCache() });
-    const { transforms, close } = offThread(defaultCrushers(), { minChars: 100_000 });
+    // A deadline no busy machine reaches: this is about the bytes, not the time.
+    const deadlineMs = 120_000;
+    const inPlace = await compress(body, { format: 'openai', firstSight: new FirstSightCache(), deadlineMs });
+    const { transforms, ready, close } = offThread(defaultCrushers(), { minChars: 100_000 });
     let offThreadResult: CompressResult<Record<string, unknown>>;
     try {
-      offThreadResult = await compress(body, { format: 'openai', transforms, firstSight: new FirstSightCache() });
+      await ready();
+      offThreadResult = await compress(body, {
+        format: 'openai',
+        transforms,
+        firstSight: new FirstSightCache(),
+        deadlineMs,
+      });
     } finally {
       await close();
     }
@@ -39,11 +47,17 @@ describe('offThread', () => {
   });
 
   it('keeps the event loop free while a large segment is compressed', async () => {
-    const { transforms, close } = offThread(defaultCrushers(), { minChars: 100_000 });
+    const { transforms, ready, close } = offThread(defaultCrushers(), { minChars: 100_000 });
     try {
+      await ready();
       let ticks = 0;
       const timer = setInterval(() => ticks++, 1);
-      const result = await compress(request(), { format: 'openai', transforms, firstSight: new FirstSightCache() });
+      const result = await compress(request(), {
+        format: 'openai',
+        transforms,
+        firstSight: new FirstSightCache(),
+        deadlineMs: 120_000,
+      });
       clearInterval(timer);
       expect(result.tokensAfter).toBeLessThan(result.tokensBefore);
       // In place, the loop would not turn once during the log's compression.

@@ -82,7 +82,9 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   const saving = options.statsPath ? setInterval(save, SAVE_EVERY_MS) : undefined;
   saving?.unref();
   // Listening only once warm: whoever waits for the port (wrap, a supervisor) gets a proxy whose first request is fast.
-  return proxy.ready().then(() => listen(proxy, options, host, adminToken, save, saving, crushers.close));
+  return Promise.all([proxy.ready(), crushers.ready().catch(() => {})]).then(() =>
+    listen(proxy, options, host, adminToken, save, saving, crushers.close),
+  );
 }
 
 function listen(

@@ -18,6 +18,11 @@ const MODEL_OF_ENCODING: Record<string, string> = { o200k_base: 'gpt-4o', cl100k
 
 export interface OffThreadTransforms {
   readonly transforms: Transform[];
+  /**
+   * Starts the worker and has it load the crushers and the tokenizer (a few hundred
+   * milliseconds), so the first large segment does not spend its deadline on that.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +40,10 @@ export interface OffThreadTransforms {
 export function offThread(transforms: readonly Transform[], options: OffThreadOptions = {}): OffThreadTransforms {
   const minChars = options.minChars ?? 256 * 1024;
   let pool: WorkerPool | undefined;
+  const start = () => {
+    pool ??= new WorkerPool({ script: workerScript(), size: options.workers ?? 1 });
+    return pool;
+  };
   // What the worker can build itself: the default crushers, by name.
   const known = new Set(defaultCrushers().map((t) => t.name));
   const wrapped = transforms.map((transform): Transform => {
@@ -43,18 +52,28 @@ export function offThread(transforms: readonly Transform[], options: OffThreadOp
       ...transform,
       compress: (input, context) => {
         if (input.text.length < minChars) return transform.compress(input, context);
-        pool ??= new WorkerPool({ script: workerScript(), size: options.workers ?? 1 });
         const job: CrushJob = {
           name: transform.name,
           input,
           model: MODEL_OF_ENCODING[context.tokenizer.encoding] ?? 'gpt-4o',
           ...(context.retrievalKey ? { retrievalKey: context.retrievalKey } : {}),
         };
-        return pool.run<TransformResult>(job, WORKER_LIMIT_MS, context.signal);
+        return start().run<TransformResult>(job, WORKER_LIMIT_MS, context.signal);
       },
     };
   });
-  return { transforms: wrapped, close: async () => pool?.close() };
+  return {
+    transforms: wrapped,
+    ready: async () => {
+      const warm: CrushJob = {
+        name: 'log-crusher',
+        input: { text: 'warm\nup', contentType: 'log', query: '' },
+        model: 'gpt-4o',
+      };
+      await start().run(warm, WORKER_LIMIT_MS);
+    },
+    close: async () => pool?.close(),
+  };
 }
 
 function workerScript(): string {
