@@ -425,8 +425,6 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
           'upstream_unreachable',
           `the upstream ${new URL(target).origin} could not be reached: ${reason}`,
         );
-      } finally {
-        release();
       }
 
       tally.recordRequest({
