@@ -39,9 +39,9 @@ export interface CompressedBody {
 }
 
 /**
- * Compresses a request body in its own bytes and offers `headroom_retrieve` when there is a
- * store (every request but those asking for several choices, of which only the first would be
- * followed). Throws when the pipeline cannot read the body; the caller then sends it untouched.
+ * Compresses a request body in its own bytes and, when there is a store, offers
+ * `headroom_retrieve` where the client declares its tools (see the rules below). Throws when the
+ * pipeline cannot read the body; the caller then sends it untouched.
  */
 export async function compressBody(
   text: string,
