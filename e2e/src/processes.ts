@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,9 +18,12 @@ export interface Finished {
   readonly ms: number;
 }
 
+const homes: string[] = [];
+
 /** A scratch home for one run: nothing of the user's real configuration is read or written. */
 export function scratchHome(label: string): string {
   const home = mkdtempSync(join(tmpdir(), `headroom-e2e-${label}-`));
+  homes.push(home);
   for (const dir of ['.config', '.cache', '.local/share', '.local/state', 'work'])
     mkdirSync(join(home, dir), { recursive: true });
   return home;
@@ -111,4 +114,9 @@ export async function startHeadroomProxy(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Removes every scratch home made so far (the agents leave sessions and caches in them). */
+export function removeScratchHomes(): void {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 }

@@ -13,7 +13,7 @@ import {
   pairTurns,
   toolResults,
 } from '../src/analysis.js';
-import { baseEnv, HEADROOM_BIN, run, scratchHome, startHeadroomProxy } from '../src/processes.js';
+import { baseEnv, HEADROOM_BIN, removeScratchHomes, run, scratchHome, startHeadroomProxy } from '../src/processes.js';
 import { startRelay } from '../src/relay.js';
 import { ANSWER_PREFIX, RETRIEVE_TOOL } from '../src/script.js';
 import { type ScriptedModel, startScriptedModel } from '../src/scripted-model.js';
@@ -29,7 +29,10 @@ let model: ScriptedModel;
 beforeAll(async () => {
   model = await startScriptedModel();
 });
-afterAll(() => model.close());
+afterAll(async () => {
+  await model.close();
+  removeScratchHomes();
+});
 
 describe.each(AGENTS)('$name $version', (agent) => {
   const figures: Record<string, unknown> = { agent: agent.name, version: agent.version, defaultConfiguration: true };
