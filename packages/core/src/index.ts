@@ -1,6 +1,8 @@
 // The Headroom contract. Everything here is runtime-neutral: no Node built-ins, no native
 // modules, no ML, no HTTP framework.
 
+export { decodeUtf8InTurns } from './async/decode-in-turns.js';
+export { nextTurn, safeCut } from './async/next-turn.js';
 export type {
   CompressionFigures,
   CompressOptions,
@@ -18,8 +20,8 @@ export {
   InvalidRequestError,
   isHeadroomError,
 } from './errors/headroom-error.js';
-export { contentKey, hasLoneSurrogate } from './hash/content-key.js';
-export { sha256Hex } from './hash/sha256.js';
+export { contentKey, contentKeyInTurns, hasLoneSurrogate } from './hash/content-key.js';
+export { sha256Hex, sha256HexInTurns } from './hash/sha256.js';
 export {
   formatMarker,
   hasMarkers,
@@ -45,7 +47,8 @@ export {
   weightedQueryTerms,
 } from './relevance/bm25.js';
 export { parseAnthropic } from './request/anthropic.js';
-export { spliceJsonText, type TextEdit } from './request/json-splice.js';
+export { parseJsonInTurns } from './request/json-in-turns.js';
+export { type SpliceOptions, spliceJsonText, type TextEdit } from './request/json-splice.js';
 export { parseOpenAIChat } from './request/openai-chat.js';
 export { parseResponses } from './request/responses.js';
 export type { JsonPath, RequestView, Role, Segment, SegmentFlags, SegmentKind, WireFormat } from './request/segment.js';
@@ -57,6 +60,7 @@ export {
   encodingForModel,
   getTokenizer,
   measureTokens,
+  measureTokensInTurns,
   type Tokenizer,
   type TokenizerEncoding,
 } from './tokenizer/tokenizer.js';

@@ -65,7 +65,7 @@ export async function compressBody(
   // title, a summary) gets it only when it carries a key to use it with.
   const retrieval = keyed && (declaresTools(parsed, format) || result.ccrKeys.length > 0);
   // Nothing compressed, or the edits cannot be placed: the client's own bytes go on.
-  let body = result.edits.length ? (spliceJsonText(text, result.edits) ?? text) : text;
+  let body = result.edits.length ? (spliceJsonText(text, result.edits, { valid: true }) ?? text) : text;
   if (retrieval) body = injectRetrieveTool(body, format, parsed);
   return { text: body, result, retrieval };
 }

@@ -32,7 +32,7 @@ export function injectMemories(
 ): string | undefined {
   const addition = `\n\n${block}`;
   const edit = (path: (string | number)[], current: string): string | undefined =>
-    spliceJsonText(text, [{ path, text: `${current}${addition}` } as TextEdit]);
+    spliceJsonText(text, [{ path, text: `${current}${addition}` } as TextEdit], { valid: true });
   if (format === 'anthropic') {
     const system = request.system;
     if (typeof system === 'string') return edit(['system'], system);

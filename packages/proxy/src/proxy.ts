@@ -1,8 +1,10 @@
 import {
   type CompressionPolicy,
+  decodeUtf8InTurns,
   FirstSightCache,
   type FirstSightMemory,
   InvalidRequestError,
+  parseJsonInTurns,
   type Store,
   sha256Hex,
   type Transform,
@@ -241,10 +243,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       passThrough('bypass');
       return unchanged;
     }
-    const text = new TextDecoder().decode(bytes);
+    // Decoded and parsed in slices: a body of many megabytes must not hold the event loop.
+    const text = await decodeUtf8InTurns(bytes);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = await parseJsonInTurns(text);
     } catch {
       // The upstream's to answer, in its own words; nothing here is lost or rewritten.
       passThrough('not-json');

@@ -1,3 +1,5 @@
+import { nextTurn } from '@headroom/core';
+
 /** A request body as read: its bytes as sent, and (for a compressed body) the decoded bytes. */
 export type ReadBody =
   | { readonly kind: 'none' }
@@ -18,7 +20,11 @@ export type ReadBody =
  * Decodes a request body sent with a content-encoding: the decoded bytes, or `undefined` for an
  * encoding it does not know; throws a RangeError past `limit` decoded bytes.
  */
-export type BodyDecoder = (raw: Uint8Array, encoding: string, limit: number) => Uint8Array | undefined;
+export type BodyDecoder = (
+  raw: Uint8Array,
+  encoding: string,
+  limit: number,
+) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 
 /**
  * Reads a request body as it streams in, chunked or not, and stops as soon as it passes `limit`
@@ -51,16 +57,37 @@ export async function readRequestBody(
     }
     chunks.push(value);
   }
-  const raw = concatBytes(chunks, size);
+  const raw = await concatBytesInTurns(chunks, size);
   const encoding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
   if (!encoding || encoding === 'identity') return { kind: 'read', raw, decoded: raw };
   try {
-    const decoded = decode?.(raw, encoding, limit);
+    const decoded = await decode?.(raw, encoding, limit);
     return decoded === undefined ? { kind: 'read', raw, decoded: undefined } : { kind: 'read', raw, decoded, encoding };
   } catch (error) {
     if (error instanceof RangeError) return { kind: 'too-large' };
     return { kind: 'read', raw, decoded: undefined };
   }
+}
+
+/** Bytes copied per turn of the event loop. */
+const COPY_SLICE = 1024 * 1024;
+
+/** `concatBytes`, with a turn of the event loop after every few megabytes copied. */
+async function concatBytesInTurns(chunks: readonly Uint8Array[], size: number): Promise<Uint8Array> {
+  if (chunks.length === 1 || size <= COPY_SLICE) return concatBytes(chunks, size);
+  const out = new Uint8Array(size);
+  let at = 0;
+  let copied = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+    copied += chunk.byteLength;
+    if (copied >= COPY_SLICE) {
+      copied = 0;
+      await nextTurn();
+    }
+  }
+  return out;
 }
 
 export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8Array {

@@ -169,7 +169,9 @@ async function compressInput(
         throw error instanceof InvalidRequestError ? inputError(error.message, error) : error;
       });
       const body =
-        result.edits.length === 0 ? text : (spliceJsonText(text, result.edits) ?? JSON.stringify(result.request));
+        result.edits.length === 0
+          ? text
+          : (spliceJsonText(text, result.edits, { valid: true }) ?? JSON.stringify(result.request));
       return {
         plain: result.edits.length === 0 ? bytes : body,
         jsonOutput: body,

@@ -1,5 +1,5 @@
 import { KEY_LENGTH } from '../markers/marker.js';
-import { sha256Hex } from './sha256.js';
+import { sha256Hex, sha256HexInTurns } from './sha256.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -20,6 +20,14 @@ export function hasLoneSurrogate(text: string): boolean {
  * contentKey('hello') // → '2cf24dba5fb0a30e26e83b2a'
  */
 export function contentKey(text: string): string {
-  const exact = hasLoneSurrogate(text) ? `\u0000utf16\u0000${JSON.stringify(text)}` : text;
-  return sha256Hex(exact).slice(0, KEY_LENGTH);
+  return sha256Hex(exactForm(text)).slice(0, KEY_LENGTH);
+}
+
+/** `contentKey`, hashing a large text in slices so the event loop keeps turning; the same key. */
+export async function contentKeyInTurns(text: string): Promise<string> {
+  return (await sha256HexInTurns(exactForm(text))).slice(0, KEY_LENGTH);
+}
+
+function exactForm(text: string): string {
+  return hasLoneSurrogate(text) ? `\u0000utf16\u0000${JSON.stringify(text)}` : text;
 }

@@ -2,6 +2,8 @@
  * SHA-256 in plain TypeScript, so content hashing works the same in Node, Deno, Bun, browsers
  * and edge runtimes without `node:crypto` or an async Web Crypto call on the hot path.
  */
+import { nextTurn, safeCut } from '../async/next-turn.js';
+
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
   0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -34,6 +36,25 @@ export function sha256Hex(input: string | Uint8Array): string {
     return nativeCreateHash('sha256').update(input).digest('hex');
   }
   return sha256Portable(input);
+}
+
+/** Characters hashed per turn of the event loop (a few milliseconds of native hashing). */
+const HASH_SLICE = 2 * 1024 * 1024;
+
+/**
+ * `sha256Hex` of a text, hashed in slices with a turn of the event loop between them when the
+ * text is large and the native hash is there (it hashes incrementally); the same digest.
+ */
+export async function sha256HexInTurns(text: string): Promise<string> {
+  if (!nativeCreateHash || text.length <= HASH_SLICE) return sha256Hex(text);
+  const hash = nativeCreateHash('sha256');
+  for (let at = 0; at < text.length; ) {
+    const end = safeCut(text, at + HASH_SLICE);
+    hash.update(text.slice(at, end));
+    at = end;
+    await nextTurn();
+  }
+  return hash.digest('hex');
 }
 
 /** The portable implementation, used where no native hash is available (and tested against it). */

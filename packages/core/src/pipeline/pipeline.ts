@@ -1,12 +1,12 @@
 import { type ContentDetector, type ContentType, detectBasicContentType } from '../content/content-type.js';
 import { InvalidOptionError } from '../errors/headroom-error.js';
-import { contentKey } from '../hash/content-key.js';
+import { contentKeyInTurns } from '../hash/content-key.js';
 import { sha256Hex } from '../hash/sha256.js';
 import { KEY_PREFIX, parseMarkers } from '../markers/marker.js';
 import { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from '../policy/policy.js';
 import type { Segment } from '../request/segment.js';
 import type { Store } from '../store/store.js';
-import { measureTokens, type Tokenizer } from '../tokenizer/tokenizer.js';
+import { measureTokensInTurns, type Tokenizer } from '../tokenizer/tokenizer.js';
 import type { Transform } from '../transform/transform.js';
 import type { PipelineEvent, SegmentReport } from './events.js';
 import { type FirstSight, type FirstSightMemory, sharedFirstSightCache } from './first-sight-cache.js';
@@ -82,7 +82,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   async function runSegment(segment: Segment, tokenizer: Tokenizer): Promise<{ text: string; report: SegmentReport }> {
     const started = now();
-    const measured = measureTokens(tokenizer, segment.text);
+    // Large texts are counted and hashed in slices, so a server keeps answering meanwhile.
+    const measured = await measureTokensInTurns(tokenizer, segment.text);
     const tokensBefore = measured.tokens;
     const contentType: ContentType = segment.kind === 'tool-schema' ? 'tool-schema' : safeDetect(detect, segment.text);
     const transform = route(contentType);
@@ -103,7 +104,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (!transform) return passThrough('no-transform');
 
     // One pass over the text: its content key serves both the store and the first-sight cache.
-    const textKey = contentKey(segment.text);
+    const textKey = await contentKeyInTurns(segment.text);
     const retrievalKey = options.store ? textKey : undefined;
     // Keyed by content alone, not by the query: the same text must come out in the same bytes
     // wherever it is resent — a resumed session, a WebSocket turn that carries only new items (so
@@ -139,7 +140,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         text = text.split(` · ${KEY_PREFIX}${retrievalKey}`).join('');
       }
     }
-    const tokensAfter = measureTokens(tokenizer, text).tokens;
+    const tokensAfter = (await measureTokensInTurns(tokenizer, text)).tokens;
     if (tokensAfter >= tokensBefore) return passThrough('no-saving');
     return {
       text,
@@ -185,7 +186,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         return { text: segment.text, skipped: 'deadline' };
       }
       if (typeof result?.text !== 'string') throw new TypeError(`${transform.name} returned no text`);
-      if (result.text === segment.text || measureTokens(tokenizer, result.text).tokens >= tokensBefore) {
+      if (result.text === segment.text || (await measureTokensInTurns(tokenizer, result.text)).tokens >= tokensBefore) {
         return { text: segment.text, skipped: 'no-saving' };
       }
       return { text: result.text, ...(result.via ? { via: result.via } : {}) };

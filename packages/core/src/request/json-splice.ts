@@ -7,6 +7,14 @@ export interface TextEdit {
   readonly text: string;
 }
 
+export interface SpliceOptions {
+  /**
+   * `text` is known to be one valid JSON document (`JSON.parse` read it, or it was written from
+   * one that was): the validating pass, a second walk over a body that may be megabytes, is skipped.
+   */
+  readonly valid?: boolean;
+}
+
 /**
  * Writes edits into the original JSON *text* of a request rather than re-serialising the parsed
  * object, so every byte outside the edited strings — formatting, number literals, escapes, key
@@ -15,10 +23,16 @@ export interface TextEdit {
  *
  * When a key repeats in one object, the last occurrence is edited (that is the one `JSON.parse` reads).
  */
-export function spliceJsonText(text: string, edits: readonly TextEdit[]): string | undefined {
+export function spliceJsonText(
+  text: string,
+  edits: readonly TextEdit[],
+  options: SpliceOptions = {},
+): string | undefined {
   if (edits.length === 0) return text;
-  const scan = scanJson(text);
-  if (!scan.ok || scan.documents !== 1) return undefined;
+  if (!options.valid) {
+    const scan = scanJson(text);
+    if (!scan.ok || scan.documents !== 1) return undefined;
+  }
   const wanted = new Map(edits.map((e) => [pathKey(e.path), e.text]));
   const spans = new Map<string, [number, number]>();
   walkStrings(text, (path, start, end) => {

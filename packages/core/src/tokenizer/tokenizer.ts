@@ -1,3 +1,5 @@
+import { nextTurn, safeCut } from '../async/next-turn.js';
+
 /**
  * Counts tokens the way a model's provider does. `estimate` is true when no exact offline
  * tokenizer exists for the model (Claude): counts are then o200k_base figures, labelled so.
@@ -148,13 +150,62 @@ const SAMPLE_CHARS = 32_768;
  */
 export function measureTokens(tokenizer: Tokenizer, text: string): { tokens: number; estimate: boolean } {
   if (text.length <= EXACT_COUNT_LIMIT) return { tokens: tokenizer.count(text), estimate: false };
-  let chars = 0;
   let tokens = 0;
+  for (const window of sampleWindows(text)) tokens += tokenizer.count(window);
+  return { tokens: Math.round((text.length * tokens) / (SAMPLE_WINDOWS * SAMPLE_CHARS)), estimate: true };
+}
+
+/** Characters counted per turn of the event loop (about 5-15 ms of tokenizer work). */
+const COUNT_SLICE = 32 * 1024;
+
+/**
+ * `measureTokens` for a large text, counted in slices with a turn of the event loop between
+ * them, so a server keeps answering meanwhile. Slices are cut where the tokenizer itself splits
+ * (after a line break, before a word's space), so the sum is the whole text's count; a text
+ * with neither for 32 k characters is cut where it must, within a token per cut.
+ */
+export async function measureTokensInTurns(
+  tokenizer: Tokenizer,
+  text: string,
+): Promise<{ tokens: number; estimate: boolean }> {
+  if (text.length <= COUNT_SLICE) return measureTokens(tokenizer, text);
+  let tokens = 0;
+  if (text.length > EXACT_COUNT_LIMIT) {
+    for (const window of sampleWindows(text)) {
+      tokens += tokenizer.count(window);
+      await nextTurn();
+    }
+    return { tokens: Math.round((text.length * tokens) / (SAMPLE_WINDOWS * SAMPLE_CHARS)), estimate: true };
+  }
+  for (let at = 0; at < text.length; ) {
+    const end = tokenBoundary(text, at, at + COUNT_SLICE);
+    tokens += tokenizer.count(text.slice(at, end));
+    at = end;
+    await nextTurn();
+  }
+  return { tokens, estimate: false };
+}
+
+/** 32 evenly spaced windows of `SAMPLE_CHARS`, the same for the same text. */
+function* sampleWindows(text: string): Generator<string> {
   for (let k = 0; k < SAMPLE_WINDOWS; k++) {
     const start = Math.floor((k * (text.length - SAMPLE_CHARS)) / (SAMPLE_WINDOWS - 1));
-    const window = text.slice(start, start + SAMPLE_CHARS);
-    chars += window.length;
-    tokens += tokenizer.count(window);
+    yield text.slice(start, start + SAMPLE_CHARS);
   }
-  return { tokens: Math.round((text.length * tokens) / chars), estimate: true };
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+
+/**
+ * An end for a slice of `text` from `from`, at or before `limit`: just after a line break that a
+ * non-space follows, else just before a single space between two non-spaces — places where
+ * o200k and cl100k pre-tokenisation always splits — else `limit` itself.
+ */
+function tokenBoundary(text: string, from: number, limit: number): number {
+  if (limit >= text.length) return text.length;
+  for (let k = text.lastIndexOf('\n', limit - 1); k > from; k = text.lastIndexOf('\n', k - 1))
+    if (!isSpace(text.charCodeAt(k + 1))) return k + 1;
+  for (let k = text.lastIndexOf(' ', limit - 1); k > from + 1; k = text.lastIndexOf(' ', k - 1))
+    if (!isSpace(text.charCodeAt(k - 1)) && !isSpace(text.charCodeAt(k + 1))) return k;
+  return safeCut(text, limit);
 }

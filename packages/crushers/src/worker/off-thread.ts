@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Transform, TransformResult } from '@headroom/core';
 import { defaultCrushers } from '../crushers.js';
-import type { CrushJob } from './crush-worker.js';
+import type { CrushJob, CrushReply } from './crush-worker.js';
+import { packText, unpackText } from './packed-text.js';
 import { WorkerPool } from './pool.js';
 
 export interface OffThreadOptions {
@@ -50,15 +51,23 @@ export function offThread(transforms: readonly Transform[], options: OffThreadOp
     if (!known.has(transform.name)) return transform;
     return {
       ...transform,
-      compress: (input, context) => {
+      compress: async (input, context) => {
         if (input.text.length < minChars) return transform.compress(input, context);
+        const { text, ...rest } = input;
+        const { packed, transfer } = await packText(text);
         const job: CrushJob = {
           name: transform.name,
-          input,
+          input: rest,
+          text: packed,
           model: MODEL_OF_ENCODING[context.tokenizer.encoding] ?? 'gpt-4o',
           ...(context.retrievalKey ? { retrievalKey: context.retrievalKey } : {}),
         };
-        return start().run<TransformResult>(job, WORKER_LIMIT_MS, context.signal);
+        const reply = await start().run<CrushReply>(job, WORKER_LIMIT_MS, context.signal, transfer);
+        const result: TransformResult = {
+          text: 'unchanged' in reply ? text : await unpackText(reply.text),
+          ...(reply.via ? { via: reply.via } : {}),
+        };
+        return result;
       },
     };
   });
@@ -67,7 +76,8 @@ export function offThread(transforms: readonly Transform[], options: OffThreadOp
     ready: async () => {
       const warm: CrushJob = {
         name: 'log-crusher',
-        input: { text: 'warm\nup', contentType: 'log', query: '' },
+        input: { contentType: 'log', query: '' },
+        text: { text: 'warm\nup' },
         model: 'gpt-4o',
       };
       await start().run(warm, WORKER_LIMIT_MS);

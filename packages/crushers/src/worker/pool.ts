@@ -29,6 +29,8 @@ export class DeadlineError extends Error {
 interface Job {
   readonly id: number;
   readonly payload: unknown;
+  /** Buffers in the payload handed to the worker rather than copied. */
+  readonly transfer?: readonly ArrayBuffer[];
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer?: NodeJS.Timeout | undefined;
@@ -61,13 +63,20 @@ export class WorkerPool {
 
   /**
    * Runs one job; rejects with `DeadlineError` at the deadline (or when `signal` aborts, as the
-   * caller's own deadline), or with the worker's error.
+   * caller's own deadline), or with the worker's error. Buffers in `transfer` move to the worker
+   * instead of being copied (the caller must not use them again).
    */
-  run<T>(payload: unknown, deadlineMs: number, signal?: AbortSignal): Promise<T> {
+  run<T>(payload: unknown, deadlineMs: number, signal?: AbortSignal, transfer?: readonly ArrayBuffer[]): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     return new Promise<T>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, payload, resolve: resolve as (v: unknown) => void, reject };
+      const job: Job = {
+        id: this.nextId++,
+        payload,
+        ...(transfer ? { transfer } : {}),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      };
       job.timer = setTimeout(() => this.expire(job, deadlineMs), deadlineMs);
       signal?.addEventListener('abort', () => this.expire(job, deadlineMs), { once: true });
       this.queue.push(job);
@@ -135,7 +144,7 @@ export class WorkerPool {
       const job = this.queue.shift() as Job;
       slot.job = job;
       slot.worker.ref(); // a job in flight keeps the process alive until it settles
-      slot.worker.postMessage({ id: job.id, payload: job.payload });
+      slot.worker.postMessage({ id: job.id, payload: job.payload }, job.transfer ? [...job.transfer] : undefined);
     }
   }
 

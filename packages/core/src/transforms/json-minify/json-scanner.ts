@@ -222,7 +222,14 @@ function isHex(c: number): boolean {
  * be valid JSON (see `scanJson`): escapes are skipped, nothing is checked.
  */
 export function jsonStringEnd(text: string, start: number): number {
-  let i = start + 1;
-  while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-  return i + 1;
+  // From quote to quote with the runtime's native search; a quote ends the string unless an odd
+  // run of backslashes escapes it. Text that ends inside a string ends it at the text's end.
+  for (let from = start + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
+    let backslash = quote - 1;
+    while (text.charCodeAt(backslash) === BACKSLASH) backslash--;
+    if ((quote - 1 - backslash) % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
 }
