@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProxyStats } from '@headroom/proxy';
+import type { Breakdown, ProxyStats } from '@headroom/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentSpec, CLAUDE, CODEX, OPENCODE, PI, PROMPT } from '../src/agents.js';
 import {
@@ -158,8 +158,12 @@ describe.each(AGENTS)('$name $version', (agent) => {
     expect(wrapped.code, wrapped.stderr).toBe(0);
     expect(wrapped.stdout).toContain(ANSWER_PREFIX);
     expect(wrapped.stderr).toMatch(/headroom: \w+ → http:\/\/127\.0\.0\.1:\d+ · stats: /);
-    // The wrapped session's own proxy keeps its figures where `headroom proxy` keeps them.
-    const stats = JSON.parse(readFileSync(join(home, '.headroom', 'proxy-stats.json'), 'utf8')) as ProxyStats;
+    // The wrapped session's own proxy added its figures to the counters `headroom proxy` uses;
+    // `headroom stats` reads them with no proxy running.
+    const kept = await run(process.execPath, [HEADROOM_BIN, 'stats', '--json'], { env, cwd: join(home, 'work') });
+    expect(kept.code, kept.stderr).toBe(0);
+    const stats = JSON.parse(kept.stdout) as ProxyStats & Breakdown;
+    expect(Object.keys(stats.byAgent)).not.toContain('unknown');
     expect(stats.compressedRequests).toBeGreaterThan(0);
     expect(stats.retrieveRounds).toBe(1);
     if (agent.webSocket) expect(model.received.slice(from).every((r) => r.transport === 'websocket')).toBe(true);

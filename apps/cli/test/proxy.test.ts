@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, emptyDir, recordingUpstream, runCli, startServing } from './run-cli.js';
 
@@ -53,8 +51,12 @@ describe('headroom proxy', () => {
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(stderr).toBe('headroom: proxy stopped\n');
-    // The figures are kept for the next start.
-    expect(JSON.parse(readFileSync(join(home, 'proxy-stats.json'), 'utf8'))).toMatchObject({ requests: 1 });
+    // The figures are kept for the next start, and read from the counters with no proxy running.
+    const kept = runCli(['stats', '--json'], { env: { HEADROOM_HOME: home, HEADROOM_PROXY_PORT: '9' } });
+    expect(JSON.parse(kept.stdout.toString())).toMatchObject({ requests: 1, scope: 'shared' });
+    expect(runCli(['stats'], { env: { HEADROOM_HOME: home, HEADROOM_PROXY_PORT: '9' } }).stdout.toString()).toMatch(
+      /^figures {6}.*ccr\.db \(no proxy answered at http:\/\/127\.0\.0\.1:9\)\nrequests {5}1 /,
+    );
     await upstream.close();
   });
 

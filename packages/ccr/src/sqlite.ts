@@ -1,6 +1,12 @@
 // Node-only: the default SQLite store (better-sqlite3).
 
 export {
+  type CounterRow,
+  createSqliteCounters,
+  type SqliteCounters,
+  type SqliteCountersOptions,
+} from './store/sqlite-counters.js';
+export {
   createSqliteFirstSight,
   type SqliteFirstSight,
   type SqliteFirstSightOptions,

@@ -1,4 +1,20 @@
 // @headroom/proxy — the proxy as a fetch handler (runtime-neutral). Serving it on a socket is
 // Node-only: import `serveProxy` from '@headroom/proxy/node'.
+
+export {
+  agentOf,
+  type CounterIncrement,
+  type CounterStore,
+  dayOf,
+  MemoryCounters,
+  modelOf,
+} from './counters.js';
 export { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
-export type { ProxyStats, RequestRecord } from './stats.js';
+export {
+  type Breakdown,
+  type FiguresOf,
+  type ProxyStats,
+  type RequestLabels,
+  type RequestRecord,
+  statsOfCounters,
+} from './stats.js';

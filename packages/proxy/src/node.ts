@@ -7,11 +7,10 @@ import { offThread } from '@headroom/crushers/node';
 import { serve } from '@hono/node-server';
 import { decodeBody } from './decode-body.js';
 import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
-import { loadStats, saveStats } from './stats-file.js';
 import { createUpstreamFetch } from './upstream-fetch.js';
 import { serveWebSockets } from './websocket.js';
 
-const SAVE_EVERY_MS = 2000;
+export { importSavedStats } from './stats-file.js';
 
 export interface ServeOptions extends ProxyOptions {
   /** Default 127.0.0.1: the proxy is for this machine unless told otherwise. */
@@ -23,11 +22,6 @@ export interface ServeOptions extends ProxyOptions {
    * request is given up and the client told so in the provider's format. Default 10 minutes.
    */
   readonly upstreamIdleTimeoutMs?: number;
-  /**
-   * Where the figures of `/stats` are kept, so they continue across restarts; saved every few
-   * seconds while requests come in, and on close.
-   */
-  readonly statsPath?: string;
 }
 
 export interface RunningProxy {
@@ -52,7 +46,6 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
   const exposed = !['127.0.0.1', 'localhost', '::1'].includes(host);
   const adminToken = options.adminToken ?? (exposed ? randomUUID() : undefined);
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`headroom: warning: ${message}\n`));
-  const initialStats = options.statsPath ? loadStats(options.statsPath, warn) : undefined;
   // Large segments are compressed on a worker thread, so the proxy keeps answering meanwhile.
   const crushers = offThread(options.transforms ?? defaultCrushers());
   const proxy = createProxy({
@@ -63,27 +56,12 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
     fetch:
       options.fetch ??
       createUpstreamFetch(options.upstreamIdleTimeoutMs ? { idleTimeoutMs: options.upstreamIdleTimeoutMs } : {}),
-    ...(initialStats ? { initialStats } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(exposed ? { adminHosts: [...(options.adminHosts ?? []), host] } : {}),
   });
-  let saved = '';
-  const save = () => {
-    if (!options.statsPath) return;
-    const text = JSON.stringify(proxy.stats());
-    if (text === saved) return;
-    try {
-      saveStats(options.statsPath, text);
-      saved = text;
-    } catch (error) {
-      warn(`cannot save stats to ${options.statsPath}: ${(error as Error).message}`);
-    }
-  };
-  const saving = options.statsPath ? setInterval(save, SAVE_EVERY_MS) : undefined;
-  saving?.unref();
   // Listening only once warm: whoever waits for the port (wrap, a supervisor) gets a proxy whose first request is fast.
   return Promise.all([proxy.ready(), crushers.ready().catch(() => {})]).then(() =>
-    listen(proxy, options, host, adminToken, save, saving, crushers.close),
+    listen(proxy, options, host, adminToken, crushers.close),
   );
 }
 
@@ -92,8 +70,6 @@ function listen(
   options: ServeOptions,
   host: string,
   adminToken: string | undefined,
-  save: () => void,
-  saving: ReturnType<typeof setInterval> | undefined,
   closeWorkers: () => Promise<void>,
 ): Promise<RunningProxy> {
   return new Promise((resolve, reject) => {
@@ -113,9 +89,7 @@ function listen(
             new Promise((done) => {
               sockets.close();
               server.close(() => {
-                clearInterval(saving);
-                save();
-                void closeWorkers().then(done, done);
+                void proxy.close().then(closeWorkers).then(done, done);
               });
             }),
         });
@@ -125,7 +99,7 @@ function listen(
       }).once('error', ready);
     });
     server.once('error', (error) => {
-      clearInterval(saving);
+      void proxy.close();
       reject(error);
     });
   });

@@ -11,6 +11,7 @@ import {
   type WireFormat,
 } from '@headroom/core';
 import { Hono } from 'hono';
+import { agentOf, type CounterStore, modelOf } from './counters.js';
 import { dashboardHtml } from './dashboard.js';
 import { compressBody, relayReply } from './exchange.js';
 import { isAnthropicRequest, upstreamHeaders } from './forward.js';
@@ -19,7 +20,14 @@ import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
 import { type BodyDecoder, readRequestBody } from './request-body.js';
 import { sessionOf } from './session.js';
-import { type PassThroughReason, type ProxyStats, StatsTally } from './stats.js';
+import {
+  type Breakdown,
+  type PassThroughReason,
+  type ProxyStats,
+  type RequestLabels,
+  StatsTally,
+  UNLABELLED,
+} from './stats.js';
 import { warmUp } from './warm-up.js';
 
 export interface ProxyOptions {
@@ -97,14 +105,22 @@ export interface ProxyOptions {
   readonly provider?: 'anthropic' | 'openai';
   /** Where the proxy says, once per reason, that it forwarded requests uncompressed. */
   readonly onWarning?: (message: string) => void;
-  /** Figures to continue from, such as a restarted proxy's saved stats (`serveProxy({ statsPath })` does this). */
-  readonly initialStats?: ProxyStats;
+  /**
+   * Where the figures of `/stats` are added up, shared with every process that opens the same
+   * store (`createSqliteCounters()` from `@headroom/ccr/sqlite`): they continue across restarts and
+   * two proxies on one machine count into the same totals. Written every second and on `close`.
+   * Without one, `/stats` shows this process since it started.
+   */
+  readonly counters?: CounterStore;
 }
 
 export interface HeadroomProxy {
   /** The proxy as a `fetch` handler: runs in-process, behind any server. */
   fetch(request: Request): Promise<Response>;
-  stats(): ProxyStats;
+  /** This process's figures since it started (`/stats` shows the shared ones when there is a counter store). */
+  stats(): ProxyStats & Breakdown;
+  /** Writes the figures not yet written to the counter store, and stops writing them every second. */
+  close(): Promise<void>;
   /**
    * Resolves once the tokenizer and the compressors are loaded (a warm-up compression in each
    * wire format), so the first request costs no more than a later one. The warm-up starts on
@@ -135,6 +151,7 @@ interface Prepared {
   readonly retrieval: boolean;
   readonly figures: { tokensBefore: number; tokensAfter: number; compressionMs: number };
   readonly session: string | undefined;
+  readonly labels: RequestLabels;
 }
 
 const NO_FIGURES = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
@@ -193,7 +210,25 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   // Remembers each segment's first compressed form, so the history a session already sent goes
   // upstream byte-identical on every later turn and the provider's prompt cache keeps working.
   const firstSight = options.firstSight ?? new FirstSightCache();
-  const tally = new StatsTally(options.initialStats);
+  const tally = new StatsTally();
+  const counters = options.counters;
+  /** Writes what this process counted to the shared store; kept for the next try if the store fails. */
+  const flush = async () => {
+    const increments = tally.drain();
+    if (!counters || !increments.length) return;
+    try {
+      await counters.add(increments);
+    } catch (error) {
+      tally.undrain(increments);
+      warnOnce(
+        'counters',
+        `cannot write the figures of /stats (${(error as Error).message}); they are kept and retried`,
+      );
+    }
+  };
+  let flushing: Promise<void> = Promise.resolve();
+  const writeTimer = counters ? setInterval(() => (flushing = flushing.then(flush)), 1000) : undefined;
+  (writeTimer as { unref?: () => void } | undefined)?.unref?.();
   /**
    * A session's memories are chosen once, from its opening, and remembered with the first sights
    * (so across restarts too): the same block goes with every request of the session, and memories
@@ -220,8 +255,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     options.onWarning?.(message);
   };
   /** Counts a request forwarded uncompressed, and says why once per reason. */
-  const passThrough = (reason: PassThroughReason, detail?: string) => {
-    tally.recordPassThrough(reason);
+  const passThrough = (labels: RequestLabels, reason: PassThroughReason, detail?: string) => {
+    tally.recordPassThrough(labels, reason);
     if (reason !== 'bypass')
       warnOnce(
         reason,
@@ -238,9 +273,16 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
    * counted by reason.
    */
   const prepare = async (bytes: Uint8Array, format: WireFormat, headers: Headers): Promise<Prepared> => {
-    const unchanged = { body: bytes, retrieval: false, figures: NO_FIGURES, session: undefined };
+    const agent = agentOf(headers.get('user-agent'));
+    const unchanged = {
+      body: bytes,
+      retrieval: false,
+      figures: NO_FIGURES,
+      session: undefined,
+      labels: { agent, model: 'unknown' },
+    };
     if (headers.get('x-headroom-bypass') === '1') {
-      passThrough('bypass');
+      passThrough(unchanged.labels, 'bypass');
       return unchanged;
     }
     // Decoded and parsed in slices: a body of many megabytes must not hold the event loop.
@@ -250,10 +292,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       parsed = await parseJsonInTurns(text);
     } catch {
       // The upstream's to answer, in its own words; nothing here is lost or rewritten.
-      passThrough('not-json');
+      passThrough(unchanged.labels, 'not-json');
       return unchanged;
     }
     const session = sessionOf(parsed, headers.get('x-headroom-session'));
+    const labels = { agent, model: modelOf(parsed) };
     try {
       const compressed = await compressBody(text, parsed, format, {
         firstSight,
@@ -263,7 +306,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         ...(options.transforms ? { transforms: options.transforms } : {}),
       });
       const { result } = compressed;
-      tally.recordCompression(result, inputPrice((parsed as { model?: string }).model));
+      tally.recordCompression(labels, result, inputPrice((parsed as { model?: string }).model));
       let next = compressed.text;
       if (options.memories) {
         const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
@@ -275,14 +318,16 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         retrieval: compressed.retrieval,
         figures: { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms },
         session,
+        labels,
       };
     } catch (error) {
       // A body without the format's essentials, or one the pipeline failed on: forwarded untouched.
       passThrough(
+        labels,
         error instanceof InvalidRequestError ? 'not-a-request' : 'compression-failed',
         error instanceof Error ? error.message : String(error),
       );
-      return { ...unchanged, session };
+      return { ...unchanged, session, labels };
     }
   };
   /** How a reply is relayed: retrieve rounds answered from the store, usage and rounds counted. */
@@ -291,15 +336,16 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     retrieval: boolean,
     body: Uint8Array | string | undefined,
     errorFormat: WireFormat,
+    labels: RequestLabels,
   ) => ({
     format,
     retrieval,
     ...(options.store ? { store: options.store } : {}),
     // The request exactly as it went upstream, as the start of a retrieve round.
     sent: () => JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>,
-    onReply: (reply: unknown) => tally.recordUsage(reply),
-    tap: (stream: ReadableStream<Uint8Array>) => stream.pipeThrough(usageTap(tally)),
-    onRetrieveRound: () => tally.recordRetrieveRound(),
+    onReply: (reply: unknown) => tally.recordUsage(labels, reply),
+    tap: (stream: ReadableStream<Uint8Array>) => stream.pipeThrough(usageTap(tally, labels)),
+    onRetrieveRound: () => tally.recordRetrieveRound(labels),
     errorFormat,
   });
   const app = new Hono();
@@ -334,11 +380,18 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     }
     return local(c.req.header('host'), origin) ? 200 : 403;
   };
-  app.get('/stats', (c) => {
+  app.get('/stats', async (c) => {
     const status = admitted(c);
     if (status === 401) return c.json({ error: 'stats need the admin token' }, 401);
     if (status === 403) return c.json({ error: 'stats are only served to this machine' }, 403);
-    return c.json({ ...tally.snapshot(), ...(options.components ? { components: options.components() } : {}) });
+    const components = options.components ? { components: options.components() } : {};
+    if (!counters) return c.json({ ...tally.snapshot(), scope: 'process', ...components });
+    try {
+      return c.json({ ...tally.sharedSnapshot(await counters.read()), scope: 'shared', ...components });
+    } catch (error) {
+      // The shared totals cannot be read: this process's own, saying so.
+      return c.json({ ...tally.snapshot(), scope: 'process', countersError: (error as Error).message, ...components });
+    }
   });
   // The dashboard's browser asks for an icon; that is no request for the upstream.
   app.get('/favicon.ico', (c) => c.body(null, 204));
@@ -396,17 +449,19 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       if (read.kind === 'busy') return busy();
       const raw = read.kind === 'read' ? read.raw : undefined;
       const decoded = read.kind === 'read' ? read.decoded : undefined;
-      if (format && raw && !decoded) passThrough('undecodable', request.headers.get('content-encoding') ?? undefined);
+      const unlabelled = { agent: agentOf(request.headers.get('user-agent')), model: 'unknown' };
+      if (format && raw && !decoded)
+        passThrough(unlabelled, 'undecodable', request.headers.get('content-encoding') ?? undefined);
       const prepared =
         format && decoded
           ? await prepare(decoded, format, request.headers)
-          : { body: raw, retrieval: false, figures: NO_FIGURES, session: undefined };
+          : { body: raw, retrieval: false, figures: NO_FIGURES, session: undefined, labels: unlabelled };
       // A compressed body that was rewritten goes upstream decoded; an untouched one as it came.
       const rewritten = decoded !== undefined && prepared.body !== decoded;
       const body = rewritten || !decoded ? prepared.body : raw;
       const headers = upstreamHeaders(request.headers);
       if (rewritten) headers.delete('content-encoding');
-      const { retrieval, figures, session } = prepared;
+      const { retrieval, figures, session, labels } = prepared;
       let response: Response;
       try {
         const sending = upstreamFetch(target, {
@@ -430,7 +485,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         );
       }
 
-      tally.recordRequest({
+      tally.recordRequest(labels, {
         at: Date.now(),
         path: url.pathname,
         status: response.status,
@@ -441,7 +496,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       const followUpHeaders = upstreamHeaders(request.headers);
       followUpHeaders.delete('content-encoding');
       return relayReply(response, {
-        ...replyOptions(format, retrieval, rewritten || !decoded ? body : decoded, errorFormat),
+        ...replyOptions(format, retrieval, rewritten || !decoded ? body : decoded, errorFormat, labels),
         send: (next) =>
           upstreamFetch(target, { method: 'POST', headers: followUpHeaders, body: next, signal: request.signal }),
       });
@@ -468,20 +523,28 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   return {
     fetch: (request) => Promise.resolve(app.fetch(request)),
     stats: () => tally.snapshot(),
+    close: async () => {
+      clearInterval(writeTimer);
+      await flushing;
+      await flush();
+    },
     webSocketUpstream: (path) =>
       ENDPOINTS[path] === 'responses' ? `${upstream.openai}${path.startsWith('/v1') ? '' : '/v1'}${path}` : undefined,
     webSocketTurn: async (message, path, headers, send) => {
       const prepared = await prepare(new TextEncoder().encode(message), 'responses', headers);
       const text = typeof prepared.body === 'string' ? prepared.body : message;
       const response = await send(text);
-      tally.recordRequest({
+      tally.recordRequest(prepared.labels, {
         at: Date.now(),
         path,
         status: response.status,
         ...prepared.figures,
         ...(prepared.session ? { session: prepared.session } : {}),
       });
-      return relayReply(response, { ...replyOptions('responses', prepared.retrieval, text, 'openai'), send });
+      return relayReply(response, {
+        ...replyOptions('responses', prepared.retrieval, text, 'openai', prepared.labels),
+        send,
+      });
     },
     ready: () => {
       warm ??= (async () => {
@@ -494,7 +557,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         await (await app.fetch(new Request('http://127.0.0.1/health'))).text();
         const stream = new Response('data: {}\n\n', { headers: { 'content-type': 'text/event-stream' } });
         const relayed = await relayReply(stream, {
-          ...replyOptions('anthropic', false, '{}', 'anthropic'),
+          ...replyOptions('anthropic', false, '{}', 'anthropic', UNLABELLED),
           onReply: () => {},
           tap: (body) => body.pipeThrough(new TransformStream()),
           send: () => Promise.reject(new Error('no retrieve rounds in a warm-up')),
@@ -512,7 +575,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
  * Passes SSE bytes through unchanged while reading `usage` from the events that carry it
  * (Anthropic's message_start and message_delta, OpenAI's final chunk, Responses' completed event).
  */
-function usageTap(tally: StatsTally): TransformStream<Uint8Array, Uint8Array> {
+function usageTap(tally: StatsTally, labels: RequestLabels): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   let pending = '';
   const scan = (final: boolean) => {
@@ -526,6 +589,7 @@ function usageTap(tally: StatsTally): TransformStream<Uint8Array, Uint8Array> {
           // Anthropic's message_delta repeats the input counts of message_start (they are cumulative).
           if (data.type === 'message_delta') continue;
           tally.recordUsage(
+            labels,
             (data.message as Record<string, unknown> | undefined) ??
               (data.response as Record<string, unknown> | undefined) ??
               data,

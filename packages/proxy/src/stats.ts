@@ -1,3 +1,4 @@
+import { type CounterIncrement, dayOf, sumInto } from './counters.js';
 import { SessionRegister } from './session.js';
 
 /**
@@ -10,7 +11,7 @@ import { SessionRegister } from './session.js';
  */
 export type PassThroughReason = 'bypass' | 'not-json' | 'not-a-request' | 'compression-failed' | 'undecodable';
 
-/** What the proxy has done (since it started, or since its saved figures began; see `statsPath`). */
+/** What the proxy has done: this process since it started, or (with a counter store) every process that shares it. */
 export interface ProxyStats {
   readonly requests: number;
   /** Conversations seen (by `x-headroom-session` or the hash of their opening; see `sessionOf`). */
@@ -49,49 +50,51 @@ export interface RequestRecord {
 
 const RECENT = 50;
 
-/** A running tally; bounded (the recent list keeps the last 50 requests). */
-export class StatsTally {
-  private requests = 0;
-  private compressedRequests = 0;
-  private tokensBefore = 0;
-  private tokensAfter = 0;
-  private compressionMs = 0;
-  private savedUsd = 0;
-  private retrieveRounds = 0;
-  private inputTokens = 0;
-  private cacheReadTokens = 0;
-  private cacheWriteTokens = 0;
-  private readonly passedThrough = new Map<PassThroughReason, number>();
-  private readonly byTransform = new Map<string, { segments: number; tokensBefore: number; tokensAfter: number }>();
-  private readonly recent: RequestRecord[] = [];
-  private readonly sessions: SessionRegister;
+/** Who a request's figures are counted for. */
+export interface RequestLabels {
+  readonly agent: string;
+  readonly model: string;
+}
 
-  /** `initial`: figures to continue from, such as a restarted proxy's saved stats. */
-  constructor(initial?: ProxyStats) {
-    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-    this.requests = n(initial?.requests);
-    this.compressedRequests = n(initial?.compressedRequests);
-    this.tokensBefore = n(initial?.tokensBefore);
-    this.tokensAfter = n(initial?.tokensAfter);
-    this.compressionMs = n(initial?.compressionMs);
-    this.savedUsd = n(initial?.estimatedSavedUsd);
-    this.retrieveRounds = n(initial?.retrieveRounds);
-    this.inputTokens = n(initial?.inputTokens);
-    this.cacheReadTokens = n(initial?.cacheReadTokens);
-    this.cacheWriteTokens = n(initial?.cacheWriteTokens);
-    for (const [name, t] of Object.entries(initial?.byTransform ?? {}))
-      this.byTransform.set(name, {
-        segments: n(t.segments),
-        tokensBefore: n(t.tokensBefore),
-        tokensAfter: n(t.tokensAfter),
-      });
-    for (const [reason, count] of Object.entries(initial?.passedThrough ?? {}))
-      this.passedThrough.set(reason as PassThroughReason, n(count));
-    if (Array.isArray(initial?.recent)) this.recent.push(...initial.recent.slice(-RECENT));
-    this.sessions = new SessionRegister(undefined, n(initial?.sessions));
+/** Requests and tokens of one day, agent or model. */
+export interface FiguresOf {
+  readonly requests: number;
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+  readonly estimatedSavedUsd: number;
+}
+
+/** Where the totals come from: this process alone, or the counters every process shares. */
+export interface Breakdown {
+  readonly byDay: Readonly<Record<string, FiguresOf>>;
+  readonly byAgent: Readonly<Record<string, FiguresOf>>;
+  readonly byModel: Readonly<Record<string, FiguresOf>>;
+}
+
+export const UNLABELLED: RequestLabels = { agent: 'unknown', model: 'unknown' };
+
+/**
+ * A running tally, kept as counters per day, agent and model (see `counters.ts`): everything this
+ * process counted since it started, and what it has not yet written to a shared store
+ * (`drain`). Bounded: the recent list keeps the last 50 requests.
+ */
+export class StatsTally {
+  private readonly local = new Map<string, CounterIncrement>();
+  private pending = new Map<string, CounterIncrement>();
+  private readonly recent: RequestRecord[] = [];
+  private readonly sessions = new SessionRegister();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private add(labels: RequestLabels, name: string, value: number): void {
+    if (!value) return;
+    const row = { day: dayOf(this.now()), agent: labels.agent, model: labels.model, name, value };
+    sumInto(this.local, [row]);
+    sumInto(this.pending, [row]);
   }
 
   recordCompression(
+    labels: RequestLabels,
     figures: {
       tokensBefore: number;
       tokensAfter: number;
@@ -100,64 +103,136 @@ export class StatsTally {
     },
     usdPerToken?: number,
   ): void {
-    if (usdPerToken) this.savedUsd += (figures.tokensBefore - figures.tokensAfter) * usdPerToken;
-    this.compressedRequests += figures.tokensAfter < figures.tokensBefore ? 1 : 0;
-    this.tokensBefore += figures.tokensBefore;
-    this.tokensAfter += figures.tokensAfter;
-    this.compressionMs += figures.ms;
+    if (usdPerToken) this.add(labels, 'estimatedSavedUsd', (figures.tokensBefore - figures.tokensAfter) * usdPerToken);
+    this.add(labels, 'compressedRequests', figures.tokensAfter < figures.tokensBefore ? 1 : 0);
+    this.add(labels, 'tokensBefore', figures.tokensBefore);
+    this.add(labels, 'tokensAfter', figures.tokensAfter);
+    this.add(labels, 'compressionMs', figures.ms);
     for (const t of figures.transforms) {
       if (t.skipped) continue;
-      const entry = this.byTransform.get(t.name) ?? { segments: 0, tokensBefore: 0, tokensAfter: 0 };
-      entry.segments++;
-      entry.tokensBefore += t.tokensBefore;
-      entry.tokensAfter += t.tokensAfter;
-      this.byTransform.set(t.name, entry);
+      this.add(labels, `transform.${t.name}.segments`, 1);
+      this.add(labels, `transform.${t.name}.tokensBefore`, t.tokensBefore);
+      this.add(labels, `transform.${t.name}.tokensAfter`, t.tokensAfter);
     }
   }
 
-  recordRequest(record: RequestRecord): void {
-    this.requests++;
-    if (record.session) this.sessions.note(record.session);
+  recordRequest(labels: RequestLabels, record: RequestRecord): void {
+    this.add(labels, 'requests', 1);
+    // A conversation is counted once, by the process that first sees it.
+    if (record.session && this.sessions.note(record.session) === 1) this.add(labels, 'sessions', 1);
     this.recent.push(record);
     if (this.recent.length > RECENT) this.recent.shift();
   }
 
-  recordPassThrough(reason: PassThroughReason): void {
-    this.passedThrough.set(reason, (this.passedThrough.get(reason) ?? 0) + 1);
+  recordPassThrough(labels: RequestLabels, reason: PassThroughReason): void {
+    this.add(labels, `passedThrough.${reason}`, 1);
   }
 
-  recordRetrieveRound(): void {
-    this.retrieveRounds++;
+  recordRetrieveRound(labels: RequestLabels): void {
+    this.add(labels, 'retrieveRounds', 1);
   }
 
   /** Reads usage from a JSON response body in either provider's shape. */
-  recordUsage(body: unknown): void {
+  recordUsage(labels: RequestLabels, body: unknown): void {
     const usage = (body as { usage?: Record<string, unknown> } | undefined)?.usage;
     if (!usage) return;
-    const n = (v: unknown) => (typeof v === 'number' ? v : 0);
-    this.inputTokens += n(usage.input_tokens) + n(usage.prompt_tokens);
-    this.cacheReadTokens +=
+    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    this.add(labels, 'inputTokens', n(usage.input_tokens) + n(usage.prompt_tokens));
+    this.add(
+      labels,
+      'cacheReadTokens',
       n(usage.cache_read_input_tokens) +
-      n((usage.prompt_tokens_details as Record<string, unknown> | undefined)?.cached_tokens);
-    this.cacheWriteTokens += n(usage.cache_creation_input_tokens);
+        n((usage.prompt_tokens_details as Record<string, unknown> | undefined)?.cached_tokens),
+    );
+    this.add(labels, 'cacheWriteTokens', n(usage.cache_creation_input_tokens));
   }
 
-  snapshot(): ProxyStats {
-    return {
-      requests: this.requests,
-      sessions: this.sessions.count,
-      compressedRequests: this.compressedRequests,
-      passedThrough: Object.fromEntries(this.passedThrough),
-      tokensBefore: this.tokensBefore,
-      tokensAfter: this.tokensAfter,
-      byTransform: Object.fromEntries([...this.byTransform].map(([k, v]) => [k, { ...v }])),
-      inputTokens: this.inputTokens,
-      cacheReadTokens: this.cacheReadTokens,
-      cacheWriteTokens: this.cacheWriteTokens,
-      compressionMs: Math.round(this.compressionMs * 100) / 100,
-      retrieveRounds: this.retrieveRounds,
-      estimatedSavedUsd: Math.round(this.savedUsd * 10_000) / 10_000,
-      recent: [...this.recent],
-    };
+  /** The increments not yet written to a shared store; they are forgotten here once taken. */
+  drain(): CounterIncrement[] {
+    const taken = [...this.pending.values()];
+    this.pending = new Map();
+    return taken;
   }
+
+  /** Increments a failed write could not keep: taken back, to be written next time. */
+  undrain(increments: readonly CounterIncrement[]): void {
+    sumInto(this.pending, increments);
+  }
+
+  /** This process's figures since it started. */
+  snapshot(): ProxyStats & Breakdown {
+    return { ...fold(this.local.values()), recent: [...this.recent] };
+  }
+
+  /** The shared totals (`stored`, read from the store) with what this process has not written yet. */
+  sharedSnapshot(stored: readonly CounterIncrement[]): ProxyStats & Breakdown {
+    const rows = new Map<string, CounterIncrement>();
+    sumInto(rows, stored);
+    sumInto(rows, this.pending.values());
+    return { ...fold(rows.values()), recent: [...this.recent] };
+  }
+}
+
+/** The figures `/stats` shows for counters read from a store (no recent requests: those live in a process). */
+export function statsOfCounters(rows: Iterable<CounterIncrement>): ProxyStats & Breakdown {
+  const summed = new Map<string, CounterIncrement>();
+  sumInto(summed, rows);
+  return { ...fold(summed.values()), recent: [] };
+}
+
+/** Counters folded into the figures `/stats` shows. */
+function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Breakdown {
+  const totals = new Map<string, number>();
+  const passedThrough: Partial<Record<PassThroughReason, number>> = {};
+  const byTransform: Record<string, { segments: number; tokensBefore: number; tokensAfter: number }> = {};
+  type Figures = { -readonly [K in keyof FiguresOf]: number };
+  const byDay: Record<string, Figures> = {};
+  const byAgent: Record<string, Figures> = {};
+  const byModel: Record<string, Figures> = {};
+  const figureNames = new Set<string>(['requests', 'tokensBefore', 'tokensAfter', 'estimatedSavedUsd']);
+  for (const row of rows) {
+    totals.set(row.name, (totals.get(row.name) ?? 0) + row.value);
+    if (row.name.startsWith('passedThrough.')) {
+      const reason = row.name.slice('passedThrough.'.length) as PassThroughReason;
+      passedThrough[reason] = (passedThrough[reason] ?? 0) + row.value;
+    } else if (row.name.startsWith('transform.')) {
+      const dot = row.name.lastIndexOf('.');
+      const name = row.name.slice('transform.'.length, dot);
+      const field = row.name.slice(dot + 1) as 'segments' | 'tokensBefore' | 'tokensAfter';
+      byTransform[name] ??= { segments: 0, tokensBefore: 0, tokensAfter: 0 };
+      if (field in byTransform[name]) byTransform[name][field] += row.value;
+    }
+    if (!figureNames.has(row.name)) continue;
+    for (const [group, key] of [
+      [byDay, row.day],
+      [byAgent, row.agent],
+      [byModel, row.model],
+    ] as const) {
+      const figures = group[key] ?? { requests: 0, tokensBefore: 0, tokensAfter: 0, estimatedSavedUsd: 0 };
+      figures[row.name as keyof Figures] += row.value;
+      group[key] = figures;
+    }
+  }
+  const total = (name: string) => totals.get(name) ?? 0;
+  const usd = (v: number) => Math.round(v * 10_000) / 10_000;
+  for (const group of [byDay, byAgent, byModel])
+    for (const figures of Object.values(group)) figures.estimatedSavedUsd = usd(figures.estimatedSavedUsd);
+  return {
+    requests: total('requests'),
+    sessions: total('sessions'),
+    compressedRequests: total('compressedRequests'),
+    passedThrough,
+    tokensBefore: total('tokensBefore'),
+    tokensAfter: total('tokensAfter'),
+    byTransform,
+    inputTokens: total('inputTokens'),
+    cacheReadTokens: total('cacheReadTokens'),
+    cacheWriteTokens: total('cacheWriteTokens'),
+    compressionMs: Math.round(total('compressionMs') * 100) / 100,
+    retrieveRounds: total('retrieveRounds'),
+    estimatedSavedUsd: usd(total('estimatedSavedUsd')),
+    byDay,
+    byAgent,
+    byModel,
+  };
 }

@@ -1,10 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteFirstSight } from '@headroom/ccr/sqlite';
+import { createSqliteCounters, createSqliteFirstSight } from '@headroom/ccr/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveProxy } from '../src/node.js';
+import { type CounterStore, MemoryCounters } from '../src/counters.js';
+import { importSavedStats, serveProxy } from '../src/node.js';
 import { createProxy } from '../src/proxy.js';
+import { type Breakdown, type ProxyStats, statsOfCounters } from '../src/stats.js';
 import { json, startUpstream } from './fake-upstream.js';
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
@@ -57,48 +59,102 @@ describe('a proxy that restarts', () => {
   });
 });
 
-describe('figures across restarts', () => {
-  const post = (url: string) =>
-    fetch(`${url}/v1/chat/completions`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+describe('figures across restarts and processes', () => {
+  const post = (url: string, userAgent = 'claude-cli/2.1.0 (external, cli)') =>
+    fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'user-agent': userAgent },
+    });
+  const stats = async (url: string) => (await (await fetch(`${url}/stats`)).json()) as ProxyStats & Breakdown;
+  const database = () => join(mkdtempSync(join(tmpdir(), 'headroom-counters-')), 'ccr.db');
 
-  it('continues /stats from the saved file', async () => {
-    const statsPath = join(mkdtempSync(join(tmpdir(), 'headroom-stats-')), 'proxy-stats.json');
-    const first = await serveProxy({ port: 0, upstreamOpenAI: upstream.url, statsPath });
-    await post(first.url);
-    const before = first.proxy.stats();
-    await first.close();
-    expect(existsSync(statsPath)).toBe(true);
+  it('continues /stats from the counters a closed proxy wrote, per day, agent and model', async () => {
+    const path = database();
+    const first = createSqliteCounters({ path });
+    const one = await serveProxy({ port: 0, upstreamOpenAI: upstream.url, counters: first });
+    await post(one.url);
+    const before = one.proxy.stats();
+    await one.close();
+    first.close();
 
-    const second = await serveProxy({ port: 0, upstreamOpenAI: upstream.url, statsPath });
-    expect(second.proxy.stats()).toMatchObject({
+    const second = createSqliteCounters({ path });
+    const two = await serveProxy({ port: 0, upstreamOpenAI: upstream.url, counters: second });
+    expect(await stats(two.url)).toMatchObject({
+      scope: 'shared',
       requests: 1,
       sessions: 1,
       tokensBefore: before.tokensBefore,
       tokensAfter: before.tokensAfter,
     });
-    await post(second.url);
-    const after = second.proxy.stats();
+    await post(two.url, 'codex_exec/0.171.0 (Debian 12)');
+    const after = await stats(two.url);
     expect(after.requests).toBe(2);
     expect(after.tokensBefore).toBe(2 * before.tokensBefore);
-    expect(after.recent).toHaveLength(2);
-    await second.close();
+    expect(Object.keys(after.byAgent).sort()).toEqual(['claude-cli', 'codex_exec']);
+    expect(after.byModel['gpt-4o']?.requests).toBe(2);
+    expect(Object.values(after.byDay)[0]?.requests).toBe(2);
+    // This process's own figures stay its own.
+    expect(two.proxy.stats().requests).toBe(1);
+    await two.close();
+    second.close();
   });
 
-  it('keeps an unreadable file aside, warns once and starts from zero', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'headroom-stats-'));
-    const statsPath = join(dir, 'proxy-stats.json');
-    writeFileSync(statsPath, '{"requests": 3, "tokensBef');
+  it('adds up two proxies on one database without losing a request', async () => {
+    const path = database();
+    const stores = [createSqliteCounters({ path }), createSqliteCounters({ path })];
+    const proxies = await Promise.all(
+      stores.map((counters) => serveProxy({ port: 0, upstreamOpenAI: upstream.url, counters })),
+    );
+    const each = 40;
+    await Promise.all(
+      proxies.flatMap((p) => Array.from({ length: each }, () => post(p.url).then((r) => r.arrayBuffer()))),
+    );
+    await Promise.all(proxies.map((p) => p.close()));
+    const totals = await stores[0]?.read();
+    const requests = (totals ?? []).filter((r) => r.name === 'requests').reduce((n, r) => n + r.value, 0);
+    expect(requests).toBe(2 * each);
+    for (const s of stores) s.close();
+  });
+
+  it('carries an earlier file of figures over once, and keeps an unreadable one aside', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-counters-'));
+    const file = join(dir, 'proxy-stats.json');
+    writeFileSync(file, JSON.stringify({ requests: 3, tokensBefore: 900, tokensAfter: 300, byTransform: {} }));
+    const counters = new MemoryCounters();
     const warnings: string[] = [];
-    const running = await serveProxy({
-      port: 0,
-      upstreamOpenAI: upstream.url,
-      statsPath,
-      onWarning: (m) => warnings.push(m),
-    });
-    expect(running.proxy.stats().requests).toBe(0);
+    await importSavedStats(file, counters, (m) => warnings.push(m));
+    await importSavedStats(file, counters, (m) => warnings.push(m)); // gone: nothing twice
+    expect(statsOfCounters(await counters.read())).toMatchObject({ requests: 3, tokensBefore: 900, tokensAfter: 300 });
+    expect(existsSync(`${file}.imported`)).toBe(true);
+
+    writeFileSync(file, '{"requests": 3, "tokensBef');
+    await importSavedStats(file, counters, (m) => warnings.push(m));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/could not be read .* kept as .*unreadable-\d+, starting from zero/);
-    expect(readdirSync(dir).filter((f) => f.includes('unreadable'))).toHaveLength(1);
-    await running.close();
+    expect(warnings[0]).toMatch(/could not be carried over .* kept as .*imported/);
+    expect(readdirSync(dir)).toContain('proxy-stats.json.imported');
+  });
+
+  it('keeps counting when the store fails, says so once, and writes what it kept once the store is back', async () => {
+    let failing = true;
+    const memory = new MemoryCounters();
+    const flaky: CounterStore = {
+      add: (rows) => (failing ? Promise.reject(new Error('disk full')) : memory.add(rows)),
+      read: () => memory.read(),
+    };
+    const warnings: string[] = [];
+    const proxy = createProxy({ upstreamOpenAI: upstream.url, counters: flaky, onWarning: (m) => warnings.push(m) });
+    await proxy.fetch(
+      new Request('http://127.0.0.1/v1/chat/completions', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    await proxy.close();
+    expect(warnings.filter((w) => w.includes('disk full'))).toHaveLength(1);
+    failing = false;
+    await proxy.close();
+    expect((await memory.read()).find((r) => r.name === 'requests')?.value).toBe(1);
   });
 });

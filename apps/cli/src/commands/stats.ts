@@ -1,7 +1,17 @@
+import { existsSync } from 'node:fs';
+import { createSqliteCounters } from '@headroom/ccr/sqlite';
+import { statsOfCounters } from '@headroom/proxy';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
 import { STATS_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
+import { countersPath } from '../internal/proxy-setup.js';
+
+interface Figures {
+  requests: number;
+  tokensBefore: number;
+  tokensAfter: number;
+}
 
 interface Stats {
   requests: number;
@@ -17,6 +27,10 @@ interface Stats {
   cacheWriteTokens: number;
   compressionMs: number;
   estimatedSavedUsd: number;
+  /** `shared`: every process that counts into the same store; `process`: the answering proxy alone. */
+  scope?: 'shared' | 'process';
+  byAgent?: Record<string, Figures>;
+  byModel?: Record<string, Figures>;
   components?: { prose?: { engine?: string; kompress?: string; pool?: { ready?: number }; fallbacks?: number } };
 }
 
@@ -36,6 +50,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   if (positionals.length) throw usageError(`stats takes no arguments. Run 'headroom stats --help'`);
   const base = (values.url ?? `http://127.0.0.1:${io.env.HEADROOM_PROXY_PORT ?? '8787'}`).replace(/\/$/, '');
   let stats: Stats;
+  let source = `proxy        ${base}`;
   try {
     // A proxy bound beyond loopback asks for the admin token it printed at start.
     const token = values.token ?? io.env.HEADROOM_ADMIN_TOKEN;
@@ -46,10 +61,15 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     if (!response.ok) throw new Error(`it answered ${response.status}`);
     stats = (await response.json()) as Stats;
   } catch (error) {
-    throw inputError(
-      `no Headroom proxy answered at ${base} (${(error as Error).message}); start one with 'headroom proxy' or pass --url`,
-      error,
-    );
+    // No proxy running: the figures every proxy and wrapped session on this machine added up.
+    const kept = values.url === undefined ? await keptFigures(io.env) : undefined;
+    if (!kept)
+      throw inputError(
+        `no Headroom proxy answered at ${base} (${(error as Error).message}); start one with 'headroom proxy' or pass --url`,
+        error,
+      );
+    stats = kept.stats;
+    source = `figures      ${kept.path} (no proxy answered at ${base})`;
   }
   if (values.json) {
     await write(io.stdout, `${JSON.stringify(stats)}\n`);
@@ -57,7 +77,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   }
   const saved = stats.tokensBefore ? (1 - stats.tokensAfter / stats.tokensBefore) * 100 : 0;
   const lines = [
-    `proxy        ${base}`,
+    source,
     `requests     ${stats.requests} (${stats.compressedRequests} compressed) in ${plural(stats.sessions ?? 0, 'session')}; ${plural(stats.retrieveRounds ?? 0, 'retrieve round')} answered`,
     ...(Object.keys(stats.passedThrough ?? {}).length
       ? [
@@ -71,6 +91,8 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     `compression  ${stats.compressionMs} ms in all`,
     `saved        ~$${stats.estimatedSavedUsd.toFixed(4)} of input at list prices (estimate)`,
     ...(stats.components?.prose ? [`prose        ${describeProse(stats.components.prose)}`] : []),
+    ...breakdown('agents', stats.byAgent),
+    ...breakdown('models', stats.byModel),
     ...Object.entries(stats.byTransform).map(
       ([name, t]) =>
         `  ${name.padEnd(20)} ${t.segments} segments, ${t.tokensBefore.toLocaleString('en-US')} → ${t.tokensAfter.toLocaleString('en-US')}`,
@@ -78,6 +100,32 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   ];
   await write(io.stdout, `${lines.join('\n')}\n`);
   return 0;
+}
+
+/** One line per agent or model, busiest first. */
+function breakdown(title: string, groups: Record<string, Figures> | undefined): string[] {
+  const entries = Object.entries(groups ?? {}).sort((a, b) => b[1].requests - a[1].requests);
+  if (!entries.length) return [];
+  return [
+    `${title.padEnd(12)} ${entries
+      .map(([name, f]) => {
+        const saved = f.tokensBefore ? ` −${((1 - f.tokensAfter / f.tokensBefore) * 100).toFixed(1)}%` : '';
+        return `${name} ${plural(f.requests, 'request')}${saved}`;
+      })
+      .join(', ')}`,
+  ];
+}
+
+/** The shared counters in the Headroom database, when it exists. */
+async function keptFigures(env: NodeJS.ProcessEnv): Promise<{ stats: Stats; path: string } | undefined> {
+  const path = countersPath(env);
+  if (!existsSync(path)) return undefined;
+  const counters = createSqliteCounters({ path });
+  try {
+    return { stats: { ...statsOfCounters(await counters.read()), scope: 'shared' }, path };
+  } finally {
+    counters.close();
+  }
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

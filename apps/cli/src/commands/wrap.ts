@@ -8,7 +8,7 @@ import { inputError, usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { WRAP_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
-import { openProxyResources } from '../internal/proxy-setup.js';
+import { countersPath, openProxyResources } from '../internal/proxy-setup.js';
 
 /**
  * `headroom wrap <agent> [-- args]`: reuses the proxy already listening on the port, or starts one
@@ -66,7 +66,7 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
     // Ready means warm: the agent's first request pays no loading.
     const running = await serveProxy({ port, ...options }).catch(() => serveProxy({ port: 0, ...options }));
     url = running.url;
-    stats = `${running.url}/stats, kept in ${options.statsPath}`;
+    stats = `${running.url}/stats, added up in ${countersPath(io.env)}`;
     stop = async () => {
       await running.close();
       await resources.close();

@@ -120,17 +120,19 @@ GET /stats (from this machine only) report on the proxy.
 
 export const STATS_HELP = `Usage: headroom stats [--url http://127.0.0.1:8787] [--token TOKEN] [--json]
 
-What a running Headroom proxy has done: requests, tokens before and after, the upstream's
-cache reads and writes, and the savings per transform. Reads GET /stats from the proxy
-(default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787). A proxy bound beyond loopback
-asks for the admin token it printed at start: --token, or HEADROOM_ADMIN_TOKEN.
+What Headroom has done on this machine: requests, tokens before and after, the upstream's
+cache reads and writes, per agent, per model and per transform. Every proxy and wrapped session
+adds its figures to the counters in $HEADROOM_HOME/ccr.db, so they survive restarts and add up.
+Reads GET /stats from the proxy (default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787);
+when none answers (and no --url was given), reads the counters themselves. A proxy bound beyond
+loopback asks for the admin token it printed at start: --token, or HEADROOM_ADMIN_TOKEN.
 `;
 
 export const WRAP_HELP = `Usage: headroom wrap <claude|codex|opencode|pi|qwen|copilot|aider|cursor> [--port 8787] [--memory] [-- agent arguments]
 
 Launches a coding agent in the current directory with its requests going through Headroom:
 reuses the proxy already listening on the port, or starts one (configured as 'headroom proxy'
-is: HEADROOM_UPSTREAM_*, headroom.config.json, the store and the stats file) for as long as the
+is: HEADROOM_UPSTREAM_*, headroom.config.json, the store and the shared counters) for as long as the
 agent runs, and points the agent at it for this run only, the way its current version reads:
   claude    ANTHROPIC_BASE_URL
   codex     -c openai_base_url=… (Codex ignores OPENAI_BASE_URL; its WebSocket transport is served)

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { createSqliteFirstSight, defaultStorePath, headroomHome } from '@headroom/ccr/sqlite';
-import type { ServeOptions } from '@headroom/proxy/node';
+import { createSqliteCounters, createSqliteFirstSight, defaultStorePath, headroomHome } from '@headroom/ccr/sqlite';
+import { importSavedStats, type ServeOptions } from '@headroom/proxy/node';
 import { usageError } from './cli-error.js';
 import type { CliConfig } from './config.js';
 import type { CliIo } from './io.js';
@@ -43,14 +43,18 @@ export async function openProxyResources(
   const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
   const memories = flags.memory ? await proxyMemories(io, flags.memoryBudget) : undefined;
   const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
+  const warn = (message: string) => {
+    io.stderr.write(`headroom: warning: ${message}\n`);
+  };
+  // The figures of /stats and the dashboard, added up in the database every proxy and wrapped
+  // session on this machine shares: they continue across restarts and never overwrite each other.
+  const counters = createSqliteCounters({ path: countersPath(io.env), onWarning: warn });
+  await importSavedStats(join(headroomHome(io.env), 'proxy-stats.json'), counters, warn);
   return {
     options: {
       policy: config.policy,
-      // The figures of /stats and the dashboard continue across restarts, and wrapped sessions add to them.
-      statsPath: proxyStatsPath(io.env),
-      onWarning: (message) => {
-        io.stderr.write(`headroom: warning: ${message}\n`);
-      },
+      counters,
+      onWarning: warn,
       ...(config.deadlineMs ? { deadlineMs: config.deadlineMs } : {}),
       ...(idleTimeoutMs ? { upstreamIdleTimeoutMs: idleTimeoutMs } : {}),
       // A token of the user's own, so scripts and `headroom stats` can keep using it across restarts.
@@ -68,11 +72,12 @@ export async function openProxyResources(
       memories?.close();
       await pipeline.kompress?.close();
       store?.close();
+      counters.close();
     },
   };
 }
 
-/** Where the proxy's figures are kept: one file for `headroom proxy` and every wrapped session. */
-export function proxyStatsPath(env: NodeJS.ProcessEnv): string {
-  return join(headroomHome(env), 'proxy-stats.json');
+/** Where the proxies' figures are kept: the Headroom database, one for `headroom proxy` and every wrapped session. */
+export function countersPath(env: NodeJS.ProcessEnv): string {
+  return defaultStorePath(env);
 }

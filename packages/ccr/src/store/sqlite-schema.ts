@@ -41,6 +41,17 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE first_sight ADD COLUMN via TEXT;
   `,
+  // v4: the proxies' figures, added up by every process that shares the file.
+  `
+  CREATE TABLE usage_counters (
+    day   TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    model TEXT NOT NULL,
+    name  TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (day, agent, model, name)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
