@@ -5,7 +5,7 @@ export default defineConfig({
   format: ['esm'],
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   banner: { js: '#!/usr/bin/env node' },
   // Evals ship with the repository, not with the published command: loaded only by `headroom eval`.
   external: ['@headroom/evals', '@headroom/kompress'],

@@ -7,7 +7,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   // import.meta.url in the CommonJS build, for locating grammar files.
   shims: true,
 });

@@ -6,6 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   external: ['better-sqlite3', 'sqlite-vec', '@modelcontextprotocol/sdk', 'zod'],
 });
