@@ -45,7 +45,24 @@ const RETRIEVE_TOOL = (() => {
 })();
 
 /**
- * A middleware for `wrapLanguageModel` (AI SDK 6, language model specification v3): tool results
+ * What `headroomMiddleware()` returns: a language-model middleware of specification v3, which
+ * AI SDK 6 takes and AI SDK 7 takes too (it adapts v3 middleware to its v4 models). Its
+ * functions are typed loosely on purpose: the SDK calls them, never the application, and each
+ * SDK version types their arguments with its own specification — a v3 signature here would not
+ * type-check against AI SDK 7's `wrapLanguageModel`, nor a v4 one against AI SDK 6's.
+ */
+export interface HeadroomMiddleware {
+  readonly specificationVersion: 'v3';
+  // biome-ignore lint/suspicious/noExplicitAny: called by either SDK version with its own specification's types
+  readonly transformParams: (options: any) => PromiseLike<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  readonly wrapGenerate: (options: any) => PromiseLike<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  readonly wrapStream: (options: any) => PromiseLike<any>;
+}
+
+/**
+ * A middleware for `wrapLanguageModel` (AI SDK 6 and 7): tool results
  * in the prompt are compressed in-process before the model sees them; when that leaves markers,
  * the model is offered `headroom_retrieve`, and its calls are answered here — in `generateText`
  * and `streamText` alike — so the application never sees them. Figures are on
@@ -55,7 +72,7 @@ const RETRIEVE_TOOL = (() => {
  * const model = wrapLanguageModel({ model: openai('gpt-4o'), middleware: headroomMiddleware() })
  * const { text } = await generateText({ model, messages, tools })
  */
-export function headroomMiddleware(options: HeadroomMiddlewareOptions = {}): LanguageModelV3Middleware {
+export function headroomMiddleware(options: HeadroomMiddlewareOptions = {}): HeadroomMiddleware {
   const store = options.store ?? createMemoryStore();
   const firstSight = options.firstSight ?? new FirstSightCache();
   /** Figures of each transformed call, found again by its params in the wrap functions. */
@@ -67,7 +84,7 @@ export function headroomMiddleware(options: HeadroomMiddlewareOptions = {}): Lan
     return figures;
   };
 
-  return {
+  const middleware = {
     specificationVersion: 'v3',
 
     async transformParams({ params }) {
@@ -98,7 +115,8 @@ export function headroomMiddleware(options: HeadroomMiddlewareOptions = {}): Lan
       const parts = relay(first.stream, params, model, store, (rounds) => report(params, rounds));
       return { ...first, stream: readableOf(parts) };
     },
-  };
+  } satisfies LanguageModelV3Middleware;
+  return middleware as HeadroomMiddleware;
 }
 
 /** Compresses every tool result of the prompt, with the call that produced it and the user's words as the query. */
