@@ -166,10 +166,7 @@ export class StatsTally {
 
   /** The shared totals (`stored`, read from the store) with what this process has not written yet. */
   sharedSnapshot(stored: readonly CounterIncrement[]): ProxyStats & Breakdown {
-    const rows = new Map<string, CounterIncrement>();
-    sumInto(rows, stored);
-    sumInto(rows, this.pending.values());
-    return { ...fold(rows.values()), recent: [...this.recent] };
+    return { ...statsOfCounters([...stored, ...this.pending.values()]), recent: [...this.recent] };
   }
 }
 

@@ -152,7 +152,7 @@ export function measureTokens(tokenizer: Tokenizer, text: string): { tokens: num
   if (text.length <= EXACT_COUNT_LIMIT) return { tokens: tokenizer.count(text), estimate: false };
   let tokens = 0;
   for (const window of sampleWindows(text)) tokens += tokenizer.count(window);
-  return { tokens: Math.round((text.length * tokens) / (SAMPLE_WINDOWS * SAMPLE_CHARS)), estimate: true };
+  return scaledSample(text, tokens);
 }
 
 /** Characters counted per turn of the event loop (about 5-15 ms of tokenizer work). */
@@ -175,7 +175,7 @@ export async function measureTokensInTurns(
       tokens += tokenizer.count(window);
       await nextTurn();
     }
-    return { tokens: Math.round((text.length * tokens) / (SAMPLE_WINDOWS * SAMPLE_CHARS)), estimate: true };
+    return scaledSample(text, tokens);
   }
   for (let at = 0; at < text.length; ) {
     const end = tokenBoundary(text, at, at + COUNT_SLICE);
@@ -184,6 +184,11 @@ export async function measureTokensInTurns(
     await nextTurn();
   }
   return { tokens, estimate: false };
+}
+
+/** The sampled windows' tokens scaled to the whole text, labelled an estimate. */
+function scaledSample(text: string, tokens: number): { tokens: number; estimate: boolean } {
+  return { tokens: Math.round((text.length * tokens) / (SAMPLE_WINDOWS * SAMPLE_CHARS)), estimate: true };
 }
 
 /** 32 evenly spaced windows of `SAMPLE_CHARS`, the same for the same text. */
