@@ -15,8 +15,9 @@ export const deployLog = [
 ].join('\n');
 
 /**
- * A fake model for all three APIs: shown a marker, it calls headroom_retrieve with the marker's
- * key; shown the retrieved original, it answers with the line that matters. Streams when asked.
+ * A fake model for all four APIs (Chat Completions, Anthropic Messages, Responses, Gemini): shown
+ * a marker, it calls headroom_retrieve with the marker's key; shown the retrieved original, it
+ * answers with the line that matters. Streams when asked.
  */
 export function fakeModel(req: Received, res: Parameters<typeof json>[0]): void | Promise<void> {
   if (!req.body.startsWith('{')) return json(res, 200, { echoed: req.body });
@@ -137,31 +138,57 @@ export function fakeModel(req: Received, res: Parameters<typeof json>[0]): void 
       2,
     );
   }
-  return json(res, 200, {
-    id: 'resp',
-    object: 'response',
-    created_at: 1,
-    status: 'completed',
-    model: 'gpt-4o',
-    output: retrieved
-      ? [
-          {
-            type: 'message',
-            id: 'm',
-            role: 'assistant',
-            status: 'completed',
-            content: [{ type: 'output_text', text: said, annotations: [] }],
-          },
-        ]
-      : [
-          {
-            type: 'function_call',
-            id: 'fc',
-            call_id: 'r1',
-            name: 'headroom_retrieve',
-            arguments: JSON.stringify(args),
-            status: 'completed',
-          },
-        ],
-  });
+  if (/:(stream)?generateContent/i.test(req.path)) {
+    const candidate = {
+      index: 0,
+      finishReason: 'STOP',
+      content: {
+        role: 'model',
+        parts: retrieved ? [{ text: said }] : [{ functionCall: { name: 'headroom_retrieve', args } }],
+      },
+    };
+    const answer = {
+      candidates: [candidate],
+      usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+      modelVersion: 'gemini-2.5-flash',
+    };
+    if (!req.path.includes(':streamGenerateContent')) return json(res, 200, answer);
+    // Gemini streams with `alt=sse`: each event a whole GenerateContentResponse, no event names.
+    return sse(res, [{ data: answer }], 2);
+  }
+  const item = retrieved
+    ? {
+        type: 'message',
+        id: 'm',
+        role: 'assistant',
+        status: 'completed',
+        content: [{ type: 'output_text', text: said, annotations: [] }],
+      }
+    : {
+        type: 'function_call',
+        id: 'fc',
+        call_id: 'r1',
+        name: 'headroom_retrieve',
+        arguments: JSON.stringify(args),
+        status: 'completed',
+      };
+  const response = { id: 'resp', object: 'response', created_at: 1, model: 'gpt-4o' };
+  const usage = { input_tokens: 10, output_tokens: 5, total_tokens: 15 };
+  if (!body.stream) return json(res, 200, { ...response, status: 'completed', output: [item], usage });
+  const added = retrieved ? { ...item, status: 'in_progress', content: [] } : { ...item, arguments: '' };
+  const delta = retrieved
+    ? { type: 'response.output_text.delta', item_id: 'm', output_index: 0, content_index: 0, delta: said }
+    : { type: 'response.function_call_arguments.delta', item_id: 'fc', output_index: 0, delta: JSON.stringify(args) };
+  const events = [
+    { type: 'response.created', response: { ...response, status: 'in_progress', output: [] } },
+    { type: 'response.output_item.added', output_index: 0, item: added },
+    delta,
+    { type: 'response.output_item.done', output_index: 0, item },
+    { type: 'response.completed', response: { ...response, status: 'completed', output: [item], usage } },
+  ];
+  return sse(
+    res,
+    events.map((data, n) => ({ event: data.type, data: { ...data, sequence_number: n } })),
+    2,
+  );
 }
