@@ -71,7 +71,7 @@ describe('work in turns gives the same result as at once', () => {
         { role: 'tool', tool_call_id: 'b', content: `"${'\\'.repeat(5)}\u0001\u2028${'x'.repeat(300_000)}` },
       ],
       ['k'.repeat(300_000)]: 'a key this long stays in the document',
-      // biome-ignore lint/complexity/useLiteralKeys: the key JSON.parse keeps as an own property
+      // computed on purpose: `__proto__: …` would set the prototype; JSON.parse keeps it as an own property
       ['__proto__']: { content: text.slice(0, 300_000) },
     });
     const { value, turns } = await turnsDuring(() => parseJsonInTurns(body));
