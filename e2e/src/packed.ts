@@ -57,12 +57,14 @@ export function installPacked(dir: string): string {
       2,
     ),
   );
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: project,
     stdio: 'pipe',
+    // A registry that cannot be reached fails the check in minutes, not hours of retries.
+    timeout: 300_000,
     // As the README says for machines that cannot reach nuget.org: onnxruntime-node's CPU
     // binaries ship in the package; its install script only fetches the optional GPU ones.
-    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+    env: { ...userEnv(), ONNXRUNTIME_NODE_INSTALL: 'skip' },
   });
   // The documented examples: one per package here, the adapters' from examples/.
   cpSync(join(REPO, 'e2e', 'packed'), project, { recursive: true });
@@ -70,4 +72,11 @@ export function installPacked(dir: string): string {
   for (const example of readdirSync(join(REPO, 'examples')).filter((f) => f.endsWith('.mjs')))
     cpSync(join(REPO, 'examples', example), join(project, example));
   return project;
+}
+
+/** This process's environment without the npm settings pnpm exports to the scripts it runs: npm as a user runs it. */
+function userEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(npm|pnpm)_(config|package|lifecycle)_/i.test(k)),
+  );
 }

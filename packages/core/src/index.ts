@@ -12,6 +12,20 @@ export type {
 } from './compress.js';
 export { compress, compressText } from './compress.js';
 export { type ContentDetector, type ContentType, detectBasicContentType } from './content/content-type.js';
+export { parseAnthropic } from './dialects/anthropic/parse.js';
+export type {
+  RetrieveAnswer,
+  RetrieveCall,
+  StreamReply,
+  StreamTurn,
+  WireDialect,
+} from './dialects/dialect.js';
+export { appendToArrayAt, arraySpanAt, prependMember, prependToArrayAt } from './dialects/json-text.js';
+export { parseOpenAIChat } from './dialects/openai-chat/parse.js';
+export { DIALECTS, dialectOf, formatOfPath } from './dialects/registry.js';
+export { parseResponses } from './dialects/responses/parse.js';
+export { offersRetrieveTool, RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_PARAMETERS } from './dialects/retrieve-tool.js';
+export { eventJson, readSse, type SseEvent } from './dialects/sse.js';
 export {
   HeadroomError,
   type HeadroomErrorCode,
@@ -46,13 +60,10 @@ export {
   type WeightedTerms,
   weightedQueryTerms,
 } from './relevance/bm25.js';
-export { parseAnthropic } from './request/anthropic.js';
 export { parseJsonInTurns } from './request/json-in-turns.js';
 export { type SpliceOptions, spliceJsonText, type TextEdit } from './request/json-splice.js';
-export { parseOpenAIChat } from './request/openai-chat.js';
-export { parseResponses } from './request/responses.js';
 export type { JsonPath, RequestView, Role, Segment, SegmentFlags, SegmentKind, WireFormat } from './request/segment.js';
-export { RETRIEVE_TOOL_NAME } from './request/segment-builder.js';
+export { argsToText, RETRIEVE_TOOL_NAME, type ToolCallInfo, toolResultQuery } from './request/segment-builder.js';
 export { detectFormat, parseRequest, writeRequest } from './request/wire.js';
 export type { Store, StoredOriginal, StoreEntry } from './store/store.js';
 export {

@@ -1,5 +1,5 @@
 import { handleRetrieveCall, RETRIEVE_TOOL_NAME, retrieveToolDefinition } from '@headroom/ccr';
-import type { Store } from '@headroom/core';
+import { offersRetrieveTool, type Store } from '@headroom/core';
 import type { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { CallbackManager, type CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
@@ -46,8 +46,8 @@ const RETRIEVE_TOOL = retrieveToolDefinition('openai');
 
 /**
  * Wraps any LangChain.js chat model: tool messages are compressed in-process before the inner
- * model sees them; when that leaves markers, the model is offered `headroom_retrieve` and its
- * calls are answered here, so the chain never sees them. `invoke`, `stream`, `batch`,
+ * model sees them; the model is offered `headroom_retrieve` (by the rule of `offersRetrieveTool`)
+ * and its calls are answered here, so the chain never sees them. `invoke`, `stream`, `batch`,
  * `bindTools` and `withStructuredOutput` keep working; callbacks reach the inner model's run.
  *
  * @example
@@ -153,8 +153,9 @@ export class HeadroomChatModel extends BaseChatModel {
   /** Compressed messages, and the inner model as this call uses it. */
   private async prepare(messages: BaseMessage[]) {
     const { messages: history, figures } = await compressMessages(messages, this.fields);
-    const offer = figures.keys.length > 0 && typeof this.inner.bindTools === 'function';
-    const tools = [...(this.fields.tools ?? []), ...(offer ? [RETRIEVE_TOOL] : [])];
+    const own = this.fields.tools ?? [];
+    const offer = offersRetrieveTool(own.length > 0, figures.keys.length) && typeof this.inner.bindTools === 'function';
+    const tools = [...own, ...(offer ? [RETRIEVE_TOOL] : [])];
     const model: Runnable<BaseLanguageModelInput, AIMessageChunk> =
       tools.length && this.inner.bindTools ? this.inner.bindTools(tools, this.fields.toolKwargs) : this.inner;
     return { history, model, figures };

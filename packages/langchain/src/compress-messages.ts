@@ -1,5 +1,13 @@
 import { createMemoryStore } from '@headroom/ccr';
-import { type CompressionPolicy, FirstSightCache, type FirstSightMemory, type Store } from '@headroom/core';
+import {
+  argsToText,
+  type CompressionPolicy,
+  FirstSightCache,
+  type FirstSightMemory,
+  type Store,
+  type ToolCallInfo,
+  toolResultQuery,
+} from '@headroom/core';
 import { compressText } from '@headroom/crushers';
 import { AIMessage, type BaseMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 
@@ -33,7 +41,7 @@ export async function compressMessages(
   options: CompressMessagesOptions = {},
 ): Promise<{ messages: BaseMessage[]; figures: MessageFigures }> {
   const firstSight = options.firstSight ?? sharedFirstSight;
-  const calls = new Map<string, string>();
+  const calls = new Map<string, ToolCallInfo>();
   let userText = '';
   let tokensBefore = 0;
   let tokensAfter = 0;
@@ -43,13 +51,13 @@ export async function compressMessages(
     if (HumanMessage.isInstance(message)) userText = message.text || userText;
     if (AIMessage.isInstance(message))
       for (const call of message.tool_calls ?? [])
-        if (call.id) calls.set(call.id, `${call.name} ${JSON.stringify(call.args)}`);
+        if (call.id) calls.set(call.id, { name: call.name, args: argsToText(call.args) });
     if (!ToolMessage.isInstance(message) || typeof message.content !== 'string') {
       out.push(message);
       continue;
     }
     const result = await compressText(message.content, {
-      query: `${calls.get(message.tool_call_id) ?? message.name ?? ''}\n${userText}`,
+      query: toolResultQuery(calls.get(message.tool_call_id), userText),
       ...(message.name ? { toolName: message.name } : {}),
       ...(options.store ? { store: options.store } : {}),
       firstSight,

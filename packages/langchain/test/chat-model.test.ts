@@ -138,6 +138,22 @@ describe('HeadroomChatModel', () => {
     expect(whole?.response_metadata.headroom).toMatchObject({ retrieveRounds: 1 });
   });
 
+  it('offers headroom_retrieve beside the application’s tools from the first call on, compressed or not', async () => {
+    const log: Log = { calls: [] };
+    const model = new HeadroomChatModel({ model: new FakeToolModel(log) }).bindTools([kubectl]);
+    await model.invoke([new HumanMessage('List the pods.')]);
+    await model.invoke(conversation());
+    // The same tool list on the call with nothing to compress and the one with a marker: the cache holds.
+    expect(log.calls[0]?.tools).toEqual(['kubectl', 'headroom_retrieve']);
+    expect(log.calls[1]?.tools).toEqual(['kubectl', 'headroom_retrieve']);
+  });
+
+  it('offers no tool to a call without tools and nothing compressed', async () => {
+    const log: Log = { calls: [] };
+    await new HeadroomChatModel({ model: new FakeToolModel(log) }).invoke([new HumanMessage('Hi.')]);
+    expect(log.calls[0]?.tools).toEqual([]);
+  });
+
   it('batches', async () => {
     const model = new HeadroomChatModel({ model: new FakeToolModel() });
     const replies = await model.batch([conversation(), [new HumanMessage('hello')]]);

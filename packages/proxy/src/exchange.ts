@@ -1,7 +1,9 @@
 import {
   type CompressionPolicy,
   type CompressResult,
+  DIALECTS,
   type FirstSightMemory,
+  offersRetrieveTool,
   type Store,
   spliceJsonText,
   type Transform,
@@ -9,16 +11,8 @@ import {
 } from '@headroom/core';
 import { compress } from '@headroom/crushers';
 import { clientHeaders } from './forward.js';
-import { answerRetrievals, injectRetrieveTool, retrieveCalls } from './retrieval.js';
+import { answerRetrievals } from './retrieval.js';
 import { relayStream, streamWithRetrieval } from './stream-retrieval.js';
-
-/** The request paths Headroom compresses, and their wire formats. */
-export function formatOfPath(pathname: string): WireFormat | undefined {
-  if (pathname.endsWith('/chat/completions')) return 'openai';
-  if (pathname.endsWith('/messages')) return 'anthropic';
-  if (pathname.endsWith('/responses')) return 'responses';
-  return undefined;
-}
 
 export interface CompressBodyOptions {
   readonly firstSight: FirstSightMemory;
@@ -61,28 +55,12 @@ export async function compressBody(
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
     ...(options.transforms ? { transforms: [...options.transforms] } : {}),
   });
-  // Offered to a client that runs tools, from its first request on; a request without any (a
-  // title, a summary) gets it only when it carries a key to use it with.
-  const retrieval = keyed && (declaresTools(parsed, format) || result.ccrKeys.length > 0);
+  const request = parsed as Record<string, unknown>;
+  const retrieval = keyed && offersRetrieveTool(DIALECTS[format].declaresTools(request), result.ccrKeys.length);
   // Nothing compressed, or the edits cannot be placed: the client's own bytes go on.
   let body = result.edits.length ? (spliceJsonText(text, result.edits, { valid: true }) ?? text) : text;
-  if (retrieval) body = injectRetrieveTool(body, format, parsed);
+  if (retrieval) body = DIALECTS[format].addRetrieveTool(body, request);
   return { text: body, result, retrieval };
-}
-
-/**
- * Whether the client runs tools in this conversation: a non-empty `tools` list, or (Responses)
- * tools declared in an `additional_tools` input item or with the earlier response it continues.
- */
-function declaresTools(parsed: unknown, format: WireFormat): boolean {
-  const body = parsed as { tools?: unknown; input?: unknown; previous_response_id?: unknown };
-  if (Array.isArray(body.tools) && body.tools.length > 0) return true;
-  if (format !== 'responses') return false;
-  if (typeof body.previous_response_id === 'string') return true;
-  return (
-    Array.isArray(body.input) &&
-    body.input.some((item) => (item as { type?: unknown } | null)?.type === 'additional_tools')
-  );
 }
 
 export interface ReplyOptions {
@@ -123,7 +101,7 @@ export async function relayReply(response: Response, options: ReplyOptions): Pro
       // Not JSON after all: relayed as it is.
     }
     // The model asked for omitted content: answer, ask again, and give the client the final reply.
-    if (options.retrieval && format && store && response.ok && retrieveCalls(format, reply).length)
+    if (options.retrieval && format && store && response.ok && DIALECTS[format].retrieveCalls(reply).length)
       return answerRetrievals(format, options.sent(), reply as Record<string, unknown>, {
         store,
         send: options.send,

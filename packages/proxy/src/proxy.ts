@@ -1,8 +1,10 @@
 import {
   type CompressionPolicy,
+  DIALECTS,
   decodeUtf8InTurns,
   FirstSightCache,
   type FirstSightMemory,
+  formatOfPath,
   InvalidRequestError,
   parseJsonInTurns,
   type Store,
@@ -15,7 +17,6 @@ import { agentOf, type CounterStore, modelOf } from './counters.js';
 import { dashboardHtml } from './dashboard.js';
 import { compressBody, relayReply } from './exchange.js';
 import { isAnthropicRequest, upstreamHeaders } from './forward.js';
-import { injectMemories, openingQuestion } from './memories.js';
 import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
 import { type BodyDecoder, readRequestBody } from './request-body.js';
@@ -156,14 +157,6 @@ interface Prepared {
 
 const NO_FIGURES = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
 
-const ENDPOINTS: Record<string, WireFormat> = {
-  '/v1/messages': 'anthropic',
-  '/v1/chat/completions': 'openai',
-  '/chat/completions': 'openai',
-  '/v1/responses': 'responses',
-  '/responses': 'responses',
-};
-
 const PASS_THROUGH_WHY: Record<PassThroughReason, string> = {
   bypass: 'x-headroom-bypass asked for no compression',
   'not-json': 'a request body that is not JSON was forwarded uncompressed',
@@ -240,7 +233,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     if (remembered) return remembered.text;
     let block = '';
     try {
-      block = (await options.memories?.(openingQuestion(format, parsed))) ?? '';
+      block = (await options.memories?.(DIALECTS[format].openingQuestion(parsed))) ?? '';
     } catch {
       // No memories this session rather than a failed request.
     }
@@ -310,7 +303,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       let next = compressed.text;
       if (options.memories) {
         const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
-        if (block) next = injectMemories(next, format, parsed as Record<string, unknown>, block) ?? next;
+        if (block) next = DIALECTS[format].addToSystemPrompt(next, parsed as Record<string, unknown>, block) ?? next;
       }
       return {
         // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
@@ -406,7 +399,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     const request = c.req.raw;
     probeProvider = options.provider ?? servedProvider ?? only;
     const url = new URL(request.url);
-    const format = request.method === 'POST' ? ENDPOINTS[url.pathname] : undefined;
+    const format = request.method === 'POST' ? formatOfPath(url.pathname) : undefined;
     const anthropic = format
       ? format === 'anthropic'
       : (isAnthropicRequest(request.headers, url.pathname) ?? probeProvider === 'anthropic');
@@ -508,7 +501,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   // gets it in its provider's format, and the log gets one line rather than a stack trace.
   app.onError((error, c) => {
     const path = new URL(c.req.url).pathname;
-    const anthropic = ENDPOINTS[path] === 'anthropic' || isAnthropicRequest(c.req.raw.headers, path) === true;
+    const anthropic = formatOfPath(path) === 'anthropic' || isAnthropicRequest(c.req.raw.headers, path) === true;
     const message = error instanceof Error ? error.message : String(error);
     warnOnce('relay-failed', `a reply could not be relayed (${message})`);
     return providerError(
@@ -529,7 +522,9 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       await flush();
     },
     webSocketUpstream: (path) =>
-      ENDPOINTS[path] === 'responses' ? `${upstream.openai}${path.startsWith('/v1') ? '' : '/v1'}${path}` : undefined,
+      formatOfPath(path) === 'responses'
+        ? `${upstream.openai}${path.startsWith('/v1') ? '' : '/v1'}${path}`
+        : undefined,
     webSocketTurn: async (message, path, headers, send) => {
       const prepared = await prepare(new TextEncoder().encode(message), 'responses', headers);
       const text = typeof prepared.body === 'string' ? prepared.body : message;

@@ -4,9 +4,10 @@ import {
   type CompressResult,
   FirstSightCache,
   type FirstSightMemory,
+  formatOfPath,
   type Store,
 } from '@headroom/core';
-import { compressBody, formatOfPath, relayReply } from './exchange.js';
+import { compressBody, relayReply } from './exchange.js';
 import { upstreamHeaders } from './forward.js';
 
 export interface HeadroomFetchOptions {
@@ -40,7 +41,7 @@ export function headroomFetch(options: HeadroomFetchOptions = {}): typeof fetch 
   const firstSight = options.firstSight ?? new FirstSightCache();
   return async (input, init) => {
     const request = new Request(input, init);
-    const format = request.method === 'POST' ? formatOfPath(new URL(request.url).pathname) : undefined;
+    const format = request.method === 'POST' ? formatOfPath(new URL(request.url).pathname, 'suffix') : undefined;
     if (!format) return base(request);
     const text = await request.text();
     const send = (body: string) =>

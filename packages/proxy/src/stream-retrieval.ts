@@ -1,8 +1,5 @@
-import type { Store, WireFormat } from '@headroom/core';
-import { streamErrorEvent } from './provider-errors.js';
+import { DIALECTS, readSse, type Store, type WireFormat } from '@headroom/core';
 import { followUp, MAX_RETRIEVE_ROUNDS } from './retrieval.js';
-import { readSse } from './sse.js';
-import { AnthropicTurn, OpenAITurn, ResponsesTurn, type StreamTurn } from './stream-turns.js';
 
 export interface StreamRetrievalOptions {
   readonly format: WireFormat;
@@ -31,18 +28,11 @@ export function streamWithRetrieval(first: Response, options: StreamRetrievalOpt
 async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGenerator<string> {
   let response = first;
   let request = options.request;
-  // What the client has received so far: content blocks or output items, and (Responses) the
-  // last sequence number.
-  let offset = 0;
-  const sequence = { last: 0 };
+  const dialect = DIALECTS[options.format];
+  // What the client has received so far carries from turn to turn inside the reply.
+  const reply = dialect.streamReply();
   for (let round = 0; ; round++) {
-    const continuation = round > 0;
-    const turn: StreamTurn =
-      options.format === 'anthropic'
-        ? new AnthropicTurn(continuation, offset)
-        : options.format === 'responses'
-          ? new ResponsesTurn(sequence, continuation, offset)
-          : new OpenAITurn();
+    const turn = reply.nextTurn();
     const body = response.body;
     if (!body) return;
     try {
@@ -50,7 +40,7 @@ async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGe
         for (const out of turn.see(event)) yield out;
       }
     } catch (error) {
-      yield streamErrorEvent(options.format, `the upstream stream broke off: ${(error as Error).message}`);
+      yield dialect.streamErrorEvent(`the upstream stream broke off: ${(error as Error).message}`);
       return;
     }
     if (!turn.retrieves || round >= MAX_RETRIEVE_ROUNDS) {
@@ -62,22 +52,16 @@ async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGe
     try {
       response = await options.send(JSON.stringify(request));
     } catch (error) {
-      yield streamErrorEvent(
-        options.format,
+      yield dialect.streamErrorEvent(
         `the upstream could not be reached for a retrieve round: ${(error as Error).message}`,
       );
       return;
     }
     if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       const detail = (await response.text()).slice(0, 500);
-      yield streamErrorEvent(
-        options.format,
-        `the upstream answered a retrieve round with ${response.status}: ${detail}`,
-      );
+      yield dialect.streamErrorEvent(`the upstream answered a retrieve round with ${response.status}: ${detail}`);
       return;
     }
-    if (turn instanceof AnthropicTurn) offset = turn.clientBlocks;
-    if (turn instanceof ResponsesTurn) offset = turn.clientItems;
   }
 }
 
@@ -95,7 +79,7 @@ export function relayStream(
     try {
       for await (const event of readSse(tap ? tap(body) : body)) yield event.raw;
     } catch (error) {
-      yield streamErrorEvent(format, `the upstream stream broke off: ${(error as Error).message}`);
+      yield DIALECTS[format].streamErrorEvent(`the upstream stream broke off: ${(error as Error).message}`);
     }
   }
   return readableOf(events());

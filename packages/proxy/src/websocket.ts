@@ -1,9 +1,9 @@
 // Node-only: the Responses API over a WebSocket (Codex's default transport).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { eventJson, readSse } from '@headroom/core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { HeadroomProxy } from './proxy.js';
-import { eventJson, readSse } from './sse.js';
 
 /** Handshake headers that belong to one hop, or to the WebSocket library on each side. */
 const HANDSHAKE_HOP = new Set([

@@ -1,5 +1,5 @@
+import { DIALECTS } from '@headroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectMemories } from '../src/memories.js';
 import { createProxy } from '../src/proxy.js';
 import { json, startUpstream } from './fake-upstream.js';
 
@@ -55,7 +55,7 @@ describe('memories in the proxy (opt-in)', () => {
   it('writes the block into each format’s system prompt in the client’s own bytes', () => {
     const block = 'Relevant memories:\n- x';
     const inject = (text: string, format: 'openai' | 'anthropic' | 'responses') =>
-      injectMemories(text, format, JSON.parse(text), block);
+      DIALECTS[format].addToSystemPrompt(text, JSON.parse(text), block);
     expect(inject('{"model":"m",  "messages":[{"role":"user","content":"q"}]}', 'openai')).toBe(
       '{"model":"m",  "messages":[{"role":"system","content":"Relevant memories:\\n- x"},{"role":"user","content":"q"}]}',
     );

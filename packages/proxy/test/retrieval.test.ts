@@ -1,8 +1,8 @@
 import { createMemoryStore } from '@headroom/ccr';
-import { parseMarkers } from '@headroom/core';
+import { DIALECTS, parseMarkers, type WireFormat } from '@headroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxy } from '../src/proxy.js';
-import { answerRetrievals, injectRetrieveTool } from '../src/retrieval.js';
+import { answerRetrievals } from '../src/retrieval.js';
 import { json, startUpstream } from './fake-upstream.js';
 
 /** A deploy log whose telling line sits among hundreds of ordinary ones. */
@@ -171,6 +171,8 @@ describe('retrieval answered by the proxy', () => {
   });
 
   it('adds the tool in the client’s own bytes, after the client’s tools', () => {
+    const injectRetrieveTool = (text: string, format: WireFormat) =>
+      DIALECTS[format].addRetrieveTool(text, JSON.parse(text));
     expect(injectRetrieveTool('{"model":"m", "tools": [ {"type":"function"} ], "messages":[]}', 'openai')).toMatch(
       /^\{"model":"m", "tools": \[ \{"type":"function"\} ,\{"type":"function","function":\{"name":"headroom_retrieve",/,
     );

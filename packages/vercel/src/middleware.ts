@@ -9,7 +9,16 @@ import type {
   LanguageModelV3StreamPart,
 } from '@ai-sdk/provider';
 import { createMemoryStore, handleRetrieveCall, RETRIEVE_TOOL_NAME, retrieveToolDefinition } from '@headroom/ccr';
-import { type CompressionPolicy, FirstSightCache, type FirstSightMemory, type Store } from '@headroom/core';
+import {
+  argsToText,
+  type CompressionPolicy,
+  FirstSightCache,
+  type FirstSightMemory,
+  offersRetrieveTool,
+  type Store,
+  type ToolCallInfo,
+  toolResultQuery,
+} from '@headroom/core';
 import { compressText } from '@headroom/crushers';
 
 export interface HeadroomFigures {
@@ -63,8 +72,8 @@ export interface HeadroomMiddleware {
 
 /**
  * A middleware for `wrapLanguageModel` (AI SDK 6 and 7): tool results
- * in the prompt are compressed in-process before the model sees them; when that leaves markers,
- * the model is offered `headroom_retrieve`, and its calls are answered here — in `generateText`
+ * in the prompt are compressed in-process before the model sees them; the model is offered
+ * `headroom_retrieve` (by the rule of `offersRetrieveTool`), and its calls are answered here — in `generateText`
  * and `streamText` alike — so the application never sees them. Figures are on
  * `providerMetadata.headroom` and go to `onCompression`.
  *
@@ -93,7 +102,9 @@ export function headroomMiddleware(options: HeadroomMiddlewareOptions = {}): Hea
         firstSight,
         ...(options.policy ? { policy: options.policy } : {}),
       });
-      const offer = keys.length > 0 && !(params.tools ?? []).some((t) => t.name === RETRIEVE_TOOL_NAME);
+      const tools = params.tools ?? [];
+      const offer =
+        offersRetrieveTool(tools.length > 0, keys.length) && !tools.some((t) => t.name === RETRIEVE_TOOL_NAME);
       const next = { ...params, prompt, ...(offer ? { tools: [...(params.tools ?? []), RETRIEVE_TOOL] } : {}) };
       figuresOf.set(next, { tokensBefore, tokensAfter, keys });
       return next;
@@ -128,14 +139,15 @@ async function compressPrompt(
   let tokensAfter = 0;
   const keys: string[] = [];
   let userText = '';
-  const calls = new Map<string, string>();
+  const calls = new Map<string, ToolCallInfo>();
   const out: LanguageModelV3Message[] = [];
   for (const message of prompt) {
     if (message.role === 'user')
       userText = message.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n') || userText;
     if (message.role === 'assistant')
       for (const part of message.content)
-        if (part.type === 'tool-call') calls.set(part.toolCallId, `${part.toolName} ${JSON.stringify(part.input)}`);
+        if (part.type === 'tool-call')
+          calls.set(part.toolCallId, { name: part.toolName, args: argsToText(part.input) });
     if (message.role !== 'tool') {
       out.push(message);
       continue;
@@ -148,7 +160,7 @@ async function compressPrompt(
       }
       const text = part.output.type === 'text' ? part.output.value : JSON.stringify(part.output.value);
       const result = await compressText(text, {
-        query: `${calls.get(part.toolCallId) ?? part.toolName}\n${userText}`,
+        query: toolResultQuery(calls.get(part.toolCallId), userText),
         toolName: part.toolName,
         store: options.store,
         firstSight: options.firstSight,

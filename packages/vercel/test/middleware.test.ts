@@ -138,6 +138,31 @@ describe.each(SDKS)('$name', (sdk) => {
     });
   });
 
+  describe('the tool list', () => {
+    it('offers headroom_retrieve beside the application’s tools from the first call on, compressed or not', async () => {
+      const offered: string[][] = [];
+      const model = sdk.model({
+        doGenerate: async (options) => {
+          offered.push((options.tools ?? []).map((t) => t.name));
+          return {
+            content: [{ type: 'text', text: 'ok' }],
+            finishReason: { unified: 'stop', raw: 'stop' },
+            usage,
+            warnings: [],
+          };
+        },
+      });
+      const wrapped = ai.wrapLanguageModel({ model, middleware: headroomMiddleware() });
+      await ai.generateText({ model: wrapped, prompt: 'List the pods.', tools: toolsOf(ai) });
+      await ai.generateText({ model: wrapped, messages, tools: toolsOf(ai) });
+      // Nothing compressed on the first call, a marker on the second: the same tools, so the cache holds.
+      expect(offered).toEqual([
+        ['kubectl', 'headroom_retrieve'],
+        ['kubectl', 'headroom_retrieve'],
+      ]);
+    });
+  });
+
   describe('headroomMiddleware with streamText', () => {
     it('streams text as it comes and answers the retrieve call inside the stream', async () => {
       let calls = 0;

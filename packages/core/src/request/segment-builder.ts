@@ -36,7 +36,7 @@ export class SegmentCollector {
 
   add(draft: SegmentDraft): void {
     const { call } = draft;
-    const query = call ? joinQuery(`${call.name} ${call.args}`, this.lastUserText) : this.lastUserText;
+    const query = toolResultQuery(call, this.lastUserText);
     this.segments.push({
       index: this.segments.length,
       message: draft.message,
@@ -57,7 +57,15 @@ export class SegmentCollector {
   }
 }
 
-function joinQuery(callPart: string, userText: string): string {
+/**
+ * The query of a tool result, the one rule every mode uses (it feeds the first-sight key, so one
+ * output compresses the same in the proxy, the SDK wrappers and the adapters): the call's name and
+ * arguments as the model wrote them, then the user's last words before it; without a known call,
+ * the user's words alone.
+ */
+export function toolResultQuery(call: ToolCallInfo | undefined, userText: string): string {
+  if (!call) return userText;
+  const callPart = `${call.name} ${call.args}`;
   return userText ? `${callPart}\n${userText}` : callPart;
 }
 

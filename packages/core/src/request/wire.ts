@@ -1,14 +1,6 @@
-import { parseAnthropic } from './anthropic.js';
+import { DIALECTS } from '../dialects/registry.js';
 import { isRecord, replaceAtPath } from './json-path.js';
-import { parseOpenAIChat } from './openai-chat.js';
-import { parseResponses } from './responses.js';
 import type { RequestView, WireFormat } from './segment.js';
-
-const PARSERS: Record<WireFormat, (request: unknown) => RequestView> = {
-  openai: parseOpenAIChat,
-  anthropic: parseAnthropic,
-  responses: parseResponses,
-};
 
 /**
  * Reads a wire request into segments. Throws `InvalidRequestError` (code `invalid_request`)
@@ -19,7 +11,7 @@ const PARSERS: Record<WireFormat, (request: unknown) => RequestView> = {
  * for (const s of view.segments) console.log(s.kind, s.toolName, s.text.length)
  */
 export function parseRequest(request: unknown, format: WireFormat): RequestView {
-  return PARSERS[format](request);
+  return DIALECTS[format].parse(request);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { isRecord } from './json-path.js';
-import type { RequestView, Role } from './segment.js';
-import { addToolDescriptions, argsToText, SegmentCollector, type ToolCallInfo } from './segment-builder.js';
-import { expectArray, expectRecord } from './shape.js';
+import { isRecord } from '../../request/json-path.js';
+import type { RequestView, Role } from '../../request/segment.js';
+import { addToolDescriptions, argsToText, SegmentCollector, type ToolCallInfo } from '../../request/segment-builder.js';
+import { expectArray, expectRecord } from '../../request/shape.js';
 
 const F = 'anthropic' as const;
 type Path = (string | number)[];

@@ -1,0 +1,109 @@
+import type { StreamReply, StreamTurn } from '../dialect.js';
+import { RETRIEVE_TOOL_NAME } from '../retrieve-tool.js';
+import { rewriteEvent } from '../shared.js';
+import { eventJson, type SseEvent } from '../sse.js';
+
+type Block = Record<string, unknown> & { type?: string; name?: string };
+
+/**
+ * Anthropic Messages: content blocks with an index. A continuation's `message_start` is dropped
+ * (the client already has one) and its block indices are moved past the blocks the client has.
+ */
+export class AnthropicTurn implements StreamTurn {
+  private readonly blocks = new Map<number, Block>();
+  private readonly json = new Map<number, string>();
+  private readonly held: string[] = [];
+  private holding = false;
+  private forwardedBlocks = 0;
+
+  /**
+   * `continuation`: whether this turn continues one the client is already receiving, with
+   * `offset` blocks received so far.
+   */
+  constructor(
+    private readonly continuation = false,
+    private readonly offset = 0,
+  ) {}
+
+  /** Blocks the client has after this turn, when the turn is continued. */
+  get clientBlocks(): number {
+    return this.offset + this.forwardedBlocks;
+  }
+
+  get retrieves(): boolean {
+    return [...this.blocks.values()].some((b) => b.type === 'tool_use' && b.name === RETRIEVE_TOOL_NAME);
+  }
+
+  see(event: SseEvent): string[] {
+    const data = eventJson(event);
+    const type = data?.type;
+    // Keep-alives pass at once; an upstream error ends the turn, so what was held goes out first.
+    if (!data || type === 'ping') return [event.raw];
+    if (type === 'error') return [...this.held.splice(0), event.raw];
+    if (type === 'message_start') return this.continuation ? [] : [event.raw];
+    const index = typeof data.index === 'number' ? data.index : undefined;
+    if (index !== undefined) this.track(data, index);
+    if (type === 'content_block_start' && (data.content_block as Block | undefined)?.type === 'tool_use')
+      this.holding = true;
+    const out =
+      index !== undefined && this.offset ? rewriteEvent(event, { ...data, index: index + this.offset }) : event.raw;
+    if (this.holding) {
+      this.held.push(out);
+      return [];
+    }
+    if (type === 'content_block_start') this.forwardedBlocks++;
+    return [out];
+  }
+
+  reply(): Record<string, unknown> {
+    return { content: [...this.blocks.entries()].sort(([a], [b]) => a - b).map(([, block]) => block) };
+  }
+
+  flush(): string[] {
+    return this.held.splice(0);
+  }
+
+  /** Builds each block from its start and deltas, the way the SDKs accumulate a message. */
+  private track(data: Record<string, unknown>, index: number): void {
+    if (data.type === 'content_block_start') {
+      this.blocks.set(index, { ...(data.content_block as Block) });
+      return;
+    }
+    const block = this.blocks.get(index);
+    if (!block) return;
+    if (data.type === 'content_block_stop') {
+      const partial = this.json.get(index);
+      if (partial !== undefined) {
+        try {
+          block.input = JSON.parse(partial || '{}');
+        } catch {
+          block.input = {};
+        }
+      }
+      return;
+    }
+    const delta = data.delta as Record<string, unknown> | undefined;
+    if (data.type !== 'content_block_delta' || !delta) return;
+    const append = (field: string, value: unknown) => {
+      block[field] = `${typeof block[field] === 'string' ? block[field] : ''}${String(value ?? '')}`;
+    };
+    if (delta.type === 'text_delta') append('text', delta.text);
+    else if (delta.type === 'thinking_delta') append('thinking', delta.thinking);
+    else if (delta.type === 'signature_delta') append('signature', delta.signature);
+    else if (delta.type === 'input_json_delta')
+      this.json.set(index, `${this.json.get(index) ?? ''}${String(delta.partial_json ?? '')}`);
+    else if (delta.type === 'citations_delta')
+      block.citations = [...(Array.isArray(block.citations) ? block.citations : []), delta.citation];
+  }
+}
+
+/** An Anthropic stream across retrieve rounds: each continuation's blocks follow those the client has. */
+export function anthropicStreamReply(): StreamReply {
+  let last: AnthropicTurn | undefined;
+  return {
+    nextTurn() {
+      last = last ? new AnthropicTurn(true, last.clientBlocks) : new AnthropicTurn();
+      return last;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { WireDialect } from '../dialect.js';
+import { appendToArrayAt, prependMember, prependToArrayAt } from '../json-text.js';
+import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
+import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
+import { parseOpenAIChat } from './parse.js';
+import { openAIChatStreamReply } from './stream-turn.js';
+
+const retrieveTool = () => ({
+  type: 'function',
+  function: { name: RETRIEVE_TOOL_NAME, description: RETRIEVE_TOOL_DESCRIPTION, parameters: RETRIEVE_TOOL_PARAMETERS },
+});
+
+const firstMessage = (reply: unknown): Record<string, unknown> | undefined => {
+  const choice = isRecord(reply) && Array.isArray(reply.choices) ? reply.choices[0] : undefined;
+  return isRecord(choice) && isRecord(choice.message) ? choice.message : undefined;
+};
+const isRetrieveCall = (c: unknown) => isRecord(c) && isRecord(c.function) && c.function.name === RETRIEVE_TOOL_NAME;
+
+/** OpenAI Chat Completions (`POST /v1/chat/completions`), and every server that speaks it. */
+export const openAIChatDialect: WireDialect<'openai'> = {
+  format: 'openai',
+  provider: 'openai',
+  paths: ['/v1/chat/completions', '/chat/completions'],
+
+  parse: parseOpenAIChat,
+  openingQuestion: (request) => firstUserText(request.messages),
+
+  declaresTools: (request) => Array.isArray(request.tools) && request.tools.length > 0,
+  retrieveTool,
+  addRetrieveTool(text) {
+    const tool = JSON.stringify(retrieveTool());
+    return appendToArrayAt(text, ['tools'], tool) ?? prependMember(text, 'tools', `[${tool}]`) ?? text;
+  },
+  retrieveCalls(reply) {
+    const calls = firstMessage(reply)?.tool_calls;
+    return (Array.isArray(calls) ? calls : [])
+      .filter(isRetrieveCall)
+      .map((c) => ({ id: String(c.id), args: (c.function as Record<string, unknown>).arguments }));
+  },
+  toolResult: (callId, answer) => ({ role: 'tool', tool_call_id: callId, content: answer.text }),
+  followUp(request, reply, answers) {
+    const message = firstMessage(reply) ?? {};
+    const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+    return {
+      ...request,
+      messages: [
+        ...(Array.isArray(request.messages) ? request.messages : []),
+        { ...message, tool_calls: calls.filter(isRetrieveCall) },
+        ...answers,
+      ],
+    };
+  },
+  streamReply: openAIChatStreamReply,
+
+  errorBody: (type, message) => ({ error: { message, type, param: null, code: null } }),
+  streamErrorEvent: (message) =>
+    `data: ${JSON.stringify({ error: { message, type: 'upstream_error', param: null, code: null } })}\n\ndata: [DONE]\n\n`,
+
+  addToSystemPrompt(text, request, block) {
+    const messages = Array.isArray(request.messages) ? request.messages : undefined;
+    if (!messages) return undefined;
+    const first = messages[0];
+    if (isRecord(first) && (first.role === 'system' || first.role === 'developer') && typeof first.content === 'string')
+      return appendToStringAt(text, ['messages', 0, 'content'], first.content, `\n\n${block}`);
+    return prependToArrayAt(text, ['messages'], JSON.stringify({ role: 'system', content: block }));
+  },
+};
