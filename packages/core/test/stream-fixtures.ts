@@ -162,3 +162,19 @@ export const responses = {
   retrieveStream: responsesStream('resp_1', [message('Let me look.'), functionCall]),
   textStream: responsesStream('resp_2', [message(STREAMED)]),
 };
+
+const geminiChunk = (parts: object[], finishReason?: string) => ({
+  data: {
+    candidates: [{ content: { role: 'model', parts }, index: 0, ...(finishReason ? { finishReason } : {}) }],
+    usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+    modelVersion: 'gemini-2.5-flash',
+    responseId: 'r1',
+  },
+});
+const geminiCall = { functionCall: { id: 'call_1', name: 'headroom_retrieve', args: ARGS }, thoughtSignature: 'c2ln' };
+
+export const gemini = {
+  retrieveReply: geminiChunk([{ text: 'Let me look.' }, geminiCall], 'STOP').data,
+  retrieveStream: sse([geminiChunk([{ text: 'Let me look.' }]), geminiChunk([geminiCall], 'STOP')]),
+  textStream: sse([geminiChunk([{ text: STREAMED }]), geminiChunk([{ text: '' }], 'STOP')]),
+};

@@ -43,13 +43,26 @@ export function clientHeaders(upstream: Headers): Headers {
   return headers;
 }
 
+/** The providers the proxy forwards to. */
+export type Provider = 'anthropic' | 'openai' | 'google';
+
 /**
- * Which upstream a request that is not a known endpoint goes to: Anthropic when it speaks
- * Anthropic, OpenAI when it carries OpenAI's bearer token, `undefined` when it says nothing
+ * Which upstream a request that is not a compressed endpoint goes to: Google when it carries a
+ * Gemini key or names a Gemini path (`/v1beta/…`, a `models/x:method`), Anthropic when it speaks
+ * Anthropic, OpenAI when it carries OpenAI's bearer token; `undefined` when it says nothing
  * either way (a bare probe).
  */
-export function isAnthropicRequest(headers: Headers, path: string): boolean | undefined {
-  if (headers.has('anthropic-version') || headers.has('x-api-key') || path.startsWith('/v1/messages')) return true;
-  if (headers.has('authorization') || path.startsWith('/v1/') || path.startsWith('/backend-api/')) return false;
+export function providerOfRequest(headers: Headers, url: URL): Provider | undefined {
+  const path = url.pathname;
+  if (
+    headers.has('x-goog-api-key') ||
+    url.searchParams.has('key') ||
+    /^\/(upload\/)?v1(beta|alpha)\//.test(path) ||
+    /\/models\/[^/]+:[a-zA-Z]+$/.test(path)
+  )
+    return 'google';
+  if (headers.has('anthropic-version') || headers.has('x-api-key') || path.startsWith('/v1/messages'))
+    return 'anthropic';
+  if (headers.has('authorization') || path.startsWith('/v1/') || path.startsWith('/backend-api/')) return 'openai';
   return undefined;
 }

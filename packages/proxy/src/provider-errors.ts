@@ -5,7 +5,7 @@ import { DIALECTS, type WireFormat } from '@headroom/core';
  * reports it instead of choking on it.
  */
 export function providerError(format: WireFormat, status: number, type: string, message: string): Response {
-  return new Response(JSON.stringify(DIALECTS[format].errorBody(type, message)), {
+  return new Response(JSON.stringify(DIALECTS[format].errorBody(status, type, message)), {
     status,
     headers: { 'content-type': 'application/json' },
   });

@@ -16,7 +16,7 @@ import { Hono } from 'hono';
 import { agentOf, type CounterStore, modelOf } from './counters.js';
 import { dashboardHtml } from './dashboard.js';
 import { compressBody, relayReply } from './exchange.js';
-import { isAnthropicRequest, upstreamHeaders } from './forward.js';
+import { type Provider, providerOfRequest, upstreamHeaders } from './forward.js';
 import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
 import { type BodyDecoder, readRequestBody } from './request-body.js';
@@ -36,6 +36,8 @@ export interface ProxyOptions {
   readonly upstreamAnthropic?: string;
   /** OpenAI (or any OpenAI-compatible) upstream. Default `https://api.openai.com`. */
   readonly upstreamOpenAI?: string;
+  /** Gemini upstream. Default `https://generativelanguage.googleapis.com`. */
+  readonly upstreamGemini?: string;
   /**
    * Largest request body accepted, in bytes (decoded, for a compressed body); larger ones get
    * 413, found while reading, so no more than this is ever held for one request. Default 32 MiB.
@@ -103,7 +105,7 @@ export interface ProxyOptions {
    * The provider this proxy serves when a request does not say (`headroom wrap claude` sets
    * `anthropic`), so a client's bare probe goes where its real requests go.
    */
-  readonly provider?: 'anthropic' | 'openai';
+  readonly provider?: Provider;
   /** Where the proxy says, once per reason, that it forwarded requests uncompressed. */
   readonly onWarning?: (message: string) => void;
   /**
@@ -157,6 +159,16 @@ interface Prepared {
 
 const NO_FIGURES = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
 
+const isRecordLike = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The format a provider's errors are written in, when the request is not of a known format. */
+const ERROR_FORMAT: Readonly<Record<Provider, WireFormat>> = {
+  anthropic: 'anthropic',
+  openai: 'openai',
+  google: 'gemini',
+};
+
 const PASS_THROUGH_WHY: Record<PassThroughReason, string> = {
   bypass: 'x-headroom-bypass asked for no compression',
   'not-json': 'a request body that is not JSON was forwarded uncompressed',
@@ -182,7 +194,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   const upstream = {
     anthropic: upstreamBase('upstreamAnthropic', options.upstreamAnthropic ?? 'https://api.anthropic.com'),
     openai: upstreamBase('upstreamOpenAI', options.upstreamOpenAI ?? 'https://api.openai.com'),
+    google: upstreamBase('upstreamGemini', options.upstreamGemini ?? 'https://generativelanguage.googleapis.com'),
   };
+  /** Where a request goes: the provider's upstream and the client's path (OpenAI's with its `/v1`). */
+  const targetOf = (provider: Provider, url: URL) =>
+    `${upstream[provider]}${provider === 'openai' && !url.pathname.startsWith('/v1') ? '/v1' : ''}${url.pathname}${url.search}`;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxConcurrent = options.maxConcurrentBodies ?? 64;
   const maxBuffered = options.maxBufferedBytes ?? 256 * 1024 * 1024;
@@ -190,14 +206,16 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
    * Where a request that names no provider (a client's `HEAD /` probe) goes: the provider this
    * proxy was set up for, else the one its clients last spoke to, else the only one configured.
    */
-  let servedProvider: 'anthropic' | 'openai' | undefined;
-  const only =
-    options.upstreamAnthropic && !options.upstreamOpenAI
-      ? 'anthropic'
-      : options.upstreamOpenAI && !options.upstreamAnthropic
-        ? 'openai'
-        : undefined;
-  let probeProvider: 'anthropic' | 'openai' | undefined;
+  let servedProvider: Provider | undefined;
+  const configured = (
+    [
+      ['anthropic', options.upstreamAnthropic],
+      ['openai', options.upstreamOpenAI],
+      ['google', options.upstreamGemini],
+    ] as const
+  ).filter(([, url]) => url);
+  const only: Provider | undefined = configured.length === 1 ? configured[0]?.[0] : undefined;
+  let probeProvider: Provider | undefined;
   const upstreamFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   const adminHosts = new Set([...LOOPBACK, ...(options.adminHosts ?? [])]);
   // Remembers each segment's first compressed form, so the history a session already sent goes
@@ -265,7 +283,12 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
    * over HTTP and one that came over a WebSocket); what it cannot read goes on untouched and is
    * counted by reason.
    */
-  const prepare = async (bytes: Uint8Array, format: WireFormat, headers: Headers): Promise<Prepared> => {
+  const prepare = async (
+    bytes: Uint8Array,
+    format: WireFormat,
+    headers: Headers,
+    pathname: string,
+  ): Promise<Prepared> => {
     const agent = agentOf(headers.get('user-agent'));
     const unchanged = {
       body: bytes,
@@ -289,7 +312,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       return unchanged;
     }
     const session = sessionOf(parsed, headers.get('x-headroom-session'));
-    const labels = { agent, model: modelOf(parsed) };
+    const model = isRecordLike(parsed) ? DIALECTS[format].modelOf(parsed, pathname) : undefined;
+    const labels = { agent, model: modelOf({ model }) };
     try {
       const compressed = await compressBody(text, parsed, format, {
         firstSight,
@@ -299,7 +323,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         ...(options.transforms ? { transforms: options.transforms } : {}),
       });
       const { result } = compressed;
-      tally.recordCompression(labels, result, inputPrice((parsed as { model?: string }).model));
+      tally.recordCompression(labels, result, inputPrice(model));
       let next = compressed.text;
       if (options.memories) {
         const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
@@ -400,12 +424,12 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     probeProvider = options.provider ?? servedProvider ?? only;
     const url = new URL(request.url);
     const format = request.method === 'POST' ? formatOfPath(url.pathname) : undefined;
-    const anthropic = format
-      ? format === 'anthropic'
-      : (isAnthropicRequest(request.headers, url.pathname) ?? probeProvider === 'anthropic');
-    if (format) servedProvider = anthropic ? 'anthropic' : 'openai';
-    const target = `${anthropic ? upstream.anthropic : upstream.openai}${url.pathname.startsWith('/v1') || anthropic ? '' : '/v1'}${url.pathname}${url.search}`;
-    const errorFormat: WireFormat = anthropic ? 'anthropic' : 'openai';
+    const provider = format
+      ? DIALECTS[format].provider
+      : (providerOfRequest(request.headers, url) ?? probeProvider ?? 'openai');
+    if (format) servedProvider = provider;
+    const target = targetOf(provider, url);
+    const errorFormat = ERROR_FORMAT[provider];
 
     const declared = Number(request.headers.get('content-length') ?? '0');
     if (declared > maxBody) return tooLarge(errorFormat);
@@ -447,7 +471,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         passThrough(unlabelled, 'undecodable', request.headers.get('content-encoding') ?? undefined);
       const prepared =
         format && decoded
-          ? await prepare(decoded, format, request.headers)
+          ? await prepare(decoded, format, request.headers, url.pathname)
           : { body: raw, retrieval: false, figures: NO_FIGURES, session: undefined, labels: unlabelled };
       // A compressed body that was rewritten goes upstream decoded; an untouched one as it came.
       const rewritten = decoded !== undefined && prepared.body !== decoded;
@@ -500,16 +524,12 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   // Whatever fails on the way (an upstream that breaks off mid-reply, a storage fault), the client
   // gets it in its provider's format, and the log gets one line rather than a stack trace.
   app.onError((error, c) => {
-    const path = new URL(c.req.url).pathname;
-    const anthropic = formatOfPath(path) === 'anthropic' || isAnthropicRequest(c.req.raw.headers, path) === true;
+    const url = new URL(c.req.url);
+    const format = formatOfPath(url.pathname);
+    const provider = format ? DIALECTS[format].provider : (providerOfRequest(c.req.raw.headers, url) ?? 'openai');
     const message = error instanceof Error ? error.message : String(error);
     warnOnce('relay-failed', `a reply could not be relayed (${message})`);
-    return providerError(
-      anthropic ? 'anthropic' : 'openai',
-      502,
-      'upstream_error',
-      `the upstream reply broke off: ${message}`,
-    );
+    return providerError(ERROR_FORMAT[provider], 502, 'upstream_error', `the upstream reply broke off: ${message}`);
   });
 
   let warm: Promise<void> | undefined;
@@ -526,7 +546,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         ? `${upstream.openai}${path.startsWith('/v1') ? '' : '/v1'}${path}`
         : undefined,
     webSocketTurn: async (message, path, headers, send) => {
-      const prepared = await prepare(new TextEncoder().encode(message), 'responses', headers);
+      const prepared = await prepare(new TextEncoder().encode(message), 'responses', headers, path);
       const text = typeof prepared.body === 'string' ? prepared.body : message;
       const response = await send(text);
       tally.recordRequest(prepared.labels, {

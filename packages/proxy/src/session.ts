@@ -13,12 +13,23 @@ export function sessionOf(parsed: unknown, header: string | null): string {
   const named = header?.trim();
   if (named) return named.slice(0, 200);
   if (!isRecord(parsed)) return 'unknown';
-  const turns = Array.isArray(parsed.messages) ? parsed.messages : Array.isArray(parsed.input) ? parsed.input : [];
+  const turns = Array.isArray(parsed.messages)
+    ? parsed.messages
+    : Array.isArray(parsed.input)
+      ? parsed.input
+      : Array.isArray(parsed.contents)
+        ? parsed.contents
+        : [];
   const opening = turns.find((m) => isRecord(m) && m.role !== 'system' && m.role !== 'developer') ?? parsed.input;
   const tools = Array.isArray(parsed.tools)
     ? parsed.tools.map((t) => (isRecord(t) ? (t.name ?? (isRecord(t.function) ? t.function.name : '')) : ''))
     : [];
-  const system = parsed.system ?? parsed.instructions ?? turns.find((m) => isRecord(m) && m.role === 'system');
+  const system =
+    parsed.system ??
+    parsed.instructions ??
+    parsed.systemInstruction ??
+    parsed.system_instruction ??
+    turns.find((m) => isRecord(m) && m.role === 'system');
   // Clients move their cache breakpoints from turn to turn (Claude Code marks the newest message),
   // so `cache_control` is no part of what names a conversation.
   return sha256Hex(JSON.stringify([system ?? null, opening ?? null, tools], withoutCacheControl)).slice(0, 16);

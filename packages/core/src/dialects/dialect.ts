@@ -49,15 +49,17 @@ export interface StreamReply {
 export interface WireDialect<F extends WireFormat = WireFormat> {
   readonly format: F;
   /** Whose upstream, credentials and error shape the format's requests use. */
-  readonly provider: 'anthropic' | 'openai';
+  readonly provider: 'anthropic' | 'openai' | 'google';
   /**
    * The paths of this format's compressed endpoints, as a client appends them to its base URL
-   * (with and without `/v1` where clients send both).
+   * (with and without `/v1` where clients send both); a pattern where the path names the model.
    */
-  readonly paths: readonly string[];
+  readonly paths: readonly (string | RegExp)[];
 
   /** Reads a request into segments (throws `InvalidRequestError` on a shape it cannot read). */
   parse(request: unknown): RequestView;
+  /** The model a request asks for (Gemini names it in the path, the others in the body). */
+  modelOf(request: Record<string, unknown>, pathname: string): string | undefined;
   /** The words that open the conversation: its first user message, as text. */
   openingQuestion(request: Record<string, unknown>): string;
 
@@ -86,8 +88,8 @@ export interface WireDialect<F extends WireFormat = WireFormat> {
   /** Follows a streamed reply across retrieve rounds. */
   streamReply(): StreamReply;
 
-  /** An error body in the shape the client's SDK parses. */
-  errorBody(type: string, message: string): Record<string, unknown>;
+  /** An error body in the shape the client's SDK parses, for a response of HTTP `status`. */
+  errorBody(status: number, type: string, message: string): Record<string, unknown>;
   /** An error as the last event of a stream (after the client has its 200), as this format's SDK raises it. */
   streamErrorEvent(message: string): string;
 

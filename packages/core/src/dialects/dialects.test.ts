@@ -23,12 +23,26 @@ function requestsOf(format: string) {
   ]);
 }
 
+/** Request paths each format is sent to, as clients send them. */
+const PATHS = {
+  anthropic: ['/v1/messages'],
+  openai: ['/v1/chat/completions', '/chat/completions'],
+  responses: ['/v1/responses', '/responses'],
+  gemini: ['/v1beta/models/gemini-2.5-flash:generateContent', '/v1/models/gemini-2.5-pro:streamGenerateContent'],
+};
+
 for (const dialect of Object.values(DIALECTS)) {
-  const turns = { anthropic: replies.anthropic, openai: replies.openai, responses: replies.responses }[dialect.format];
+  const turns = {
+    anthropic: replies.anthropic,
+    openai: replies.openai,
+    responses: replies.responses,
+    gemini: replies.gemini,
+  }[dialect.format];
   runDialectConformance({
     dialect,
     requests: requestsOf(dialect.format),
     ...turns,
+    paths: PATHS[dialect.format],
     streamedText: replies.STREAMED,
     key: replies.KEY,
   });

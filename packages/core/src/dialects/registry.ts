@@ -1,6 +1,7 @@
 import type { WireFormat } from '../request/segment.js';
 import { anthropicDialect } from './anthropic/dialect.js';
 import type { WireDialect } from './dialect.js';
+import { geminiDialect } from './gemini/dialect.js';
 import { openAIChatDialect } from './openai-chat/dialect.js';
 import { responsesDialect } from './responses/dialect.js';
 
@@ -12,6 +13,7 @@ export const DIALECTS: { readonly [F in WireFormat]: WireDialect<F> } = {
   anthropic: anthropicDialect,
   openai: openAIChatDialect,
   responses: responsesDialect,
+  gemini: geminiDialect,
 };
 
 /** The dialect of a format. */
@@ -25,6 +27,13 @@ export function dialectOf<F extends WireFormat>(format: F): WireDialect<F> {
  * any base URL — `/openai/v1/chat/completions`, never `/v1/threads/…/messages`).
  */
 export function formatOfPath(pathname: string, match: 'exact' | 'suffix' = 'exact'): WireFormat | undefined {
-  const matches = (path: string) => (match === 'exact' ? pathname === path : pathname.endsWith(path));
+  const matches = (path: string | RegExp) =>
+    typeof path === 'string'
+      ? match === 'exact'
+        ? pathname === path
+        : pathname.endsWith(path)
+      : match === 'exact'
+        ? path.test(pathname)
+        : new RegExp(path.source.replace(/^\^/, '')).test(pathname);
   return (Object.values(DIALECTS) as WireDialect[]).find((d) => d.paths.some(matches))?.format;
 }

@@ -1,5 +1,5 @@
-/** The three wire formats Headroom reads and writes. */
-export type WireFormat = 'openai' | 'anthropic' | 'responses';
+/** The wire formats Headroom reads and writes: Chat Completions, Anthropic Messages, Responses, Gemini. */
+export type WireFormat = 'openai' | 'anthropic' | 'responses' | 'gemini';
 
 /** Who wrote a segment, in provider-neutral terms (`developer` counts as `system`). */
 export type Role = 'system' | 'user' | 'assistant' | 'tool';

@@ -6,6 +6,7 @@ const FORMAT_NAMES: Record<WireFormat, string> = {
   openai: 'OpenAI Chat Completions',
   anthropic: 'Anthropic Messages',
   responses: 'OpenAI Responses',
+  gemini: 'Gemini generateContent',
 };
 
 /** Throws a one-line InvalidRequestError naming the field, what it should be, and the format. */

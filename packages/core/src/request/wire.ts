@@ -36,6 +36,7 @@ export function writeRequest<R>(view: RequestView<R>, replacements: ReadonlyMap<
  */
 export function detectFormat(body: unknown): WireFormat | undefined {
   if (!isRecord(body)) return undefined;
+  if (Array.isArray(body.contents)) return 'gemini';
   if (Array.isArray(body.input) || (typeof body.input === 'string' && ('model' in body || 'instructions' in body))) {
     return 'responses';
   }

@@ -14,6 +14,8 @@ export interface DialectRequestCase {
 
 export interface DialectConformanceOptions {
   readonly dialect: WireDialect;
+  /** Request paths the format is sent to, as clients send them. */
+  readonly paths: readonly string[];
   /** Real requests; the suite edits each as the proxy would and checks what comes out. */
   readonly requests: readonly DialectRequestCase[];
   /** A non-streaming reply in which the model called `headroom_retrieve` once, with `key`. */
@@ -83,8 +85,8 @@ export function runDialectConformance(options: DialectConformanceOptions): void 
 
   describe(`the ${dialect.format} dialect`, () => {
     it('serves its own paths and names the retrieve tool', () => {
-      expect(dialect.paths.length).toBeGreaterThan(0);
-      for (const path of dialect.paths) {
+      expect(options.paths.length).toBeGreaterThan(0);
+      for (const path of options.paths) {
         expect(formatOfPath(path)).toBe(dialect.format);
         expect(formatOfPath(`/gateway${path}`, 'suffix')).toBe(dialect.format);
       }
@@ -192,7 +194,7 @@ export function runDialectConformance(options: DialectConformanceOptions): void 
     });
 
     it('writes errors in the format’s shape', () => {
-      const body = JSON.parse(JSON.stringify(dialect.errorBody('overloaded_error', 'try later')));
+      const body = JSON.parse(JSON.stringify(dialect.errorBody(529, 'overloaded_error', 'try later')));
       expect(JSON.stringify(body)).toContain('try later');
       expect(JSON.stringify(body)).toContain('overloaded_error');
       const event = dialect.streamErrorEvent('the upstream broke off');

@@ -18,6 +18,7 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
   paths: ['/v1/messages'],
 
   parse: parseAnthropic,
+  modelOf: (request) => (typeof request.model === 'string' ? request.model : undefined),
   openingQuestion: (request) => firstUserText(request.messages),
 
   declaresTools: (request) => Array.isArray(request.tools) && request.tools.length > 0,
@@ -53,7 +54,7 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
   },
   streamReply: anthropicStreamReply,
 
-  errorBody: (type, message) => ({ type: 'error', error: { type, message } }),
+  errorBody: (_status, type, message) => ({ type: 'error', error: { type, message } }),
   streamErrorEvent: (message) =>
     `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`,
 

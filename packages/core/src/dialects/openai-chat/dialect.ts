@@ -23,6 +23,7 @@ export const openAIChatDialect: WireDialect<'openai'> = {
   paths: ['/v1/chat/completions', '/chat/completions'],
 
   parse: parseOpenAIChat,
+  modelOf: (request) => (typeof request.model === 'string' ? request.model : undefined),
   openingQuestion: (request) => firstUserText(request.messages),
 
   declaresTools: (request) => Array.isArray(request.tools) && request.tools.length > 0,
@@ -52,7 +53,7 @@ export const openAIChatDialect: WireDialect<'openai'> = {
   },
   streamReply: openAIChatStreamReply,
 
-  errorBody: (type, message) => ({ error: { message, type, param: null, code: null } }),
+  errorBody: (_status, type, message) => ({ error: { message, type, param: null, code: null } }),
   streamErrorEvent: (message) =>
     `data: ${JSON.stringify({ error: { message, type: 'upstream_error', param: null, code: null } })}\n\ndata: [DONE]\n\n`,
 

@@ -26,6 +26,7 @@ export const responsesDialect: WireDialect<'responses'> = {
   paths: ['/v1/responses', '/responses'],
 
   parse: parseResponses,
+  modelOf: (request) => (typeof request.model === 'string' ? request.model : undefined),
   openingQuestion: (request) => firstUserText(request.input),
 
   // Tools in the request, in an `additional_tools` input item, or declared with the earlier
@@ -74,7 +75,7 @@ export const responsesDialect: WireDialect<'responses'> = {
   },
   streamReply: responsesStreamReply,
 
-  errorBody: (type, message) => ({ error: { message, type, param: null, code: null } }),
+  errorBody: (_status, type, message) => ({ error: { message, type, param: null, code: null } }),
   streamErrorEvent: (message) =>
     `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'upstream_error', message, param: null })}\n\n`,
 

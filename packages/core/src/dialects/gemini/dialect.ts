@@ -1,0 +1,122 @@
+import type { WireDialect } from '../dialect.js';
+import { appendToArrayAt, prependMember } from '../json-text.js';
+import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
+import { appendToStringAt, isRecord } from '../shared.js';
+import { field, parseGemini } from './parse.js';
+import { callOf, geminiStreamReply, partsOf } from './stream-turn.js';
+
+const declaration = () => ({
+  name: RETRIEVE_TOOL_NAME,
+  description: RETRIEVE_TOOL_DESCRIPTION,
+  parameters: RETRIEVE_TOOL_PARAMETERS,
+});
+
+/** Index of the first tool that declares functions, and the spelling of its list. */
+function functionTool(request: Record<string, unknown>): { at: number; key: string } | undefined {
+  if (!Array.isArray(request.tools)) return undefined;
+  for (const [at, tool] of request.tools.entries()) {
+    if (!isRecord(tool)) continue;
+    const list = field(tool, 'functionDeclarations', 'function_declarations');
+    if (Array.isArray(list.value)) return { at, key: list.key };
+  }
+  return undefined;
+}
+
+/** The model's words: a first user content's text parts. */
+function openingQuestion(request: Record<string, unknown>): string {
+  const contents = Array.isArray(request.contents) ? request.contents : [];
+  const first = contents.find((c) => isRecord(c) && c.role !== 'model') as Record<string, unknown> | undefined;
+  const parts = Array.isArray(first?.parts) ? first.parts : [];
+  return parts
+    .filter((p): p is Record<string, unknown> => isRecord(p) && typeof p.text === 'string')
+    .map((p) => p.text as string)
+    .join('\n');
+}
+
+/** Google's error statuses by HTTP status, for the error bodies written in Gemini's shape. */
+const STATUS_NAMES: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  413: 'INVALID_ARGUMENT',
+  429: 'RESOURCE_EXHAUSTED',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+};
+
+/** Google Gemini (`POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent`). */
+export const geminiDialect: WireDialect<'gemini'> = {
+  format: 'gemini',
+  provider: 'google',
+  paths: [/^(\/v1beta|\/v1|\/v1alpha)\/models\/[^/:]+:(generateContent|streamGenerateContent)$/],
+
+  parse: parseGemini,
+  modelOf: (_request, pathname) => /\/models\/([^/:]+):/.exec(pathname)?.[1],
+  openingQuestion,
+
+  declaresTools: (request) => {
+    const tool = functionTool(request);
+    if (!tool) return false;
+    const list = field((request.tools as Record<string, unknown>[])[tool.at] ?? {}, tool.key, tool.key).value;
+    return Array.isArray(list) && list.length > 0;
+  },
+  retrieveTool: () => ({ functionDeclarations: [declaration()] }),
+  // Beside the client's functions in its first tool that declares some; else as a tool of its own.
+  addRetrieveTool(text, request) {
+    const tool = functionTool(request);
+    const own = tool ? appendToArrayAt(text, ['tools', tool.at, tool.key], JSON.stringify(declaration())) : undefined;
+    if (own) return own;
+    const whole = JSON.stringify({ functionDeclarations: [declaration()] });
+    return appendToArrayAt(text, ['tools'], whole) ?? prependMember(text, 'tools', `[${whole}]`) ?? text;
+  },
+  retrieveCalls(reply) {
+    return partsOf(reply)
+      .map(callOf)
+      .filter((call) => call?.name === RETRIEVE_TOOL_NAME)
+      .map((call) => ({ id: typeof call?.id === 'string' ? call.id : '', args: call?.args }));
+  },
+  // A `functionResponse` part; without a call id (the API does not always give one) it answers by name.
+  toolResult: (callId, answer) => ({
+    functionResponse: {
+      ...(callId ? { id: callId } : {}),
+      name: RETRIEVE_TOOL_NAME,
+      response: answer.isError ? { error: answer.text } : { output: answer.text },
+    },
+  }),
+  // The model's turn goes back whole, thought signatures included (the API requires them beside
+  // the calls they came with), minus the calls of the client's own functions.
+  followUp(request, reply, answers) {
+    const parts = partsOf(reply).filter((p) => {
+      const call = callOf(p);
+      return !call || call.name === RETRIEVE_TOOL_NAME;
+    });
+    return {
+      ...request,
+      contents: [
+        ...(Array.isArray(request.contents) ? request.contents : []),
+        { role: 'model', parts },
+        { role: 'user', parts: answers },
+      ],
+    };
+  },
+  streamReply: geminiStreamReply,
+
+  errorBody: (status, type, message) => ({
+    error: { code: status, message, status: STATUS_NAMES[status] ?? 'INTERNAL', details: [{ reason: type }] },
+  }),
+  streamErrorEvent: (message) =>
+    `data: ${JSON.stringify({ error: { code: 502, message, status: 'UNAVAILABLE' } })}\n\n`,
+
+  addToSystemPrompt(text, request, block) {
+    const system = field(request, 'systemInstruction', 'system_instruction');
+    if (system.value === undefined || system.value === null)
+      return prependMember(text, 'systemInstruction', JSON.stringify({ parts: [{ text: block }] }));
+    const parts = isRecord(system.value) && Array.isArray(system.value.parts) ? system.value.parts : undefined;
+    const last = parts ? parts.length - 1 : -1;
+    const tail = parts?.[last];
+    if (isRecord(tail) && typeof tail.text === 'string')
+      return appendToStringAt(text, [system.key, 'parts', last, 'text'], tail.text, `\n\n${block}`);
+    return undefined;
+  },
+};
