@@ -64,6 +64,7 @@ export { parseJsonInTurns } from './request/json-in-turns.js';
 export { type SpliceOptions, spliceJsonText, type TextEdit } from './request/json-splice.js';
 export type { JsonPath, RequestView, Role, Segment, SegmentFlags, SegmentKind, WireFormat } from './request/segment.js';
 export { argsToText, RETRIEVE_TOOL_NAME, type ToolCallInfo, toolResultQuery } from './request/segment-builder.js';
+export { FORMAT_NAMES, withArticle } from './request/shape.js';
 export { detectFormat, parseRequest, writeRequest } from './request/wire.js';
 export type { Store, StoredOriginal, StoreEntry } from './store/store.js';
 export {

@@ -4,10 +4,12 @@ import {
   compress,
   compressText,
   detectFormat,
+  FORMAT_NAMES,
   getTokenizer,
   InvalidRequestError,
   spliceJsonText,
   type WireFormat,
+  withArticle,
 } from '@headroom/core';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
@@ -18,14 +20,10 @@ import { type CliIo, write } from '../internal/io.js';
 import { openStore } from '../internal/store.js';
 import { assemblePipeline } from '../internal/transforms.js';
 
-const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses'] as const;
+const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses', 'gemini'] as const;
 type FormatFlag = (typeof FORMATS)[number];
 
-const FORMAT_NAMES: Record<WireFormat, string> = {
-  openai: 'an OpenAI Chat Completions',
-  anthropic: 'an Anthropic Messages',
-  responses: 'an OpenAI Responses',
-};
+const requestOf = (format: WireFormat) => `${withArticle(FORMAT_NAMES[format])} request`;
 
 /** What `compress` produced, before it is printed. */
 interface Outcome {
@@ -153,7 +151,7 @@ async function compressInput(
   const text = decodeText(bytes);
   if (text === undefined) {
     if (format !== 'auto' && format !== 'text') {
-      throw inputError(`the input is not UTF-8 text, so it cannot be ${FORMAT_NAMES[format]} request`);
+      throw inputError(`the input is not UTF-8 text, so it cannot be ${requestOf(format)}`);
     }
     return binaryPassThrough(bytes, options.model);
   }
@@ -204,7 +202,7 @@ function parseRequestJson(text: string, format: Exclude<FormatFlag, 'text'>): un
   } catch (error) {
     if (format === 'auto') return undefined;
     const why = (error as Error).message.split('\n')[0];
-    throw inputError(`the input is not valid JSON (${why}), so it cannot be ${FORMAT_NAMES[format]} request`, error);
+    throw inputError(`the input is not valid JSON (${why}), so it cannot be ${requestOf(format)}`, error);
   }
 }
 

@@ -10,7 +10,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
  * `headroom proxy`: serves the proxy until SIGINT or SIGTERM, then closes gracefully. Upstreams
- * come from flags or HEADROOM_UPSTREAM_*; never from ANTHROPIC_BASE_URL / OPENAI_BASE_URL,
+ * come from flags or HEADROOM_UPSTREAM_*; never from ANTHROPIC_BASE_URL / OPENAI_BASE_URL / GOOGLE_GEMINI_BASE_URL,
  * which clients point at the proxy itself.
  */
 export async function runProxy(args: string[], io: CliIo): Promise<number> {
@@ -19,6 +19,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     port: { type: 'string' },
     'upstream-anthropic': { type: 'string' },
     'upstream-openai': { type: 'string' },
+    'upstream-gemini': { type: 'string' },
     memory: { type: 'boolean', default: false },
     'memory-budget': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -41,6 +42,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     memoryBudget: values['memory-budget'],
     upstreamAnthropic: values['upstream-anthropic'],
     upstreamOpenAI: values['upstream-openai'],
+    upstreamGemini: values['upstream-gemini'],
   });
   const running = await serveProxy({ ...resources.options, host, port });
   if (!LOOPBACK.has(host)) {
@@ -54,6 +56,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     `Headroom proxy on ${running.url}\n` +
       `  export ANTHROPIC_BASE_URL=${running.url}\n` +
       `  export OPENAI_BASE_URL=${running.url}/v1\n` +
+      `  export GOOGLE_GEMINI_BASE_URL=${running.url}\n` +
       `Stats: ${running.url}/stats · dashboard: ${running.url}/dashboard${running.adminToken ? `?token=${running.adminToken}` : ''} · stop with Ctrl-C\n` +
       (running.adminToken
         ? `Admin token (for /stats and /dashboard from other machines): ${running.adminToken}\n`

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { serveProxy } from '@headroom/proxy/node';
-import { AGENTS, type Route, UNROUTABLE } from '../internal/agents.js';
+import { AGENTS, type Route } from '../internal/agents.js';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
@@ -33,14 +33,12 @@ export async function runWrap(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const [agent, ...extra] = positionals;
-  const known = [...Object.keys(AGENTS), ...Object.keys(UNROUTABLE), 'cursor'];
+  const known = [...Object.keys(AGENTS), 'cursor'];
   if (!agent || extra.length || !known.includes(agent)) {
     throw usageError(
       `wrap takes one agent: ${known.join(', ')} (agent arguments go after --). Run 'headroom wrap --help'`,
     );
   }
-  const unroutable = UNROUTABLE[agent];
-  if (unroutable) throw inputError(unroutable);
   const port = Number(values.port ?? io.env.HEADROOM_PROXY_PORT ?? '8787');
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw usageError(`--port takes a port number (got '${values.port}')`);

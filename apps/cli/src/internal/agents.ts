@@ -12,7 +12,7 @@ export interface Route {
 export interface AgentRouting {
   readonly command: string;
   /** The provider its requests go to by default, so the proxy sends its bare probes there too. */
-  readonly provider: 'anthropic' | 'openai';
+  readonly provider: 'anthropic' | 'openai' | 'google';
   /**
    * What the version on npm today reads, applied for one run; never a replaced config home (the
    * user's auth and history live there) and never an edit of the user's files. Throws a message
@@ -53,6 +53,13 @@ export const AGENTS: Readonly<Record<string, AgentRouting>> = {
       args: ['-e', piExtension(env)],
     }),
   },
+  // Gemini CLI reads GOOGLE_GEMINI_BASE_URL (through @google/genai's base URL) for an API-key login.
+  gemini: {
+    command: 'gemini',
+    provider: 'google',
+    route: (url) => only({ GOOGLE_GEMINI_BASE_URL: url }),
+    unverified: 'Gemini CLI reads GOOGLE_GEMINI_BASE_URL by its source; its end-to-end run is not in the suite yet',
+  },
   qwen: {
     command: 'qwen',
     provider: 'openai',
@@ -85,12 +92,6 @@ export const AGENTS: Readonly<Record<string, AgentRouting>> = {
       }),
     unverified: 'aider (Python) is configured by its documented variables; not run here',
   },
-};
-
-/** Agents wrap knows but cannot route, and why. */
-export const UNROUTABLE: Readonly<Record<string, string>> = {
-  gemini:
-    "Gemini CLI speaks Google's Gemini API, which the Headroom proxy does not serve yet; it would bypass Headroom, so it is not launched",
 };
 
 function only(env: Record<string, string>): Route {

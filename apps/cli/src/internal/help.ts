@@ -20,14 +20,14 @@ Exit codes: 0 success, 1 bad input, 2 bad usage.
 
 export const COMPRESS_HELP = `Usage: headroom compress [FILE|-] [options]
 
-Compresses a raw tool output, or a request in OpenAI Chat Completions, Anthropic Messages or
-OpenAI Responses format (detected from its shape). Reads stdin when FILE is '-' or absent.
+Compresses a raw tool output, or a request in OpenAI Chat Completions, Anthropic Messages,
+OpenAI Responses or Gemini generateContent format (detected from its shape). Reads stdin when FILE is '-' or absent.
 Prints the compressed output alone; kept text is verbatim and every omission is marked.
 
 Options:
   --query TEXT      what the agent is after; matching content stays visible
   --model NAME      model whose tokenizer counts tokens (default: the request's model, else o200k_base)
-  --format FORMAT   auto | text | openai | anthropic | responses (default auto)
+  --format FORMAT   auto | text | openai | anthropic | responses | gemini (default auto)
   --json            print {output, tokensBefore, tokensAfter, ms, transforms, ccrKeys}
   --stats           print a one-line summary of the savings on stderr (default when stderr is a terminal)
   --no-store        do not keep originals; markers then count omissions but carry no key
@@ -95,12 +95,14 @@ Options:
   -h, --help           show this help
 `;
 
-export const PROXY_HELP = `Usage: headroom proxy [--host 127.0.0.1] [--port 8787] [--upstream-anthropic URL] [--upstream-openai URL] [--memory]
+export const PROXY_HELP = `Usage: headroom proxy [--host 127.0.0.1] [--port 8787] [--upstream-anthropic URL] [--upstream-openai URL] [--upstream-gemini URL] [--memory]
 
-Serves an HTTP proxy that compresses every request to /v1/messages, /v1/chat/completions and
-/v1/responses and passes everything else through. Point your client at it:
+Serves an HTTP proxy that compresses every request to /v1/messages, /v1/chat/completions,
+/v1/responses and Gemini's models/{model}:generateContent and :streamGenerateContent, and passes
+everything else through. Point your client at it:
   export ANTHROPIC_BASE_URL=http://127.0.0.1:8787
   export OPENAI_BASE_URL=http://127.0.0.1:8787/v1
+  export GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:8787
 
 Options (environment variable in brackets):
   --host HOST                  address to bind (HEADROOM_PROXY_HOST; default 127.0.0.1)
@@ -108,6 +110,8 @@ Options (environment variable in brackets):
   --upstream-anthropic URL     (HEADROOM_UPSTREAM_ANTHROPIC; default https://api.anthropic.com)
   --upstream-openai URL        any OpenAI-compatible server (HEADROOM_UPSTREAM_OPENAI;
                                default https://api.openai.com)
+  --upstream-gemini URL        (HEADROOM_UPSTREAM_GEMINI;
+                               default https://generativelanguage.googleapis.com)
   --memory                     start each session with the shared memories most relevant to
                                its opening (global ones and this directory's), chosen once per
                                session so the prompt cache holds
@@ -128,7 +132,7 @@ when none answers (and no --url was given), reads the counters themselves. A pro
 loopback asks for the admin token it printed at start: --token, or HEADROOM_ADMIN_TOKEN.
 `;
 
-export const WRAP_HELP = `Usage: headroom wrap <claude|codex|opencode|pi|qwen|copilot|aider|cursor> [--port 8787] [--memory] [-- agent arguments]
+export const WRAP_HELP = `Usage: headroom wrap <claude|codex|opencode|pi|gemini|qwen|copilot|aider|cursor> [--port 8787] [--memory] [-- agent arguments]
 
 Launches a coding agent in the current directory with its requests going through Headroom:
 reuses the proxy already listening on the port, or starts one (configured as 'headroom proxy'
@@ -138,12 +142,12 @@ agent runs, and points the agent at it for this run only, the way its current ve
   codex     -c openai_base_url=… (Codex ignores OPENAI_BASE_URL; its WebSocket transport is served)
   opencode  OPENCODE_CONFIG_CONTENT with the anthropic and openai providers' baseURL
   pi        a small extension loaded with -e ($HEADROOM_HOME/agents/pi-headroom.js)
+  gemini    GOOGLE_GEMINI_BASE_URL (Gemini CLI with an API key; by its source, not run here yet)
   qwen      OPENAI_BASE_URL, ANTHROPIC_BASE_URL (by its documentation; not run here)
   copilot   COPILOT_PROVIDER_BASE_URL, with a provider of your own (COPILOT_PROVIDER_TYPE)
   aider     OPENAI_API_BASE, ANTHROPIC_BASE_URL (by its documentation; not run here)
 The agent's own configuration files are never replaced or edited. Exits with the agent's exit
-code. Gemini CLI speaks the Gemini API, which the proxy does not serve yet, so it is refused
-rather than run past Headroom. For cursor, prints the setting to paste and keeps the proxy
+code. For cursor, prints the setting to paste and keeps the proxy
 running until Ctrl-C. --memory [--memory-budget TOKENS] starts each session with the shared
 memories most relevant to it (see 'headroom proxy --help').
 `;

@@ -22,15 +22,18 @@ export async function openProxyResources(
     readonly memoryBudget?: string | undefined;
     readonly upstreamAnthropic?: string | undefined;
     readonly upstreamOpenAI?: string | undefined;
+    readonly upstreamGemini?: string | undefined;
   },
 ): Promise<{ options: ServeOptions; close(): Promise<void> }> {
   if (flags.memoryBudget !== undefined && !flags.memory)
     throw usageError('--memory-budget applies to --memory; add --memory');
   const upstreamAnthropic = flags.upstreamAnthropic ?? io.env.HEADROOM_UPSTREAM_ANTHROPIC;
   const upstreamOpenAI = flags.upstreamOpenAI ?? io.env.HEADROOM_UPSTREAM_OPENAI;
+  const upstreamGemini = flags.upstreamGemini ?? io.env.HEADROOM_UPSTREAM_GEMINI;
   for (const [flag, value] of [
     ['--upstream-anthropic', upstreamAnthropic],
     ['--upstream-openai', upstreamOpenAI],
+    ['--upstream-gemini', upstreamGemini],
   ] as const) {
     if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value))
       throw usageError(`${flag} takes an http(s) URL like https://api.openai.com (got '${value}')`);
@@ -61,6 +64,7 @@ export async function openProxyResources(
       ...(io.env.HEADROOM_ADMIN_TOKEN ? { adminToken: io.env.HEADROOM_ADMIN_TOKEN } : {}),
       ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
       ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
+      ...(upstreamGemini ? { upstreamGemini } : {}),
       components: () => ({ prose: pipeline.prose() }),
       ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
       ...(store ? { store } : {}),

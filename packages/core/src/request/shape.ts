@@ -2,7 +2,8 @@ import { InvalidRequestError } from '../errors/headroom-error.js';
 import { formatPath, isRecord, type JsonRecord } from './json-path.js';
 import type { JsonPath, WireFormat } from './segment.js';
 
-const FORMAT_NAMES: Record<WireFormat, string> = {
+/** Each wire format's name, as messages name it. */
+export const FORMAT_NAMES: Readonly<Record<WireFormat, string>> = {
   openai: 'OpenAI Chat Completions',
   anthropic: 'Anthropic Messages',
   responses: 'OpenAI Responses',
@@ -12,7 +13,7 @@ const FORMAT_NAMES: Record<WireFormat, string> = {
 /** Throws a one-line InvalidRequestError naming the field, what it should be, and the format. */
 export function shapeError(format: WireFormat, path: JsonPath, expected: string): never {
   const where = path.length ? formatPath(path) : 'the request';
-  throw new InvalidRequestError(`${where} must be ${expected} in an ${FORMAT_NAMES[format]} request`, {
+  throw new InvalidRequestError(`${where} must be ${expected} in ${withArticle(FORMAT_NAMES[format])} request`, {
     data: { format, path: [...path] },
   });
 }
@@ -25,4 +26,9 @@ export function expectRecord(format: WireFormat, value: unknown, path: JsonPath)
 export function expectArray(format: WireFormat, value: unknown, path: JsonPath): unknown[] {
   if (!Array.isArray(value)) shapeError(format, path, 'an array');
   return value;
+}
+
+/** "an OpenAI …", "a Gemini …". */
+export function withArticle(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
