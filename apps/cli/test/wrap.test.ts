@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyDir, runCli } from './run-cli.js';
@@ -71,6 +71,16 @@ describe('headroom wrap', () => {
   });
 
   it('refuses, in one line, an agent it cannot route as the user has it set up rather than let it bypass Headroom', () => {
+    const { dir: geminiDir } = fakeAgent('gemini');
+    const home = emptyDir();
+    mkdirSync(join(home, '.gemini'));
+    writeFileSync(
+      join(home, '.gemini', 'settings.json'),
+      '// theirs\n{"security":{"auth":{"selectedType":"oauth-personal"}}}',
+    );
+    const gemini = runCli(['wrap', 'gemini', '--port', '0'], { env: { PATH: pathWith(geminiDir), HOME: home } });
+    expect(gemini.code).toBe(1);
+    expect(gemini.stderr).toMatch(/^headroom: Gemini CLI is set to log in with 'oauth-personal'.*\/auth.*\n$/);
     const { dir: copilotDir } = fakeAgent('copilot');
     const copilot = runCli(['wrap', 'copilot', '--port', '0'], { env: { PATH: pathWith(copilotDir) } });
     expect(copilot.code).toBe(1);

@@ -77,6 +77,8 @@ export interface ReplyOptions {
   /** Wraps every upstream stream on its way in (for usage figures). */
   readonly tap?: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
   readonly onRetrieveRound?: () => void;
+  /** Relays the body as it comes, whatever its type (a stream that is not server-sent events). */
+  readonly relayAsIs?: boolean;
   /** The provider whose error events end a broken stream on a path with no format. Default OpenAI. */
   readonly errorFormat?: WireFormat;
 }
@@ -91,6 +93,7 @@ export async function relayReply(response: Response, options: ReplyOptions): Pro
   const type = response.headers.get('content-type') ?? '';
   const streaming = type.includes('text/event-stream');
   const { format, store } = options;
+  if (options.relayAsIs) return new Response(response.body, { status: response.status, headers });
   if (!streaming && type.includes('application/json')) {
     const payload = await response.text();
     let reply: unknown;

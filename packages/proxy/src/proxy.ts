@@ -288,6 +288,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     format: WireFormat,
     headers: Headers,
     pathname: string,
+    /** False where retrieve rounds cannot be answered: no keys in markers, no tool offered. */
+    retrievable = true,
   ): Promise<Prepared> => {
     const agent = agentOf(headers.get('user-agent'));
     const unchanged = {
@@ -317,7 +319,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     try {
       const compressed = await compressBody(text, parsed, format, {
         firstSight,
-        ...(options.store ? { store: options.store } : {}),
+        ...(options.store && retrievable ? { store: options.store } : {}),
         ...(options.policy ? { policy: options.policy } : {}),
         ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
         ...(options.transforms ? { transforms: options.transforms } : {}),
@@ -430,6 +432,10 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     if (format) servedProvider = provider;
     const target = targetOf(provider, url);
     const errorFormat = ERROR_FORMAT[provider];
+    // Gemini's stream without `alt=sse` is one JSON array written as it is generated: relayed as it
+    // comes, with no retrieve round inside it (so no tool is offered for one).
+    const jsonArrayStream =
+      format === 'gemini' && url.pathname.endsWith(':streamGenerateContent') && url.searchParams.get('alt') !== 'sse';
 
     const declared = Number(request.headers.get('content-length') ?? '0');
     if (declared > maxBody) return tooLarge(errorFormat);
@@ -471,7 +477,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         passThrough(unlabelled, 'undecodable', request.headers.get('content-encoding') ?? undefined);
       const prepared =
         format && decoded
-          ? await prepare(decoded, format, request.headers, url.pathname)
+          ? await prepare(decoded, format, request.headers, url.pathname, !jsonArrayStream)
           : { body: raw, retrieval: false, figures: NO_FIGURES, session: undefined, labels: unlabelled };
       // A compressed body that was rewritten goes upstream decoded; an untouched one as it came.
       const rewritten = decoded !== undefined && prepared.body !== decoded;
@@ -514,6 +520,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       followUpHeaders.delete('content-encoding');
       return relayReply(response, {
         ...replyOptions(format, retrieval, rewritten || !decoded ? body : decoded, errorFormat, labels),
+        relayAsIs: jsonArrayStream,
         send: (next) =>
           upstreamFetch(target, { method: 'POST', headers: followUpHeaders, body: next, signal: request.signal }),
       });

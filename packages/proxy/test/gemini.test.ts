@@ -75,6 +75,21 @@ describe('Gemini through the proxy, with @google/genai', () => {
     ]);
   });
 
+  it('relays the JSON-array stream (no alt=sse) as it comes, compressed but offering no retrieve it could not answer', async () => {
+    const before = upstream.received.length;
+    const response = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': 'k' },
+      body: JSON.stringify({ contents, tools: config.tools }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const sent = upstream.received[before]?.body ?? '';
+    expect(sent.length).toBeLessThan(deployLog.length / 3);
+    expect(sent).not.toContain('headroom_retrieve');
+    expect(sent).not.toMatch(/headroom:[0-9a-f]{24}/);
+  });
+
   it('passes countTokens through, and counts the request under its model', async () => {
     const counted = await client().models.countTokens({ model: 'gemini-2.5-flash', contents: 'hello' });
     expect(counted.totalTokens).toBe(4242);

@@ -53,12 +53,21 @@ export const AGENTS: Readonly<Record<string, AgentRouting>> = {
       args: ['-e', piExtension(env)],
     }),
   },
-  // Gemini CLI reads GOOGLE_GEMINI_BASE_URL (through @google/genai's base URL) for an API-key login.
+  // Gemini CLI (0.61) sends Gemini API requests to GOOGLE_GEMINI_BASE_URL when it logs in with an
+  // API key; a Google login talks to Code Assist instead, which no base URL redirects.
   gemini: {
     command: 'gemini',
     provider: 'google',
-    route: (url) => only({ GOOGLE_GEMINI_BASE_URL: url }),
-    unverified: 'Gemini CLI reads GOOGLE_GEMINI_BASE_URL by its source; its end-to-end run is not in the suite yet',
+    route: (url, env) => {
+      const selected = geminiAuthType(env);
+      if (selected && selected !== 'gemini-api-key')
+        throw new Error(
+          `Gemini CLI is set to log in with '${selected}', whose requests do not go through a base URL; choose the Gemini API key login (/auth in gemini) to use it through Headroom`,
+        );
+      return only({ GOOGLE_GEMINI_BASE_URL: url });
+    },
+    unverified:
+      'Gemini CLI reads GOOGLE_GEMINI_BASE_URL with the API key login selected in its settings (by its source; its end-to-end run is not in the suite yet)',
   },
   qwen: {
     command: 'qwen',
@@ -93,6 +102,21 @@ export const AGENTS: Readonly<Record<string, AgentRouting>> = {
     unverified: 'aider (Python) is configured by its documented variables; not run here',
   },
 };
+
+/** The login Gemini CLI's user settings select (`security.auth.selectedType`), if they can be read. */
+function geminiAuthType(env: NodeJS.ProcessEnv): string | undefined {
+  const home = env.GEMINI_CLI_HOME ?? env.HOME;
+  if (!home) return undefined;
+  try {
+    // The file may carry comments; whole-line ones are the common case.
+    const text = readFileSync(join(home, '.gemini', 'settings.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+    const selected = (JSON.parse(text) as { security?: { auth?: { selectedType?: unknown } } }).security?.auth
+      ?.selectedType;
+    return typeof selected === 'string' ? selected : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function only(env: Record<string, string>): Route {
   return { env, args: [] };
