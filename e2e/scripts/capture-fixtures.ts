@@ -3,7 +3,7 @@
  * into parser regression fixtures for `@headroom/core`: every field, role, block and item type and
  * header as the agent sent them, with every text longer than a short identifier replaced by
  * placeholder text of the same length and line structure (the agents' prompts, tool descriptions
- * and the machine's outputs are not ours to publish); headers are kept but for keys. Run: pnpm --filter @headroom/e2e capture
+ * and the machine's outputs are not ours to publish); headers are kept but for keys. Run: pnpm --filter @headroom/e2e capture [agent…]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,12 +11,19 @@ import { isMain } from '../src/analysis.js';
 
 const RESULTS = join(import.meta.dirname, '..', '.test-results');
 const OUT = join(import.meta.dirname, '..', '..', 'packages', 'core', 'test', 'fixtures', 'agents');
-const VERSIONS: Record<string, string> = { claude: '2.1.332', codex: '0.171.0', opencode: '1.18.33', pi: '0.73.1' };
-const FORMATS: Record<string, 'anthropic' | 'responses'> = {
+const VERSIONS: Record<string, string> = {
+  claude: '2.1.332',
+  codex: '0.171.0',
+  opencode: '1.18.33',
+  pi: '0.73.1',
+  gemini: '0.61.0',
+};
+const FORMATS: Record<string, 'anthropic' | 'responses' | 'gemini'> = {
   claude: 'anthropic',
   codex: 'responses',
   opencode: 'anthropic',
   pi: 'anthropic',
+  gemini: 'gemini',
 };
 const KEEP = 24;
 const WORDS = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore'.split(
@@ -54,8 +61,10 @@ function scrub(value: unknown): unknown {
   return value;
 }
 
-const SECRET = /^(x-api-key|authorization)$/i;
-for (const agent of Object.keys(VERSIONS)) {
+const SECRET = /^(x-api-key|authorization|x-goog-api-key)$/i;
+// `capture gemini` takes one agent's last run; no names, every agent's.
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(VERSIONS);
+for (const agent of wanted) {
   const exchange = JSON.parse(readFileSync(join(RESULTS, `e2e-${agent}-exchange.json`), 'utf8')) as {
     sent: {
       method: string;
@@ -65,7 +74,7 @@ for (const agent of Object.keys(VERSIONS)) {
       transport: 'http' | 'websocket';
     }[];
   };
-  const format = FORMATS[agent] as 'anthropic' | 'responses';
+  const format = FORMATS[agent] as 'anthropic' | 'responses' | 'gemini';
   const turns = exchange.sent.filter((r) => isMain(format, r.body, r.transport));
   // The first turn and the last (which carries tool results), as the agent sent them.
   const picked = [turns[0], turns.at(-1)].filter((t, i, all) => t && all.indexOf(t) === i);

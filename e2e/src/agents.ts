@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Conversation } from './conversation.js';
@@ -27,6 +27,8 @@ export interface AgentSpec {
   readonly plan: readonly PlanStep[];
   /** Speaks Responses over a WebSocket by default: no turn may fall back to HTTPS. */
   readonly webSocket?: boolean;
+  /** What a user of it has set up once in their home before (a login choice), written into the scratch home. */
+  prepareHome?(home: string): void;
 }
 
 export const PROMPT = `${PLAN_TAG} Look at the library listing, the package log and the diagnostics JSON, then report.`;
@@ -168,5 +170,41 @@ export const PI: AgentSpec = {
     () => ({ name: 'bash', input: { command: LARGE_OUTPUTS.listingCommand } }),
     () => ({ name: 'read', input: { path: LARGE_OUTPUTS.logPath } }),
     () => ({ name: 'read', input: { path: LARGE_OUTPUTS.jsonPath } }),
+  ],
+};
+
+/**
+ * Gemini CLI with the API key login (`security.auth.selectedType`, what its /auth dialog saves):
+ * then it sends its Gemini API requests to GOOGLE_GEMINI_BASE_URL. Usage statistics and updates off.
+ */
+export const GEMINI: AgentSpec = {
+  name: 'gemini',
+  version: '0.61.0',
+  format: 'gemini',
+  command: 'gemini',
+  args: (prompt, options) => [
+    ...(options?.continue ? ['--resume', 'latest'] : []),
+    '--yolo',
+    '--skip-trust',
+    '-p',
+    prompt,
+  ],
+  routeEnv: (url) => ({ GOOGLE_GEMINI_BASE_URL: url }),
+  env: { GEMINI_API_KEY: 'gemini-e2e-fake' },
+  prepareHome: (home) => {
+    mkdirSync(join(home, '.gemini'), { recursive: true });
+    writeFileSync(
+      join(home, '.gemini', 'settings.json'),
+      JSON.stringify({
+        security: { auth: { selectedType: 'gemini-api-key' } },
+        privacy: { usageStatisticsEnabled: false },
+        general: { disableAutoUpdate: true, disableUpdateNag: true },
+      }),
+    );
+  },
+  plan: [
+    () => ({ name: 'run_shell_command', input: { command: LARGE_OUTPUTS.listingCommand } }),
+    () => ({ name: 'read_file', input: { file_path: LARGE_OUTPUTS.logPath } }),
+    () => ({ name: 'read_file', input: { file_path: LARGE_OUTPUTS.jsonPath } }),
   ],
 };

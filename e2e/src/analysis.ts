@@ -70,6 +70,18 @@ export function outsideToolResults(format: Format, body: string, options: { cach
   } else if (format === 'openai') {
     for (const message of Array.isArray(request.messages) ? request.messages : [])
       if (isRecord(message) && message.role === 'tool') mask(message, 'content');
+  } else if (format === 'gemini') {
+    for (const content of Array.isArray(request.contents) ? request.contents : []) {
+      if (!isRecord(content) || !Array.isArray(content.parts)) continue;
+      for (const part of content.parts) {
+        const response = isRecord(part) && isRecord(part.functionResponse) ? part.functionResponse.response : undefined;
+        if (isRecord(response))
+          for (const [k, v] of Object.entries(response)) if (typeof v === 'string') mask(response, k);
+      }
+    }
+    for (const tool of Array.isArray(request.tools) ? request.tools : [])
+      if (isRecord(tool) && Array.isArray(tool.functionDeclarations))
+        tool.functionDeclarations = withoutRetrieve(tool.functionDeclarations);
   } else {
     for (const item of Array.isArray(request.input) ? request.input : []) {
       if (!isRecord(item)) continue;

@@ -32,10 +32,57 @@ const parseArgs = (args: unknown): unknown => {
   }
 };
 
-export function readConversation(format: 'anthropic' | 'openai' | 'responses', body: Json): Conversation {
+export function readConversation(format: 'anthropic' | 'openai' | 'responses' | 'gemini', body: Json): Conversation {
   if (format === 'anthropic') return readAnthropic(body);
   if (format === 'openai') return readChat(body);
+  if (format === 'gemini') return readGemini(body);
   return readResponses(body);
+}
+
+/** A Gemini function response as text: its `output` (or `error`) string, else the whole object. */
+export function functionResponseText(response: unknown): string {
+  if (!isRecord(response)) return '';
+  if (typeof response.output === 'string') return response.output;
+  if (typeof response.error === 'string') return response.error;
+  return JSON.stringify(response);
+}
+
+function readGemini(body: Json): Conversation {
+  const calls: { name: string; input: unknown; result?: string; id: string }[] = [];
+  let lastUserText = '';
+  let endsWithUserText = false;
+  const tools = (Array.isArray(body.tools) ? body.tools : []).flatMap((t) =>
+    isRecord(t) && Array.isArray(t.functionDeclarations)
+      ? t.functionDeclarations.flatMap((d) => (isRecord(d) && typeof d.name === 'string' ? [d.name] : []))
+      : [],
+  );
+  for (const content of Array.isArray(body.contents) ? body.contents : []) {
+    if (!isRecord(content) || !Array.isArray(content.parts)) continue;
+    let prose = '';
+    let results = false;
+    for (const part of content.parts) {
+      if (!isRecord(part)) continue;
+      const call = part.functionCall;
+      if (content.role === 'model' && isRecord(call))
+        calls.push({ name: String(call.name), input: call.args, id: typeof call.id === 'string' ? call.id : '' });
+      const response = part.functionResponse;
+      if (isRecord(response)) {
+        results = true;
+        const match = calls.find(
+          (c) =>
+            c.result === undefined &&
+            (typeof response.id === 'string' && c.id ? c.id === response.id : c.name === response.name),
+        );
+        if (match) match.result = functionResponseText(response.response);
+      }
+      if (content.role !== 'model' && typeof part.text === 'string') prose += part.text;
+    }
+    if (content.role !== 'model') {
+      if (prose.trim()) lastUserText = prose;
+      endsWithUserText = !results && prose.trim() !== '';
+    }
+  }
+  return { tools, calls, lastUserText, endsWithUserText };
 }
 
 function toolNames(tools: unknown): string[] {

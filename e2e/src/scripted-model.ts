@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { readConversation } from './conversation.js';
 import { decide, type PlanStep } from './script.js';
-import { anthropicEvents, chatEvents, responsesEvents, sseText, type WireEvent } from './wire.js';
+import { anthropicEvents, chatEvents, geminiEvents, responsesEvents, sseText, type WireEvent } from './wire.js';
 
-export type Format = 'anthropic' | 'openai' | 'responses';
+export type Format = 'anthropic' | 'openai' | 'responses' | 'gemini';
 
 /** One request as the model received it. */
 export interface ModelRequest {
@@ -74,6 +74,10 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
       });
       return record(false);
     }
+    if (path.endsWith(':countTokens')) {
+      json(res, 200, { totalTokens: Math.ceil(body.length / 4) });
+      return record(false);
+    }
     if (path.endsWith('/count_tokens')) {
       json(res, 200, { input_tokens: Math.ceil(body.length / 4) });
       return record(false);
@@ -90,8 +94,12 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
       return record(false);
     }
     const conversation = readConversation(format, parsed);
-    const events = turnEvents(format, parsed, decide(conversation, state.plan), body.length);
-    if (parsed.stream === true) {
+    const schema = jsonModeSchema(parsed);
+    const action = schema
+      ? { kind: 'text' as const, text: JSON.stringify(valueFor(schema)) }
+      : decide(conversation, state.plan);
+    const events = turnEvents(format, { model: modelOfPath(path), ...parsed }, action, body.length);
+    if (parsed.stream === true || path.endsWith(':streamGenerateContent')) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       record(conversation.tools.length > 0);
       for (const event of events) {
@@ -190,7 +198,33 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
   };
 }
 
+/** The schema a Gemini request in JSON mode asks its answer to follow (Gemini CLI's routing classifier). */
+function jsonModeSchema(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const config = body.generationConfig as Record<string, unknown> | undefined;
+  if (config?.responseMimeType !== 'application/json') return undefined;
+  const schema = config.responseJsonSchema ?? config.responseSchema;
+  return typeof schema === 'object' && schema !== null ? (schema as Record<string, unknown>) : {};
+}
+
+/** A value of a JSON schema's shape: every property present, the first enum value, the lowest number. */
+function valueFor(schema: Record<string, unknown>): unknown {
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  const type = String(schema.type ?? 'object').toLowerCase();
+  if (type === 'string') return 'e2e';
+  if (type === 'integer' || type === 'number') return typeof schema.minimum === 'number' ? schema.minimum : 1;
+  if (type === 'boolean') return false;
+  if (type === 'array') return [];
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, valueFor(v)]));
+}
+
+/** Gemini names the model in the path. */
+function modelOfPath(path: string): string | undefined {
+  return /\/models\/([^/:]+):/.exec(path)?.[1];
+}
+
 function formatOf(path: string): Format | undefined {
+  if (/\/models\/[^/:]+:(generateContent|streamGenerateContent)$/.test(path)) return 'gemini';
   if (path.endsWith('/messages')) return 'anthropic';
   if (path.endsWith('/chat/completions')) return 'openai';
   if (path.endsWith('/responses')) return 'responses';
@@ -206,6 +240,7 @@ function turnEvents(
   const model = typeof body.model === 'string' ? body.model : 'e2e-model';
   const inputTokens = Math.ceil(bytes / 4);
   if (format === 'anthropic') return anthropicEvents(action, model, inputTokens);
+  if (format === 'gemini') return geminiEvents(action, model, inputTokens);
   if (format === 'openai') {
     const options = body.stream_options as { include_usage?: boolean } | undefined;
     return chatEvents(action, model, inputTokens, options?.include_usage === true);
@@ -216,6 +251,14 @@ function turnEvents(
 /** The non-streaming reply: the message or response the stream's last events describe. */
 function finalObject(format: Format, events: WireEvent[]): unknown {
   const data = events.map((e) => e.data as Record<string, unknown>);
+  if (format === 'gemini') {
+    // One response: every chunk's parts, the last chunk's finish reason and usage.
+    const candidates = data.map((d) => (d.candidates as { content: { parts: object[] } }[])[0]);
+    const last = data.at(-1) as Record<string, unknown>;
+    const parts = candidates.flatMap((c) => c?.content.parts ?? []);
+    const finishing = (last.candidates as object[])[0];
+    return { ...last, candidates: [{ ...finishing, content: { role: 'model', parts } }] };
+  }
   if (format === 'responses') return data.find((d) => d.type === 'response.completed')?.response;
   if (format === 'anthropic') {
     const start = data[0]?.message as Record<string, unknown>;

@@ -173,6 +173,28 @@ export function responsesEvents(action: Action, model: string, inputTokens: numb
   ];
 }
 
+/**
+ * A Gemini `streamGenerateContent?alt=sse` stream for one turn: response chunks, each a whole
+ * `GenerateContentResponse` (text in two chunks, a function call in one), usage on the last.
+ */
+export function geminiEvents(action: Action, model: string, inputTokens: number): WireEvent[] {
+  const responseId = id('resp');
+  const chunk = (parts: object[], last: boolean) => ({
+    data: {
+      candidates: [{ content: { role: 'model', parts }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }],
+      usageMetadata: {
+        promptTokenCount: inputTokens,
+        ...(last ? { candidatesTokenCount: 12, totalTokenCount: inputTokens + 12 } : {}),
+      },
+      modelVersion: model,
+      responseId,
+    },
+  });
+  if (action.kind === 'call') return [chunk([{ functionCall: { name: action.name, args: action.input } }], true)];
+  const half = Math.ceil(action.text.length / 2);
+  return [chunk([{ text: action.text.slice(0, half) }], false), chunk([{ text: action.text.slice(half) }], true)];
+}
+
 export function sseText(events: readonly WireEvent[]): string {
   return events
     .map(

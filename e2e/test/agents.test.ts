@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Breakdown, ProxyStats } from '@headroom/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentSpec, CLAUDE, CODEX, OPENCODE, PI, PROMPT } from '../src/agents.js';
+import { type AgentSpec, CLAUDE, CODEX, GEMINI, OPENCODE, PI, PROMPT } from '../src/agents.js';
 import {
   allToolResults,
   countTokens,
@@ -18,7 +18,7 @@ import { startRelay } from '../src/relay.js';
 import { ANSWER_PREFIX, RETRIEVE_TOOL } from '../src/script.js';
 import { type ScriptedModel, startScriptedModel } from '../src/scripted-model.js';
 
-const ALL = [CLAUDE, CODEX, OPENCODE, PI];
+const ALL = [CLAUDE, CODEX, OPENCODE, PI, GEMINI];
 /** E2E_AGENTS=claude,codex runs some of them. */
 const AGENTS: readonly AgentSpec[] = process.env.E2E_AGENTS
   ? ALL.filter((a) => process.env.E2E_AGENTS?.split(',').includes(a.name))
@@ -43,8 +43,13 @@ describe.each(AGENTS)('$name $version', (agent) => {
 
   it('through `headroom proxy`: compresses, answers retrieve in the stream, keeps everything else and the history exact', async () => {
     const home = scratchHome(agent.name);
+    agent.prepareHome?.(home);
     const env = baseEnv(home);
-    const upstreams = { HEADROOM_UPSTREAM_ANTHROPIC: model.url, HEADROOM_UPSTREAM_OPENAI: model.url };
+    const upstreams = {
+      HEADROOM_UPSTREAM_ANTHROPIC: model.url,
+      HEADROOM_UPSTREAM_OPENAI: model.url,
+      HEADROOM_UPSTREAM_GEMINI: model.url,
+    };
     let proxy = await startHeadroomProxy({ ...env, ...upstreams });
     const relay = await startRelay(proxy.url);
     model.plan = agent.plan;
@@ -142,11 +147,13 @@ describe.each(AGENTS)('$name $version', (agent) => {
 
   it('through `headroom wrap`: the agent runs in its default configuration and its requests are compressed', async () => {
     const home = scratchHome(`${agent.name}-wrap`);
+    agent.prepareHome?.(home);
     const env = {
       ...baseEnv(home),
       ...agent.env,
       HEADROOM_UPSTREAM_ANTHROPIC: model.url,
       HEADROOM_UPSTREAM_OPENAI: model.url,
+      HEADROOM_UPSTREAM_GEMINI: model.url,
       HEADROOM_PROXY_PORT: '0',
     };
     model.plan = agent.plan;

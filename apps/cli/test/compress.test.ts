@@ -210,7 +210,7 @@ describe('headroom compress errors', () => {
     const badFormat = runCli(['compress', '--format', 'xml', '-']);
     expect({ code: badFormat.code, stderr: oneLine(badFormat.stderr) }).toEqual({
       code: 2,
-      stderr: "headroom: unknown --format 'xml' (expected one of auto, text, openai, anthropic, responses)",
+      stderr: "headroom: unknown --format 'xml' (expected one of auto, text, openai, anthropic, responses, gemini)",
     });
     const command = runCli(['compres']);
     expect({ code: command.code, stderr: oneLine(command.stderr) }).toEqual({

@@ -25,8 +25,8 @@ export interface AgentRouting {
 
 /**
  * The agents `headroom wrap` launches, each routed by the mechanism its current version reads
- * (checked by the e2e suite against claude 2.1.332, codex 0.171.0, opencode 1.18.33 and
- * pi 0.73.1 as installed from npm).
+ * (checked by the e2e suite against claude 2.1.332, codex 0.171.0, opencode 1.18.33, pi 0.73.1
+ * and gemini 0.61.0 as installed from npm).
  */
 export const AGENTS: Readonly<Record<string, AgentRouting>> = {
   claude: { command: 'claude', provider: 'anthropic', route: (url) => only({ ANTHROPIC_BASE_URL: url }) },
@@ -66,8 +66,6 @@ export const AGENTS: Readonly<Record<string, AgentRouting>> = {
         );
       return only({ GOOGLE_GEMINI_BASE_URL: url });
     },
-    unverified:
-      'Gemini CLI reads GOOGLE_GEMINI_BASE_URL with the API key login selected in its settings (by its source; its end-to-end run is not in the suite yet)',
   },
   qwen: {
     command: 'qwen',

@@ -142,7 +142,7 @@ agent runs, and points the agent at it for this run only, the way its current ve
   codex     -c openai_base_url=… (Codex ignores OPENAI_BASE_URL; its WebSocket transport is served)
   opencode  OPENCODE_CONFIG_CONTENT with the anthropic and openai providers' baseURL
   pi        a small extension loaded with -e ($HEADROOM_HOME/agents/pi-headroom.js)
-  gemini    GOOGLE_GEMINI_BASE_URL, with the API key login (by its source; not run here yet)
+  gemini    GOOGLE_GEMINI_BASE_URL, with the API key login selected
   qwen      OPENAI_BASE_URL, ANTHROPIC_BASE_URL (by its documentation; not run here)
   copilot   COPILOT_PROVIDER_BASE_URL, with a provider of your own (COPILOT_PROVIDER_TYPE)
   aider     OPENAI_API_BASE, ANTHROPIC_BASE_URL (by its documentation; not run here)

@@ -3,12 +3,12 @@ import * as replies from '../../test/stream-fixtures.js';
 import { runDialectConformance } from '../testing/dialect-conformance.js';
 import { DIALECTS } from './registry.js';
 
-/** Captured requests of a format: the agents' own (Claude Code, opencode, pi, Codex) and the fixtures, compact and pretty-printed. */
+/** Captured requests of a format: the agents' own (Claude Code, opencode, pi, Codex, Gemini CLI) and the fixtures, compact and pretty-printed. */
 function requestsOf(format: string) {
   const read = (name: string) =>
     JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'));
   const bodies: { name: string; body: unknown }[] = [];
-  for (const agent of ['claude', 'opencode', 'pi', 'codex']) {
+  for (const agent of ['claude', 'opencode', 'pi', 'codex', 'gemini']) {
     const capture = read(`agents/${agent}.json`) as { format: string; requests: { body: unknown }[] };
     if (capture.format !== format) continue;
     for (const [i, r] of capture.requests.entries()) bodies.push({ name: `${agent}, request ${i + 1}`, body: r.body });

@@ -80,8 +80,6 @@ function numbering(sent: readonly string[]) {
  */
 export function runDialectConformance(options: DialectConformanceOptions): void {
   const { dialect } = options;
-  const tool = dialect.retrieveTool();
-  const toolText = JSON.stringify(tool);
 
   describe(`the ${dialect.format} dialect`, () => {
     it('serves its own paths and names the retrieve tool', () => {
@@ -90,7 +88,7 @@ export function runDialectConformance(options: DialectConformanceOptions): void 
         expect(formatOfPath(path)).toBe(dialect.format);
         expect(formatOfPath(`/gateway${path}`, 'suffix')).toBe(dialect.format);
       }
-      expect(toolText).toContain(RETRIEVE_TOOL_NAME);
+      expect(JSON.stringify(dialect.retrieveTool())).toContain(RETRIEVE_TOOL_NAME);
     });
 
     for (const c of options.requests) {
@@ -120,7 +118,9 @@ export function runDialectConformance(options: DialectConformanceOptions): void 
           expect(keepsEveryByte(c.text, out)).toBe(true);
           const parsed = JSON.parse(out) as Record<string, unknown>;
           if (out === c.text) return; // a turn whose tools were declared earlier (a continued response)
-          expect(out.split(toolText)).toHaveLength(2);
+          // The tool's name once more than before (Gemini adds a declaration to the client's list, the others a tool).
+          const named = (text: string) => text.split(JSON.stringify(RETRIEVE_TOOL_NAME)).length;
+          expect(named(out)).toBe(named(c.text) + 1);
           // Still a request the dialect reads, as many segments as before (the tool's own may add to them).
           expect(dialect.parse(parsed).segments.length).toBeGreaterThanOrEqual(dialect.parse(request).segments.length);
         });
