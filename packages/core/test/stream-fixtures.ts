@@ -109,9 +109,9 @@ export const openai = {
   ]),
 };
 
-const message = (text: string) => ({
+const message = (text: string, id = 'msg_1') => ({
   type: 'message',
-  id: 'msg_1',
+  id,
   role: 'assistant',
   status: 'completed',
   content: [{ type: 'output_text', text, annotations: [] }],
@@ -130,22 +130,22 @@ const responsesStream = (id: string, items: Record<string, unknown>[]) => {
   ];
   items.forEach((item, output_index) => {
     const isCall = item.type === 'function_call';
+    const text = isCall ? '' : ((item.content as { text: string }[])[0]?.text ?? '');
+    const part = { type: 'output_text', text: '', annotations: [] };
+    const at = { output_index, item_id: item.id };
     events.push({
       type: 'response.output_item.added',
       output_index,
-      item: isCall ? { ...item, arguments: '' } : { ...item, content: [] },
+      item: isCall ? { ...item, arguments: '' } : { ...item, status: 'in_progress', content: [] },
     });
-    events.push(
-      isCall
-        ? { type: 'response.function_call_arguments.delta', output_index, item_id: item.id, delta: item.arguments }
-        : {
-            type: 'response.output_text.delta',
-            output_index,
-            item_id: item.id,
-            content_index: 0,
-            delta: (item.content as { text: string }[])[0]?.text,
-          },
-    );
+    if (isCall) events.push({ type: 'response.function_call_arguments.delta', ...at, delta: item.arguments });
+    else
+      events.push(
+        { type: 'response.content_part.added', ...at, content_index: 0, part },
+        { type: 'response.output_text.delta', ...at, content_index: 0, delta: text },
+        { type: 'response.output_text.done', ...at, content_index: 0, text },
+        { type: 'response.content_part.done', ...at, content_index: 0, part: { ...part, text } },
+      );
     events.push({ type: 'response.output_item.done', output_index, item });
   });
   events.push({ type: 'response.completed', response: { id, status: 'completed', output: items } });
@@ -160,7 +160,7 @@ export const responses = {
     output: [message('Let me look.'), functionCall],
   },
   retrieveStream: responsesStream('resp_1', [message('Let me look.'), functionCall]),
-  textStream: responsesStream('resp_2', [message(STREAMED)]),
+  textStream: responsesStream('resp_2', [message(STREAMED, 'msg_2')]),
 };
 
 const geminiChunk = (parts: object[], finishReason?: string) => ({

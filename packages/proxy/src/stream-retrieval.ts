@@ -28,9 +28,8 @@ export function streamWithRetrieval(first: Response, options: StreamRetrievalOpt
 async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGenerator<string> {
   let response = first;
   let request = options.request;
-  const dialect = DIALECTS[options.format];
   // What the client has received so far carries from turn to turn inside the reply.
-  const reply = dialect.streamReply();
+  const reply = DIALECTS[options.format].streamReply();
   for (let round = 0; ; round++) {
     const turn = reply.nextTurn();
     const body = response.body;
@@ -40,7 +39,7 @@ async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGe
         for (const out of turn.see(event)) yield out;
       }
     } catch (error) {
-      yield dialect.streamErrorEvent(`the upstream stream broke off: ${(error as Error).message}`);
+      yield reply.error(`the upstream stream broke off: ${(error as Error).message}`);
       return;
     }
     if (!turn.retrieves || round >= MAX_RETRIEVE_ROUNDS) {
@@ -52,16 +51,32 @@ async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGe
     try {
       response = await options.send(JSON.stringify(request));
     } catch (error) {
-      yield dialect.streamErrorEvent(
-        `the upstream could not be reached for a retrieve round: ${(error as Error).message}`,
-      );
+      yield reply.error(`the upstream could not be reached for a retrieve round: ${(error as Error).message}`);
       return;
     }
     if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       const detail = (await response.text()).slice(0, 500);
-      yield dialect.streamErrorEvent(`the upstream answered a retrieve round with ${response.status}: ${detail}`);
+      yield reply.error(
+        `the upstream answered a retrieve round with ${response.status}: ${detail}`,
+        errorTypeOf(detail),
+      );
       return;
     }
+  }
+}
+
+/**
+ * The upstream's own error type in an error body (`overloaded_error`, `rate_limit_exceeded`,
+ * Google's `UNAVAILABLE`), so the client's retry logic keyed on it still sees it.
+ */
+function errorTypeOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { error?: { type?: unknown; code?: unknown; status?: unknown } };
+    const { type, code, status } = parsed.error ?? {};
+    const found = [type, status, code].find((v) => typeof v === 'string' && v);
+    return found as string | undefined;
+  } catch {
+    return undefined;
   }
 }
 

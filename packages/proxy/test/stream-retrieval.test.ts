@@ -248,7 +248,7 @@ describe('retrieval in streaming responses: Anthropic', () => {
     while (!(await reader.read()).done) {}
   });
 
-  it('ends the stream with an error event when the follow-up fails', async () => {
+  it('ends the stream with an error event of the upstream’s own type when the follow-up fails', async () => {
     script = async (req, res) => {
       if (req.body.includes('"tool_result","tool_use_id":"tu1"')) {
         res.writeHead(529, { 'content-type': 'application/json' });
@@ -263,7 +263,8 @@ describe('retrieval in streaming responses: Anthropic', () => {
     };
     const text = await (await post('/v1/messages', anthropicRequest)).text();
     const events = dataOf(text) as Record<string, unknown>[];
-    expect(events.at(-1)).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+    // The upstream's type, not one of ours: a client retrying on overloaded_error still sees it.
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
     expect(JSON.stringify(events.at(-1))).toContain('529');
     expect(text).not.toContain('headroom_retrieve');
   });

@@ -39,6 +39,12 @@ export interface StreamTurn {
  */
 export interface StreamReply {
   nextTurn(): StreamTurn;
+  /**
+   * An error event that ends the client's stream (a retrieve round that failed), numbered on from
+   * what the client has; `type` keeps the upstream's own error type, so retry logic keyed on it
+   * still sees it.
+   */
+  error(message: string, type?: string): string;
 }
 
 /**
@@ -91,7 +97,7 @@ export interface WireDialect<F extends WireFormat = WireFormat> {
   /** An error body in the shape the client's SDK parses, for a response of HTTP `status`. */
   errorBody(status: number, type: string, message: string): Record<string, unknown>;
   /** An error as the last event of a stream (after the client has its 200), as this format's SDK raises it. */
-  streamErrorEvent(message: string): string;
+  streamErrorEvent(message: string, type?: string): string;
 
   /**
    * The client's JSON text with `block` added to the system prompt (appended to the system text

@@ -3,7 +3,7 @@ import { appendToArrayAt, prependMember } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
 import { parseAnthropic } from './parse.js';
-import { anthropicStreamReply } from './stream-turn.js';
+import { anthropicStreamError, anthropicStreamReply } from './stream-turn.js';
 
 const retrieveTool = () => ({
   name: RETRIEVE_TOOL_NAME,
@@ -55,8 +55,7 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
   streamReply: anthropicStreamReply,
 
   errorBody: (_status, type, message) => ({ type: 'error', error: { type, message } }),
-  streamErrorEvent: (message) =>
-    `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`,
+  streamErrorEvent: anthropicStreamError,
 
   addToSystemPrompt(text, request, block) {
     const addition = `\n\n${block}`;

@@ -105,5 +105,10 @@ export function anthropicStreamReply(): StreamReply {
       last = last ? new AnthropicTurn(true, last.clientBlocks) : new AnthropicTurn();
       return last;
     },
+    error: anthropicStreamError,
   };
 }
+
+/** An Anthropic stream's `error` event, the upstream's error type kept. */
+export const anthropicStreamError = (message: string, type = 'api_error') =>
+  `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message } })}\n\n`;

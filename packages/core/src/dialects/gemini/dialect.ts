@@ -3,7 +3,7 @@ import { appendToArrayAt, prependMember } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, isRecord } from '../shared.js';
 import { field, parseGemini } from './parse.js';
-import { callOf, geminiStreamReply, partsOf } from './stream-turn.js';
+import { callOf, geminiStreamError, geminiStreamReply, partsOf } from './stream-turn.js';
 
 const declaration = () => ({
   name: RETRIEVE_TOOL_NAME,
@@ -105,8 +105,7 @@ export const geminiDialect: WireDialect<'gemini'> = {
   errorBody: (status, type, message) => ({
     error: { code: status, message, status: STATUS_NAMES[status] ?? 'INTERNAL', details: [{ reason: type }] },
   }),
-  streamErrorEvent: (message) =>
-    `data: ${JSON.stringify({ error: { code: 502, message, status: 'UNAVAILABLE' } })}\n\n`,
+  streamErrorEvent: geminiStreamError,
 
   addToSystemPrompt(text, request, block) {
     const system = field(request, 'systemInstruction', 'system_instruction');

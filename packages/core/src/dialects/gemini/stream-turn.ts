@@ -53,6 +53,10 @@ export class GeminiTurn implements StreamTurn {
   }
 }
 
+/** A Gemini stream's error: a chunk carrying Google's error object, with the upstream's status kept. */
+export const geminiStreamError = (message: string, type = 'UNAVAILABLE') =>
+  `data: ${JSON.stringify({ error: { code: 502, message, status: type } })}\n\n`;
+
 export function geminiStreamReply(): StreamReply {
-  return { nextTurn: () => new GeminiTurn() };
+  return { nextTurn: () => new GeminiTurn(), error: geminiStreamError };
 }

@@ -3,7 +3,7 @@ import { appendToArrayAt, prependMember, prependToArrayAt } from '../json-text.j
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
 import { parseOpenAIChat } from './parse.js';
-import { openAIChatStreamReply } from './stream-turn.js';
+import { chatStreamError, openAIChatStreamReply } from './stream-turn.js';
 
 const retrieveTool = () => ({
   type: 'function',
@@ -54,8 +54,7 @@ export const openAIChatDialect: WireDialect<'openai'> = {
   streamReply: openAIChatStreamReply,
 
   errorBody: (_status, type, message) => ({ error: { message, type, param: null, code: null } }),
-  streamErrorEvent: (message) =>
-    `data: ${JSON.stringify({ error: { message, type: 'upstream_error', param: null, code: null } })}\n\ndata: [DONE]\n\n`,
+  streamErrorEvent: chatStreamError,
 
   addToSystemPrompt(text, request, block) {
     const messages = Array.isArray(request.messages) ? request.messages : undefined;

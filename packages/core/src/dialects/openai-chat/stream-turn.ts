@@ -1,6 +1,11 @@
 import type { StreamReply, StreamTurn } from '../dialect.js';
 import { RETRIEVE_TOOL_NAME } from '../retrieve-tool.js';
+import { rewriteEvent } from '../shared.js';
 import { eventJson, type SseEvent } from '../sse.js';
+
+/** A Chat Completions stream's error: a chunk carrying `error`, then `[DONE]`, as the SDKs raise it. */
+export const chatStreamError = (message: string, type = 'upstream_error') =>
+  `data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\ndata: [DONE]\n\n`;
 
 interface ToolCallDraft {
   id: string;
@@ -10,14 +15,21 @@ interface ToolCallDraft {
 
 /**
  * OpenAI Chat Completions chunks. Only the first choice is followed (a request for several
- * choices is relayed without retrieval). A continuation's chunks go out as they come; the
- * client's tool calls in it start again from index 0, as it has seen none before.
+ * choices is relayed without retrieval). A continuation's chunks carry the first turn's chunk id
+ * and no second `role`, so the client reads one completion; the client's tool calls in it start
+ * again from index 0, as it has seen none before.
  */
 export class OpenAIChatTurn implements StreamTurn {
   private readonly calls = new Map<number, ToolCallDraft>();
   private readonly held: string[] = [];
   private holding = false;
   private text = '';
+
+  /** `first`: the id of the completion the client is receiving, set by the first turn. */
+  constructor(
+    private readonly first: { id?: string },
+    private readonly continuation = false,
+  ) {}
 
   get retrieves(): boolean {
     return [...this.calls.values()].some((c) => c.name === RETRIEVE_TOOL_NAME);
@@ -26,8 +38,10 @@ export class OpenAIChatTurn implements StreamTurn {
   see(event: SseEvent): string[] {
     const data = eventJson(event);
     if (data && 'error' in data) return [...this.held.splice(0), event.raw];
+    if (data && typeof data.id === 'string' && this.first.id === undefined) this.first.id = data.id;
     const choice = Array.isArray(data?.choices) ? (data.choices[0] as Record<string, unknown> | undefined) : undefined;
     const delta = choice?.delta as Record<string, unknown> | undefined;
+    const out = this.continuation && data ? this.asFirst(event, data, choice, delta) : event.raw;
     if (typeof delta?.content === 'string') this.text += delta.content;
     if (Array.isArray(delta?.tool_calls)) {
       this.holding = true;
@@ -42,10 +56,26 @@ export class OpenAIChatTurn implements StreamTurn {
       }
     }
     if (this.holding) {
-      this.held.push(event.raw);
+      this.held.push(out);
       return [];
     }
-    return [event.raw];
+    return out ? [out] : [];
+  }
+
+  /** A continuation's chunk under the first turn's id, without a second `role` (nothing left of it: dropped). */
+  private asFirst(
+    event: SseEvent,
+    data: Record<string, unknown>,
+    choice: Record<string, unknown> | undefined,
+    delta: Record<string, unknown> | undefined,
+  ): string {
+    if (!delta || !('role' in delta))
+      return rewriteEvent(event, { ...data, ...(this.first.id ? { id: this.first.id } : {}) });
+    const { role: _role, ...rest } = delta;
+    const emptied = Object.keys(rest).length === 0 || (Object.keys(rest).length === 1 && rest.content === '');
+    if (emptied && !choice?.finish_reason) return '';
+    const choices = [{ ...choice, delta: rest }, ...(data.choices as unknown[]).slice(1)];
+    return rewriteEvent(event, { ...data, ...(this.first.id ? { id: this.first.id } : {}), choices });
   }
 
   reply(): Record<string, unknown> {
@@ -60,7 +90,9 @@ export class OpenAIChatTurn implements StreamTurn {
   }
 }
 
-/** A Chat Completions stream across retrieve rounds: each turn's chunks go out as they are. */
+/** A Chat Completions stream across retrieve rounds: one completion id, one `role`. */
 export function openAIChatStreamReply(): StreamReply {
-  return { nextTurn: () => new OpenAIChatTurn() };
+  const first: { id?: string } = {};
+  let turns = 0;
+  return { nextTurn: () => new OpenAIChatTurn(first, turns++ > 0), error: chatStreamError };
 }

@@ -76,8 +76,8 @@ export const responsesDialect: WireDialect<'responses'> = {
   streamReply: responsesStreamReply,
 
   errorBody: (_status, type, message) => ({ error: { message, type, param: null, code: null } }),
-  streamErrorEvent: (message) =>
-    `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'upstream_error', message, param: null })}\n\n`,
+  streamErrorEvent: (message, type = 'upstream_error') =>
+    `event: error\ndata: ${JSON.stringify({ type: 'error', code: type, message, param: null })}\n\n`,
 
   addToSystemPrompt(text, request, block) {
     if (typeof request.instructions === 'string')

@@ -1,32 +1,37 @@
 import type { StreamReply, StreamTurn } from '../dialect.js';
 import { RETRIEVE_TOOL_NAME } from '../retrieve-tool.js';
-import { rewriteEvent } from '../shared.js';
+import { isRecord, rewriteEvent } from '../shared.js';
 import { eventJson, type SseEvent } from '../sse.js';
+
+/** What the client has of one streamed response, carried from turn to turn. */
+interface ClientSide {
+  /** The last sequence number the client was sent. */
+  lastSequence: number;
+  /** The id of the response the client is receiving (the first turn's). */
+  responseId: string | undefined;
+  /** Output items the client received whole, in its order. */
+  readonly items: Record<string, unknown>[];
+}
 
 /**
  * OpenAI Responses API events. A continuation's `response.created` and `response.in_progress`
- * are dropped (the client already has them), its `output_index` values move past the items the
- * client has, and its `sequence_number` values carry on from the last one the client saw.
+ * are dropped (the client already has them); its `output_index` values move past the items the
+ * client has; its sequence numbers carry on from the last one the client was sent (held events
+ * are numbered only when they go out, so dropped ones leave no gap); its response carries the
+ * first turn's id, and its `response.completed` lists every item the client received — so an
+ * SDK's final response holds everything that was streamed.
  */
 export class ResponsesTurn implements StreamTurn {
   private readonly items = new Map<number, Record<string, unknown>>();
-  private readonly held: string[] = [];
+  private readonly held: { event: SseEvent; data: Record<string, unknown> }[] = [];
   private holding = false;
-  private forwardedItems = 0;
+  private readonly before: number;
 
-  /**
-   * `sequence`: the last sequence number the client saw, carried from round to round;
-   * `continuation`: whether this turn continues one the client is already receiving, with
-   * `offset` output items received so far.
-   */
   constructor(
-    private readonly sequence: { last: number },
+    private readonly client: ClientSide,
     private readonly continuation = false,
-    private readonly offset = 0,
-  ) {}
-
-  get clientItems(): number {
-    return this.offset + this.forwardedItems;
+  ) {
+    this.before = client.items.length;
   }
 
   get retrieves(): boolean {
@@ -37,20 +42,19 @@ export class ResponsesTurn implements StreamTurn {
     const data = eventJson(event);
     const type = data?.type;
     if (!data) return [event.raw];
-    if (type === 'error') return [...this.held.splice(0), event.raw];
+    if (type === 'error') return [...this.flush(), this.send(event, data)];
     if (this.continuation && (type === 'response.created' || type === 'response.in_progress')) return [];
+    if (!this.continuation && type === 'response.created' && isRecord(data.response))
+      this.client.responseId = String(data.response.id);
     const index = typeof data.output_index === 'number' ? data.output_index : undefined;
     const item = data.item as Record<string, unknown> | undefined;
     if (type === 'response.output_item.added' && item?.type === 'function_call') this.holding = true;
     if (type === 'response.output_item.done' && index !== undefined && item) this.items.set(index, item);
-    const out = this.continuation ? this.renumbered(event, data, index) : event.raw;
-    if (!this.continuation && typeof data.sequence_number === 'number') this.sequence.last = data.sequence_number;
     if (this.holding) {
-      this.held.push(out);
+      this.held.push({ event, data });
       return [];
     }
-    if (type === 'response.output_item.added') this.forwardedItems++;
-    return [out];
+    return [this.send(event, data)];
   }
 
   reply(): Record<string, unknown> {
@@ -58,28 +62,40 @@ export class ResponsesTurn implements StreamTurn {
   }
 
   flush(): string[] {
-    return this.held.splice(0);
+    return this.held.splice(0).map(({ event, data }) => this.send(event, data));
   }
 
-  private renumbered(event: SseEvent, data: Record<string, unknown>, index: number | undefined): string {
+  /** An event as the client gets it: numbered on from what it has, and (continued) moved past its items. */
+  private send(event: SseEvent, data: Record<string, unknown>): string {
+    const type = data.type;
+    if (type === 'response.output_item.done' && isRecord(data.item)) this.client.items.push(data.item);
+    if (!this.continuation) {
+      if (typeof data.sequence_number === 'number') this.client.lastSequence = data.sequence_number;
+      return event.raw;
+    }
     const next = { ...data };
-    if (index !== undefined) next.output_index = index + this.offset;
-    if (typeof data.sequence_number === 'number') next.sequence_number = ++this.sequence.last;
+    if (typeof data.output_index === 'number') next.output_index = data.output_index + this.before;
+    if (typeof data.sequence_number === 'number') next.sequence_number = ++this.client.lastSequence;
+    if (isRecord(data.response)) {
+      const response: Record<string, unknown> = {
+        ...data.response,
+        ...(this.client.responseId ? { id: this.client.responseId } : {}),
+      };
+      if (type === 'response.completed' && Array.isArray(data.response.output))
+        response.output = [...this.client.items.slice(0, this.before), ...data.response.output];
+      next.response = response;
+    }
     return rewriteEvent(event, next);
   }
 }
 
-/**
- * A Responses stream across retrieve rounds: each continuation's items follow those the client
- * has, and its sequence numbers carry on from the last one the client saw.
- */
+/** A Responses stream across retrieve rounds (see `ResponsesTurn`). */
 export function responsesStreamReply(): StreamReply {
-  const sequence = { last: 0 };
-  let last: ResponsesTurn | undefined;
+  const client: ClientSide = { lastSequence: -1, responseId: undefined, items: [] };
+  let turns = 0;
   return {
-    nextTurn() {
-      last = last ? new ResponsesTurn(sequence, true, last.clientItems) : new ResponsesTurn(sequence);
-      return last;
-    },
+    nextTurn: () => new ResponsesTurn(client, turns++ > 0),
+    error: (message, type = 'upstream_error') =>
+      `event: error\ndata: ${JSON.stringify({ type: 'error', code: type, message, param: null, sequence_number: ++client.lastSequence })}\n\n`,
   };
 }
