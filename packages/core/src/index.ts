@@ -26,6 +26,7 @@ export { DIALECTS, dialectOf, formatOfPath } from './dialects/registry.js';
 export { parseResponses } from './dialects/responses/parse.js';
 export { offersRetrieveTool, RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_PARAMETERS } from './dialects/retrieve-tool.js';
 export { eventJson, readSse, type SseEvent } from './dialects/sse.js';
+export { type UsageFields, withFirstInput } from './dialects/usage.js';
 export {
   HeadroomError,
   type HeadroomErrorCode,

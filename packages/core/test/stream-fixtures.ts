@@ -5,6 +5,8 @@
  */
 export const KEY = '0123456789abcdef01234567';
 export const STREAMED = 'The rollout stopped on a quota.';
+/** The prompt size of the turn after a retrieve round (it holds the retrieved original); the first turn's is 10. */
+export const ROUND_PROMPT = 900;
 const ARGS = { key: KEY, query: 'rollout' };
 
 const sse = (events: readonly { event?: string; data: unknown }[]) =>
@@ -22,11 +24,19 @@ const anthropicMessage = {
   model: 'claude-sonnet-4-5',
   usage: { input_tokens: 10, output_tokens: 1 },
 };
-const anthropicStream = (blocks: { start: object; delta: object }[], stop: string) =>
+const anthropicStream = (blocks: { start: object; delta: object }[], stop: string, prompt = 10) =>
   sse([
     {
       event: 'message_start',
-      data: { type: 'message_start', message: { ...anthropicMessage, content: [], stop_reason: null } },
+      data: {
+        type: 'message_start',
+        message: {
+          ...anthropicMessage,
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: prompt, output_tokens: 1 },
+        },
+      },
     },
     ...blocks.flatMap((b, index) => [
       { event: 'content_block_start', data: { type: 'content_block_start', index, content_block: b.start } },
@@ -35,7 +45,7 @@ const anthropicStream = (blocks: { start: object; delta: object }[], stop: strin
     ]),
     {
       event: 'message_delta',
-      data: { type: 'message_delta', delta: { stop_reason: stop }, usage: { output_tokens: 5 } },
+      data: { type: 'message_delta', delta: { stop_reason: stop }, usage: { input_tokens: prompt, output_tokens: 5 } },
     },
     { event: 'message_stop', data: { type: 'message_stop' } },
   ]);
@@ -62,6 +72,7 @@ export const anthropic = {
   textStream: anthropicStream(
     [{ start: { type: 'text', text: '' }, delta: { type: 'text_delta', text: STREAMED } }],
     'end_turn',
+    ROUND_PROMPT,
   ),
 };
 
@@ -72,6 +83,17 @@ const chunk = (delta: object, finish: string | null = null) => ({
     created: 1,
     model: 'gpt-4o',
     choices: [{ index: 0, delta, finish_reason: finish }],
+  },
+});
+/** The usage chunk a client asking `stream_options.include_usage` gets last. */
+const usageChunk = (prompt: number) => ({
+  data: {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-4o',
+    choices: [],
+    usage: { prompt_tokens: prompt, completion_tokens: 5, total_tokens: prompt + 5 },
   },
 });
 const call = {
@@ -99,12 +121,14 @@ export const openai = {
     chunk({ content: 'Let me look.' }),
     chunk({ tool_calls: [{ index: 0, ...call }] }),
     chunk({}, 'tool_calls'),
+    usageChunk(10),
     { data: '[DONE]' },
   ]),
   textStream: sse([
     chunk({ role: 'assistant', content: '' }),
     chunk({ content: STREAMED }),
     chunk({}, 'stop'),
+    usageChunk(ROUND_PROMPT),
     { data: '[DONE]' },
   ]),
 };
@@ -124,7 +148,7 @@ const functionCall = {
   arguments: JSON.stringify(ARGS),
   status: 'completed',
 };
-const responsesStream = (id: string, items: Record<string, unknown>[]) => {
+const responsesStream = (id: string, items: Record<string, unknown>[], prompt = 10) => {
   const events: Record<string, unknown>[] = [
     { type: 'response.created', response: { id, status: 'in_progress', output: [] } },
   ];
@@ -148,7 +172,8 @@ const responsesStream = (id: string, items: Record<string, unknown>[]) => {
       );
     events.push({ type: 'response.output_item.done', output_index, item });
   });
-  events.push({ type: 'response.completed', response: { id, status: 'completed', output: items } });
+  const usage = { input_tokens: prompt, output_tokens: 5, total_tokens: prompt + 5 };
+  events.push({ type: 'response.completed', response: { id, status: 'completed', output: items, usage } });
   return sse(events.map((data, sequence_number) => ({ event: String(data.type), data: { ...data, sequence_number } })));
 };
 
@@ -160,13 +185,13 @@ export const responses = {
     output: [message('Let me look.'), functionCall],
   },
   retrieveStream: responsesStream('resp_1', [message('Let me look.'), functionCall]),
-  textStream: responsesStream('resp_2', [message(STREAMED, 'msg_2')]),
+  textStream: responsesStream('resp_2', [message(STREAMED, 'msg_2')], ROUND_PROMPT),
 };
 
-const geminiChunk = (parts: object[], finishReason?: string) => ({
+const geminiChunk = (parts: object[], finishReason?: string, prompt = 10) => ({
   data: {
     candidates: [{ content: { role: 'model', parts }, index: 0, ...(finishReason ? { finishReason } : {}) }],
-    usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+    usageMetadata: { promptTokenCount: prompt, candidatesTokenCount: 5, totalTokenCount: prompt + 5 },
     modelVersion: 'gemini-2.5-flash',
     responseId: 'r1',
   },
@@ -176,5 +201,8 @@ const geminiCall = { functionCall: { id: 'call_1', name: 'headroom_retrieve', ar
 export const gemini = {
   retrieveReply: geminiChunk([{ text: 'Let me look.' }, geminiCall], 'STOP').data,
   retrieveStream: sse([geminiChunk([{ text: 'Let me look.' }]), geminiChunk([geminiCall], 'STOP')]),
-  textStream: sse([geminiChunk([{ text: STREAMED }]), geminiChunk([{ text: '' }], 'STOP')]),
+  textStream: sse([
+    geminiChunk([{ text: STREAMED }], undefined, ROUND_PROMPT),
+    geminiChunk([{ text: '' }], 'STOP', ROUND_PROMPT),
+  ]),
 };

@@ -1,5 +1,5 @@
 import { handleRetrieveCall } from '@headroom/ccr';
-import { DIALECTS, type Store, type WireFormat } from '@headroom/core';
+import { DIALECTS, type Store, type WireFormat, withFirstInput } from '@headroom/core';
 import { clientHeaders } from './forward.js';
 import { providerError } from './provider-errors.js';
 
@@ -40,11 +40,14 @@ export async function answerRetrievals(
     readonly onReply?: (reply: unknown) => void;
   },
 ): Promise<Response> {
+  const dialect = DIALECTS[format];
+  // The client is shown its own context's usage, the first round's (see withFirstInput).
+  const firstUsage = reply[dialect.usage.key];
   let current = request;
   let last = reply;
   let response: Response | undefined;
   let payload = JSON.stringify(reply);
-  for (let round = 0; round < MAX_RETRIEVE_ROUNDS && DIALECTS[format].retrieveCalls(last).length; round++) {
+  for (let round = 0; round < MAX_RETRIEVE_ROUNDS && dialect.retrieveCalls(last).length; round++) {
     current = await followUp(format, current, last, options.store);
     try {
       response = await options.send(JSON.stringify(current));
@@ -63,10 +66,16 @@ export async function answerRetrievals(
     try {
       last = JSON.parse(payload) as Record<string, unknown>;
     } catch {
-      break;
+      // Not JSON after all: relayed as it is.
+      return new Response(payload, { status: 200, headers: clientHeaders(response.headers) });
     }
     options.onReply?.(last);
   }
+  if (response && firstUsage !== undefined && last[dialect.usage.key] !== undefined)
+    payload = JSON.stringify({
+      ...last,
+      [dialect.usage.key]: withFirstInput(last[dialect.usage.key], firstUsage, dialect.usage.fields),
+    });
   return new Response(payload, {
     status: 200,
     headers: response ? clientHeaders(response.headers) : { 'content-type': 'application/json' },

@@ -184,6 +184,25 @@ describe('retrieval answered by the proxy', () => {
     );
   });
 
+  it('shows the client its own context’s usage after a round: the first reply’s input, the last reply’s output', async () => {
+    const reply = {
+      content: [{ type: 'tool_use', id: 'tu1', name: 'headroom_retrieve', input: { key: 'f'.repeat(24) } }],
+      usage: { input_tokens: 1200, cache_read_input_tokens: 800, output_tokens: 20 },
+    };
+    const final = {
+      content: [{ type: 'text', text: 'done' }],
+      usage: { input_tokens: 9000, cache_read_input_tokens: 2000, output_tokens: 7 },
+    };
+    const response = await answerRetrievals('anthropic', { messages: [] }, reply, {
+      store: createMemoryStore(),
+      send: async () => new Response(JSON.stringify(final), { headers: { 'content-type': 'application/json' } }),
+    });
+    expect(await response.json()).toEqual({
+      ...final,
+      usage: { input_tokens: 1200, cache_read_input_tokens: 800, output_tokens: 7 },
+    });
+  });
+
   it('answers 502 in the provider’s format when a retrieve round cannot reach the upstream', async () => {
     const reply = {
       content: [{ type: 'tool_use', id: 'tu1', name: 'headroom_retrieve', input: { key: 'f'.repeat(24) } }],

@@ -54,6 +54,8 @@ describe('streams across a retrieve round, read by the official SDKs', () => {
     }
     const final = await stream.finalResponse();
     expect(final.output_text).toBe(`Let me look.${turns.STREAMED}`);
+    // Its own context's size (the first round's prompt), not the round's, which held the original.
+    expect(final.usage).toMatchObject({ input_tokens: 10, output_tokens: 5, total_tokens: 15 });
     expect(ids.size).toBe(1);
     expect(numbers).toEqual(numbers.map((_, i) => (numbers[0] as number) + i));
   });
@@ -64,6 +66,7 @@ describe('streams across a retrieve round, read by the official SDKs', () => {
       model: 'gpt-4o',
       messages: [{ role: 'user', content: question }],
       tools: [{ type: 'function', function: function_ }],
+      stream_options: { include_usage: true },
     });
     const ids = new Set<string>();
     let roles = 0;
@@ -75,6 +78,7 @@ describe('streams across a retrieve round, read by the official SDKs', () => {
     expect(final.choices[0]?.message.content).toBe(`Let me look.${turns.STREAMED}`);
     expect(final.choices[0]?.message.tool_calls ?? []).toEqual([]);
     expect([ids.size, roles]).toEqual([1, 1]);
+    expect(final.usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 });
   });
 
   it('Anthropic Messages: finalMessage() with the text of both turns, block indices that keep counting', async () => {
@@ -88,6 +92,7 @@ describe('streams across a retrieve round, read by the official SDKs', () => {
     const final = await stream.finalMessage();
     const texts = final.content.flatMap((b) => (b.type === 'text' ? [b.text] : []));
     expect(texts).toEqual(['Let me look.', turns.STREAMED]);
+    expect(final.usage).toMatchObject({ input_tokens: 10, output_tokens: 5 });
     expect(final.content.some((b) => b.type === 'tool_use')).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { RequestView, WireFormat } from '../request/segment.js';
 import type { SseEvent } from './sse.js';
+import type { UsageFields } from './usage.js';
 
 /** A `headroom_retrieve` call the model made: the id to answer and its arguments as sent. */
 export interface RetrieveCall {
@@ -93,6 +94,8 @@ export interface WireDialect<F extends WireFormat = WireFormat> {
   ): Record<string, unknown>;
   /** Follows a streamed reply across retrieve rounds. */
   streamReply(): StreamReply;
+  /** Where a non-streaming reply keeps its usage, and which of its fields describe the prompt. */
+  readonly usage: { readonly key: string; readonly fields: UsageFields };
 
   /** An error body in the shape the client's SDK parses, for a response of HTTP `status`. */
   errorBody(status: number, type: string, message: string): Record<string, unknown>;

@@ -45,5 +45,6 @@ for (const dialect of Object.values(DIALECTS)) {
     paths: PATHS[dialect.format],
     streamedText: replies.STREAMED,
     key: replies.KEY,
+    roundPrompt: replies.ROUND_PROMPT,
   });
 }

@@ -28,6 +28,8 @@ export interface DialectConformanceOptions {
   readonly streamedText: string;
   /** The key `retrieveReply` asks for. */
   readonly key: string;
+  /** The prompt size `textStream` reports (it follows a round, so its prompt holds the retrieved original). */
+  readonly roundPrompt: number;
 }
 
 /** Whether `outer` holds every character of `inner`, in order: the client's own bytes, only added to. */
@@ -191,6 +193,11 @@ export function runDialectConformance(options: DialectConformanceOptions): void 
       for (let i = 1; i < sequence.length; i++) expect(sequence[i]).toBeGreaterThan(sequence[i - 1] as number);
       expect(new Set(blockStarts).size).toBe(blockStarts.length);
       expect(new Set(itemsAdded).size).toBe(itemsAdded.length);
+      // The client is shown its own context's size, never the round's prompt (see withFirstInput).
+      const promptField = dialect.usage.fields.input[0] as string;
+      const shown = all.join('').match(new RegExp(`"${promptField}":\\d+`, 'g')) ?? [];
+      expect(shown.length).toBeGreaterThan(0);
+      expect(shown.join(' ')).not.toContain(`:${options.roundPrompt}`);
     });
 
     it('writes errors in the format’s shape', () => {

@@ -2,6 +2,7 @@ import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
+import { ANTHROPIC_USAGE } from '../usage.js';
 import { parseAnthropic } from './parse.js';
 import { anthropicStreamError, anthropicStreamReply } from './stream-turn.js';
 
@@ -52,6 +53,7 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
       ],
     };
   },
+  usage: { key: 'usage', fields: ANTHROPIC_USAGE },
   streamReply: anthropicStreamReply,
 
   errorBody: (_status, type, message) => ({ type: 'error', error: { type, message } }),

@@ -2,6 +2,7 @@ import type { StreamReply, StreamTurn } from '../dialect.js';
 import { RETRIEVE_TOOL_NAME } from '../retrieve-tool.js';
 import { rewriteEvent } from '../shared.js';
 import { eventJson, type SseEvent } from '../sse.js';
+import { ANTHROPIC_USAGE, withFirstInput } from '../usage.js';
 
 type Block = Record<string, unknown> & { type?: string; name?: string };
 
@@ -23,6 +24,8 @@ export class AnthropicTurn implements StreamTurn {
   constructor(
     private readonly continuation = false,
     private readonly offset = 0,
+    /** The first turn's usage (its `message_start`), the client's context as it was sent. */
+    private readonly first: { usage?: unknown } = {},
   ) {}
 
   /** Blocks the client has after this turn, when the turn is continued. */
@@ -40,13 +43,28 @@ export class AnthropicTurn implements StreamTurn {
     // Keep-alives pass at once; an upstream error ends the turn, so what was held goes out first.
     if (!data || type === 'ping') return [event.raw];
     if (type === 'error') return [...this.held.splice(0), event.raw];
-    if (type === 'message_start') return this.continuation ? [] : [event.raw];
+    if (type === 'message_start') {
+      if (this.continuation) return [];
+      this.first.usage = (data.message as Record<string, unknown> | undefined)?.usage;
+      return [event.raw];
+    }
+    // A continuation's usage shows the client's own context, not the round's prompt (see usage.ts).
+    if (type === 'message_delta' && this.continuation && data.usage)
+      return this.pass(
+        rewriteEvent(event, { ...data, usage: withFirstInput(data.usage, this.first.usage, ANTHROPIC_USAGE) }),
+        type,
+      );
     const index = typeof data.index === 'number' ? data.index : undefined;
     if (index !== undefined) this.track(data, index);
     if (type === 'content_block_start' && (data.content_block as Block | undefined)?.type === 'tool_use')
       this.holding = true;
     const out =
       index !== undefined && this.offset ? rewriteEvent(event, { ...data, index: index + this.offset }) : event.raw;
+    return this.pass(out, type);
+  }
+
+  /** Held while the turn may still call headroom_retrieve; otherwise sent now. */
+  private pass(out: string, type: unknown): string[] {
     if (this.holding) {
       this.held.push(out);
       return [];
@@ -100,9 +118,10 @@ export class AnthropicTurn implements StreamTurn {
 /** An Anthropic stream across retrieve rounds: each continuation's blocks follow those the client has. */
 export function anthropicStreamReply(): StreamReply {
   let last: AnthropicTurn | undefined;
+  const first: { usage?: unknown } = {};
   return {
     nextTurn() {
-      last = last ? new AnthropicTurn(true, last.clientBlocks) : new AnthropicTurn();
+      last = last ? new AnthropicTurn(true, last.clientBlocks, first) : new AnthropicTurn(false, 0, first);
       return last;
     },
     error: anthropicStreamError,

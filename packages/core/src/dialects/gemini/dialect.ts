@@ -2,6 +2,7 @@ import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, isRecord } from '../shared.js';
+import { GEMINI_USAGE } from '../usage.js';
 import { field, parseGemini } from './parse.js';
 import { callOf, geminiStreamError, geminiStreamReply, partsOf } from './stream-turn.js';
 
@@ -100,6 +101,7 @@ export const geminiDialect: WireDialect<'gemini'> = {
       ],
     };
   },
+  usage: { key: 'usageMetadata', fields: GEMINI_USAGE },
   streamReply: geminiStreamReply,
 
   errorBody: (status, type, message) => ({

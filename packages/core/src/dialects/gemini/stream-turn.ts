@@ -1,7 +1,8 @@
 import type { StreamReply, StreamTurn } from '../dialect.js';
 import { RETRIEVE_TOOL_NAME } from '../retrieve-tool.js';
-import { isRecord } from '../shared.js';
+import { isRecord, rewriteEvent } from '../shared.js';
 import { eventJson, type SseEvent } from '../sse.js';
+import { GEMINI_USAGE, withFirstInput } from '../usage.js';
 import { field } from './parse.js';
 
 /** The parts of a response chunk's first candidate. */
@@ -27,6 +28,12 @@ export class GeminiTurn implements StreamTurn {
   private readonly held: string[] = [];
   private holding = false;
 
+  /** `first`: the first turn's usage, the client's context as it was sent. */
+  constructor(
+    private readonly first: { usage?: unknown } = {},
+    private readonly continuation = false,
+  ) {}
+
   get retrieves(): boolean {
     return this.parts.some((p) => callOf(p)?.name === RETRIEVE_TOOL_NAME);
   }
@@ -37,11 +44,21 @@ export class GeminiTurn implements StreamTurn {
     const parts = partsOf(data);
     this.parts.push(...parts);
     if (parts.some((p) => callOf(p))) this.holding = true;
+    let out = event.raw;
+    if (data && isRecord(data.usageMetadata)) {
+      if (!this.continuation) this.first.usage ??= data.usageMetadata;
+      // The usage shows the client's own context, not the round's prompt (see usage.ts).
+      else
+        out = rewriteEvent(event, {
+          ...data,
+          usageMetadata: withFirstInput(data.usageMetadata, this.first.usage, GEMINI_USAGE),
+        });
+    }
     if (this.holding) {
-      this.held.push(event.raw);
+      this.held.push(out);
       return [];
     }
-    return [event.raw];
+    return [out];
   }
 
   reply(): Record<string, unknown> {
@@ -58,5 +75,7 @@ export const geminiStreamError = (message: string, type = 'UNAVAILABLE') =>
   `data: ${JSON.stringify({ error: { code: 502, message, status: type } })}\n\n`;
 
 export function geminiStreamReply(): StreamReply {
-  return { nextTurn: () => new GeminiTurn(), error: geminiStreamError };
+  const first: { usage?: unknown } = {};
+  let turns = 0;
+  return { nextTurn: () => new GeminiTurn(first, turns++ > 0), error: geminiStreamError };
 }

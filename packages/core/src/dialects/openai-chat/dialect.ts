@@ -2,6 +2,7 @@ import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember, prependToArrayAt } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
+import { CHAT_USAGE } from '../usage.js';
 import { parseOpenAIChat } from './parse.js';
 import { chatStreamError, openAIChatStreamReply } from './stream-turn.js';
 
@@ -51,6 +52,7 @@ export const openAIChatDialect: WireDialect<'openai'> = {
       ],
     };
   },
+  usage: { key: 'usage', fields: CHAT_USAGE },
   streamReply: openAIChatStreamReply,
 
   errorBody: (_status, type, message) => ({ error: { message, type, param: null, code: null } }),

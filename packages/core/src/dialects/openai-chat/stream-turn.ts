@@ -1,7 +1,8 @@
 import type { StreamReply, StreamTurn } from '../dialect.js';
 import { RETRIEVE_TOOL_NAME } from '../retrieve-tool.js';
-import { rewriteEvent } from '../shared.js';
+import { isRecord, rewriteEvent } from '../shared.js';
 import { eventJson, type SseEvent } from '../sse.js';
+import { CHAT_USAGE, withFirstInput } from '../usage.js';
 
 /** A Chat Completions stream's error: a chunk carrying `error`, then `[DONE]`, as the SDKs raise it. */
 export const chatStreamError = (message: string, type = 'upstream_error') =>
@@ -25,9 +26,9 @@ export class OpenAIChatTurn implements StreamTurn {
   private holding = false;
   private text = '';
 
-  /** `first`: the id of the completion the client is receiving, set by the first turn. */
+  /** `first`: the id of the completion the client is receiving and its usage, set by the first turn. */
   constructor(
-    private readonly first: { id?: string },
+    private readonly first: { id?: string; usage?: unknown },
     private readonly continuation = false,
   ) {}
 
@@ -39,6 +40,7 @@ export class OpenAIChatTurn implements StreamTurn {
     const data = eventJson(event);
     if (data && 'error' in data) return [...this.held.splice(0), event.raw];
     if (data && typeof data.id === 'string' && this.first.id === undefined) this.first.id = data.id;
+    if (data && isRecord(data.usage) && !this.continuation) this.first.usage = data.usage;
     const choice = Array.isArray(data?.choices) ? (data.choices[0] as Record<string, unknown> | undefined) : undefined;
     const delta = choice?.delta as Record<string, unknown> | undefined;
     const out = this.continuation && data ? this.asFirst(event, data, choice, delta) : event.raw;
@@ -69,13 +71,16 @@ export class OpenAIChatTurn implements StreamTurn {
     choice: Record<string, unknown> | undefined,
     delta: Record<string, unknown> | undefined,
   ): string {
-    if (!delta || !('role' in delta))
-      return rewriteEvent(event, { ...data, ...(this.first.id ? { id: this.first.id } : {}) });
-    const { role: _role, ...rest } = delta;
-    const emptied = Object.keys(rest).length === 0 || (Object.keys(rest).length === 1 && rest.content === '');
-    if (emptied && !choice?.finish_reason) return '';
-    const choices = [{ ...choice, delta: rest }, ...(data.choices as unknown[]).slice(1)];
-    return rewriteEvent(event, { ...data, ...(this.first.id ? { id: this.first.id } : {}), choices });
+    const next: Record<string, unknown> = { ...data, ...(this.first.id ? { id: this.first.id } : {}) };
+    // The usage chunk shows the client's own context, not the round's prompt (see usage.ts).
+    if (isRecord(data.usage)) next.usage = withFirstInput(data.usage, this.first.usage, CHAT_USAGE);
+    if (delta && 'role' in delta) {
+      const { role: _role, ...rest } = delta;
+      const emptied = Object.keys(rest).length === 0 || (Object.keys(rest).length === 1 && rest.content === '');
+      if (emptied && !choice?.finish_reason && !isRecord(data.usage)) return '';
+      next.choices = [{ ...choice, delta: rest }, ...(data.choices as unknown[]).slice(1)];
+    }
+    return rewriteEvent(event, next);
   }
 
   reply(): Record<string, unknown> {
@@ -92,7 +97,7 @@ export class OpenAIChatTurn implements StreamTurn {
 
 /** A Chat Completions stream across retrieve rounds: one completion id, one `role`. */
 export function openAIChatStreamReply(): StreamReply {
-  const first: { id?: string } = {};
+  const first: { id?: string; usage?: unknown } = {};
   let turns = 0;
   return { nextTurn: () => new OpenAIChatTurn(first, turns++ > 0), error: chatStreamError };
 }

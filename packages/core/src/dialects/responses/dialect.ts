@@ -2,6 +2,7 @@ import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
+import { RESPONSES_USAGE } from '../usage.js';
 import { parseResponses } from './parse.js';
 import { responsesStreamReply } from './stream-turn.js';
 
@@ -73,6 +74,7 @@ export const responsesDialect: WireDialect<'responses'> = {
     const made = (Array.isArray(reply.output) ? (reply.output as Record<string, unknown>[]) : []).filter(replayable);
     return { ...request, input: [...input, ...made, ...answers] };
   },
+  usage: { key: 'usage', fields: RESPONSES_USAGE },
   streamReply: responsesStreamReply,
 
   errorBody: (_status, type, message) => ({ error: { message, type, param: null, code: null } }),

@@ -2,6 +2,7 @@ import type { StreamReply, StreamTurn } from '../dialect.js';
 import { RETRIEVE_TOOL_NAME } from '../retrieve-tool.js';
 import { isRecord, rewriteEvent } from '../shared.js';
 import { eventJson, type SseEvent } from '../sse.js';
+import { RESPONSES_USAGE, withFirstInput } from '../usage.js';
 
 /** What the client has of one streamed response, carried from turn to turn. */
 interface ClientSide {
@@ -11,6 +12,8 @@ interface ClientSide {
   responseId: string | undefined;
   /** Output items the client received whole, in its order. */
   readonly items: Record<string, unknown>[];
+  /** The first turn's usage: the client's context as it was sent. */
+  usage?: unknown;
 }
 
 /**
@@ -46,6 +49,8 @@ export class ResponsesTurn implements StreamTurn {
     if (this.continuation && (type === 'response.created' || type === 'response.in_progress')) return [];
     if (!this.continuation && type === 'response.created' && isRecord(data.response))
       this.client.responseId = String(data.response.id);
+    if (!this.continuation && type === 'response.completed' && isRecord(data.response))
+      this.client.usage = data.response.usage;
     const index = typeof data.output_index === 'number' ? data.output_index : undefined;
     const item = data.item as Record<string, unknown> | undefined;
     if (type === 'response.output_item.added' && item?.type === 'function_call') this.holding = true;
@@ -83,6 +88,9 @@ export class ResponsesTurn implements StreamTurn {
       };
       if (type === 'response.completed' && Array.isArray(data.response.output))
         response.output = [...this.client.items.slice(0, this.before), ...data.response.output];
+      // The usage shows the client's own context, not the round's prompt (see usage.ts).
+      if (isRecord(data.response.usage))
+        response.usage = withFirstInput(data.response.usage, this.client.usage, RESPONSES_USAGE);
       next.response = response;
     }
     return rewriteEvent(event, next);
