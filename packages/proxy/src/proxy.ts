@@ -595,7 +595,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
 
 /**
  * Passes SSE bytes through unchanged while reading `usage` from the events that carry it
- * (Anthropic's message_start and message_delta, OpenAI's final chunk, Responses' completed event).
+ * (Anthropic's message_start and message_delta, OpenAI's final chunk, Responses' completed event,
+ * Gemini's last chunk).
  */
 function usageTap(tally: StatsTally, labels: RequestLabels): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
@@ -605,11 +606,16 @@ function usageTap(tally: StatsTally, labels: RequestLabels): TransformStream<Uin
     pending = final ? '' : (events.pop() ?? '');
     for (const event of events) {
       for (const line of event.split('\n')) {
-        if (!line.startsWith('data:') || !line.includes('"usage"')) continue;
+        if (!line.startsWith('data:') || !/"usage(Metadata)?"/.test(line)) continue;
         try {
           const data = JSON.parse(line.slice(5).trim()) as Record<string, unknown>;
           // Anthropic's message_delta repeats the input counts of message_start (they are cumulative).
           if (data.type === 'message_delta') continue;
+          // Every Gemini chunk repeats the prompt's count; the one that ends the turn is counted.
+          const candidate = Array.isArray(data.candidates)
+            ? (data.candidates[0] as Record<string, unknown>)
+            : undefined;
+          if (data.usageMetadata && !candidate?.finishReason) continue;
           tally.recordUsage(
             labels,
             (data.message as Record<string, unknown> | undefined) ??

@@ -132,11 +132,17 @@ export class StatsTally {
     this.add(labels, 'retrieveRounds', 1);
   }
 
-  /** Reads usage from a JSON response body in either provider's shape. */
+  /** Reads usage from a JSON response body in any provider's shape (Gemini's `usageMetadata` too). */
   recordUsage(labels: RequestLabels, body: unknown): void {
+    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    const gemini = (body as { usageMetadata?: Record<string, unknown> } | undefined)?.usageMetadata;
+    if (gemini) {
+      this.add(labels, 'inputTokens', n(gemini.promptTokenCount));
+      this.add(labels, 'cacheReadTokens', n(gemini.cachedContentTokenCount));
+      return;
+    }
     const usage = (body as { usage?: Record<string, unknown> } | undefined)?.usage;
     if (!usage) return;
-    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
     this.add(labels, 'inputTokens', n(usage.input_tokens) + n(usage.prompt_tokens));
     this.add(
       labels,

@@ -90,6 +90,18 @@ describe('Gemini through the proxy, with @google/genai', () => {
     expect(sent).not.toMatch(/headroom:[0-9a-f]{24}/);
   });
 
+  it('counts what every round billed in /stats, from Gemini’s usageMetadata, streamed or not', async () => {
+    const before = (await (await fetch(`${proxy.url}/stats`)).json()) as { inputTokens: number };
+    await client().models.generateContent({ model: 'gemini-2.5-flash', contents, config });
+    const stream = await client().models.generateContentStream({ model: 'gemini-2.5-flash', contents, config });
+    for await (const _ of stream) {
+      // read to the end
+    }
+    const after = (await (await fetch(`${proxy.url}/stats`)).json()) as { inputTokens: number };
+    // Two calls of two rounds each; the fake model reports a 10-token prompt per round.
+    expect(after.inputTokens - before.inputTokens).toBe(40);
+  });
+
   it('passes countTokens through, and counts the request under its model', async () => {
     const counted = await client().models.countTokens({ model: 'gemini-2.5-flash', contents: 'hello' });
     expect(counted.totalTokens).toBe(4242);
