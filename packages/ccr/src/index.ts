@@ -4,6 +4,20 @@
 export { normalizeKey, type RetrieveOptions, type RetrieveResult, retrieve } from './retrieve/retrieve.js';
 export { splitUnits, type Unit, type Units } from './retrieve/units.js';
 export {
+  type AnsweredCall,
+  answerCalls,
+  MAX_RETRIEVE_ROUNDS,
+  partsOf,
+  type RoundConversation,
+  type RoundOptions,
+  readableFrom,
+  runRetrieveRounds,
+  type StreamConversation,
+  streamRetrieveRounds,
+  type TurnConversation,
+  type TurnFollower,
+} from './rounds/retrieve-rounds.js';
+export {
   type CcrStore,
   DAY_MS,
   DEFAULT_MAX_BYTES,

@@ -1,4 +1,13 @@
-import { handleRetrieveCall, RETRIEVE_TOOL_NAME, retrieveToolDefinition } from '@headroom/ccr';
+import {
+  RETRIEVE_TOOL_NAME,
+  type RoundConversation,
+  retrieveToolDefinition,
+  runRetrieveRounds,
+  type StreamConversation,
+  streamRetrieveRounds,
+  type TurnConversation,
+  type TurnFollower,
+} from '@headroom/ccr';
 import { offersRetrieveTool, type Store } from '@headroom/core';
 import type { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { CallbackManager, type CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
@@ -17,6 +26,7 @@ import {
   coerceMessageLikeToMessage,
   HumanMessage,
   ToolMessage,
+  type UsageMetadata,
 } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import { type Runnable, RunnableLambda } from '@langchain/core/runnables';
@@ -35,13 +45,25 @@ export interface HeadroomChatModelFields extends BaseChatModelParams, CompressMe
   readonly toolKwargs?: Partial<BaseChatModelCallOptions>;
 }
 
+/** A reply's token usage, as LangChain reports it. */
+type Usage = UsageMetadata | undefined;
+
+/**
+ * A message's usage. LangChain 1.x types `usage_metadata` per message structure (as `undefined`
+ * for the default one), though chat models set it: it is read and written through these two.
+ */
+function usageOf(message: AIMessageChunk | undefined): Usage {
+  return (message as { usage_metadata?: UsageMetadata } | undefined)?.usage_metadata;
+}
+function chunkOf(fields: Record<string, unknown>): AIMessageChunk {
+  return new AIMessageChunk(fields as ConstructorParameters<typeof AIMessageChunk>[0]);
+}
+
 /** Figures reported on each reply's `response_metadata.headroom` and the run's `llmOutput.headroom`. */
 export interface HeadroomRunFigures extends MessageFigures {
   readonly retrieveRounds: number;
 }
 
-/** Retrieve rounds answered before the model's reply is given back as it is. */
-const MAX_ROUNDS = 3;
 const RETRIEVE_TOOL = retrieveToolDefinition('openai');
 
 /**
@@ -97,19 +119,19 @@ export class HeadroomChatModel extends BaseChatModel {
   ): Promise<ChatResult> {
     const { history, model, figures } = await this.prepare(messages);
     const config = { ...options, callbacks: childCallbacks(runManager) };
-    let current = history;
-    let reply = await model.invoke(current, config);
-    let rounds = 0;
-    for (; rounds < MAX_ROUNDS && retrieveCalls(reply).length; rounds++) {
-      current = [...current, ...(await this.answer(reply))];
-      reply = await model.invoke(current, config);
-    }
+    const conversation: TurnConversation<BaseMessage[], AIMessageChunk> = {
+      ...messageRounds(),
+      ask: (next) => model.invoke(next, config),
+    };
+    const first = await model.invoke(history, config);
+    const { turn: reply, rounds } = await runRetrieveRounds(conversation, history, first, { store: this.fields.store });
     const headroom: HeadroomRunFigures = { ...figures, retrieveRounds: rounds };
-    const message = new AIMessageChunk({
+    const usage = shownUsage(usageOf(first), usageOf(reply));
+    const message = chunkOf({
       content: reply.content,
       tool_calls: reply.tool_calls ?? [],
       ...(reply.id ? { id: reply.id } : {}),
-      ...(reply.usage_metadata ? { usage_metadata: reply.usage_metadata } : {}),
+      ...(usage ? { usage_metadata: usage } : {}),
       additional_kwargs: reply.additional_kwargs,
       response_metadata: { ...reply.response_metadata, headroom },
     });
@@ -123,31 +145,35 @@ export class HeadroomChatModel extends BaseChatModel {
   ): AsyncGenerator<ChatGenerationChunk> {
     const { history, model, figures } = await this.prepare(messages);
     const config = { ...options, callbacks: childCallbacks(runManager) };
-    let current = history;
-    for (let round = 0; ; round++) {
-      // Text streams as it comes; from a turn's first tool call chunk on, chunks wait for the
-      // turn's end, when it is known whether the model called headroom_retrieve.
-      const held: AIMessageChunk[] = [];
-      let whole: AIMessageChunk | undefined;
-      for await (const chunk of await model.stream(current, config)) {
-        whole = whole ? whole.concat(chunk) : chunk;
-        if (chunk.tool_call_chunks?.length || held.length) held.push(chunk);
-        else {
-          yield new ChatGenerationChunk({ message: chunk, text: chunk.text });
-          await runManager?.handleLLMNewToken(chunk.text);
-        }
-      }
-      if (!whole || !retrieveCalls(whole).length || round >= MAX_ROUNDS) {
-        for (const chunk of held) yield new ChatGenerationChunk({ message: chunk, text: chunk.text });
-        const headroom: HeadroomRunFigures = { ...figures, retrieveRounds: round };
-        yield new ChatGenerationChunk({
-          message: new AIMessageChunk({ content: '', response_metadata: { headroom } }),
-          text: '',
-        });
-        return;
-      }
-      current = [...current, ...(await this.answer(whole))];
+    /** The first turn's usage: what the caller is shown as its context's size (see `shownUsage`). */
+    let firstUsage: Usage;
+    const conversation: StreamConversation<BaseMessage[], AIMessageChunk, AIMessageChunk, AIMessageChunk> = {
+      ...messageRounds(),
+      nextTurn: (round) =>
+        followTurn(
+          (whole) => {
+            if (round === 0) firstUsage = usageOf(whole);
+          },
+          round > 0 ? () => firstUsage : undefined,
+        ),
+      ask: (next) => model.stream(next, config),
+      fail: (error) => {
+        throw error;
+      },
+    };
+    const chunks = streamRetrieveRounds(conversation, history, await model.stream(history, config), {
+      store: this.fields.store,
+    });
+    let next = await chunks.next();
+    for (; !next.done; next = await chunks.next()) {
+      yield new ChatGenerationChunk({ message: next.value, text: next.value.text });
+      await runManager?.handleLLMNewToken(next.value.text);
     }
+    const headroom: HeadroomRunFigures = { ...figures, retrieveRounds: next.value };
+    yield new ChatGenerationChunk({
+      message: new AIMessageChunk({ content: '', response_metadata: { headroom } }),
+      text: '',
+    });
   }
 
   /** Compressed messages, and the inner model as this call uses it. */
@@ -160,30 +186,91 @@ export class HeadroomChatModel extends BaseChatModel {
       tools.length && this.inner.bindTools ? this.inner.bindTools(tools, this.fields.toolKwargs) : this.inner;
     return { history, model, figures };
   }
-
-  /**
-   * The model's turn with only its retrieve calls (calls of the application's tools in the same
-   * turn are left for the model to make again once it has read the originals), and the answers.
-   */
-  private async answer(reply: AIMessageChunk | AIMessage): Promise<BaseMessage[]> {
-    const calls = retrieveCalls(reply);
-    const answers = await Promise.all(
-      calls.map(async (call) => {
-        const result = await handleRetrieveCall(this.fields.store, call.args);
-        return new ToolMessage({
-          content: result.text,
-          tool_call_id: call.id ?? '',
-          name: RETRIEVE_TOOL_NAME,
-          status: result.isError ? 'error' : 'success',
-        });
-      }),
-    );
-    return [new AIMessage({ content: reply.content, tool_calls: calls }), ...answers];
-  }
 }
 
 function retrieveCalls(message: AIMessage | AIMessageChunk) {
   return (message.tool_calls ?? []).filter((call) => call.name === RETRIEVE_TOOL_NAME);
+}
+
+/**
+ * The messages' side of a retrieve round: the calls in a reply, and the next input — the history,
+ * the model's turn with only its retrieve calls (calls of the application's tools in the same turn
+ * are left for the model to make again once it has read the originals), and the answers.
+ */
+function messageRounds(): RoundConversation<BaseMessage[], AIMessageChunk> {
+  return {
+    retrieveCalls: (reply) => retrieveCalls(reply).map((call) => ({ id: call.id ?? '', args: call.args })),
+    followUp: (history, reply, answered) => [
+      ...history,
+      new AIMessage({ content: reply.content, tool_calls: retrieveCalls(reply) }),
+      ...answered.map(
+        ({ call, answer }) =>
+          new ToolMessage({
+            content: answer.text,
+            tool_call_id: call.id,
+            name: RETRIEVE_TOOL_NAME,
+            status: answer.isError ? 'error' : 'success',
+          }),
+      ),
+    ],
+  };
+}
+
+/**
+ * Follows one streamed turn: text streams as it comes; from the turn's first tool call chunk on,
+ * chunks wait for the turn's end, when it is known whether the model called headroom_retrieve.
+ * After a round, the usage the caller is shown keeps the first turn's input (`firstUsage`).
+ */
+function followTurn(
+  ended: (whole: AIMessageChunk | undefined) => void,
+  firstUsage?: () => Usage,
+): TurnFollower<AIMessageChunk, AIMessageChunk, AIMessageChunk> {
+  const held: AIMessageChunk[] = [];
+  let whole: AIMessageChunk | undefined;
+  const shown = (chunk: AIMessageChunk) => {
+    const own = usageOf(chunk);
+    const usage = firstUsage && own ? shownUsage(firstUsage(), own) : undefined;
+    if (!usage) return chunk;
+    return chunkOf({
+      content: chunk.content,
+      ...(chunk.id ? { id: chunk.id } : {}),
+      tool_call_chunks: chunk.tool_call_chunks ?? [],
+      additional_kwargs: chunk.additional_kwargs,
+      response_metadata: chunk.response_metadata,
+      usage_metadata: usage,
+    });
+  };
+  return {
+    see(chunk) {
+      whole = whole ? whole.concat(chunk) : chunk;
+      if (chunk.tool_call_chunks?.length || held.length) {
+        held.push(chunk);
+        return [];
+      }
+      return [shown(chunk)];
+    },
+    turn() {
+      ended(whole);
+      return whole ?? new AIMessageChunk({ content: '' });
+    },
+    flush: () => held.map(shown),
+  };
+}
+
+/**
+ * The usage a caller is shown after retrieve rounds: agents read a reply's input tokens as the
+ * size of their context, so it keeps the first turn's input (the caller's own context) and the
+ * last turn's output; what every round cost is in the figures, not here.
+ */
+function shownUsage(first: Usage, last: Usage): Usage {
+  if (!first || !last || first === last) return last;
+  const { input_token_details, ...rest } = last;
+  return {
+    ...rest,
+    input_tokens: first.input_tokens,
+    ...(first.input_token_details ? { input_token_details: first.input_token_details } : {}),
+    total_tokens: first.input_tokens + last.output_tokens,
+  };
 }
 
 /** Whatever a chat model takes as input, as messages. */

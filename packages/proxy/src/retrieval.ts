@@ -1,34 +1,42 @@
-import { handleRetrieveCall } from '@headroom/ccr';
+import { type RoundConversation, runRetrieveRounds, type TurnConversation } from '@headroom/ccr';
 import { DIALECTS, type Store, type WireFormat, withFirstInput } from '@headroom/core';
 import { clientHeaders } from './forward.js';
 import { providerError } from './provider-errors.js';
 
-/** Retrieve rounds the proxy answers itself before it gives the model's reply to the client. */
-export const MAX_RETRIEVE_ROUNDS = 3;
-
 /**
- * The next request of a retrieve round: the request, the model's turn that made the calls, and
- * the proxy's answers. When the model also called the client's own tools in that turn, only the
- * retrieve calls are answered here: the model sees the originals and calls the client's tools
- * again in its next turn, which the client then receives as usual.
+ * A wire format's side of a retrieve round (the rounds themselves are `@headroom/ccr`'s engine):
+ * the dialect reads the calls out of a reply and writes the follow-up request in the client's format.
  */
-export async function followUp(
+export function wireRounds<Turn>(
   format: WireFormat,
-  request: Record<string, unknown>,
-  reply: Record<string, unknown>,
-  store: Store,
-): Promise<Record<string, unknown>> {
+  replyOf: (turn: Turn) => Record<string, unknown> | undefined,
+): RoundConversation<Record<string, unknown>, Turn> {
   const dialect = DIALECTS[format];
-  const answers = await Promise.all(
-    dialect.retrieveCalls(reply).map(async (c) => dialect.toolResult(c.id, await handleRetrieveCall(store, c.args))),
-  );
-  return dialect.followUp(request, reply, answers);
+  return {
+    retrieveCalls: (turn) => {
+      const reply = replyOf(turn);
+      return reply ? dialect.retrieveCalls(reply) : [];
+    },
+    followUp: (request, turn, answered) =>
+      dialect.followUp(
+        request,
+        replyOf(turn) ?? {},
+        answered.map(({ call, answer }) => dialect.toolResult(call.id, answer)),
+      ),
+  };
+}
+
+/** A JSON reply on its way back: parsed, or — when it cannot go on to another round — the client's response as it is. */
+interface JsonTurn {
+  readonly reply?: Record<string, unknown>;
+  readonly headers?: Headers;
+  readonly final?: Response;
 }
 
 /**
- * Answers the retrieve calls of a non-streaming reply and asks the model again, up to
- * `MAX_RETRIEVE_ROUNDS` times; the client gets the last reply (or the upstream's error, status
- * and body kept). A round that cannot reach the upstream is answered 502 in the provider's format.
+ * Answers the retrieve calls of a non-streaming reply and asks the model again, up to the
+ * engine's round cap; the client gets the last reply (or the upstream's error, status and body
+ * kept). A round that cannot reach the upstream is answered 502 in the provider's format.
  */
 export async function answerRetrievals(
   format: WireFormat,
@@ -41,43 +49,42 @@ export async function answerRetrievals(
   },
 ): Promise<Response> {
   const dialect = DIALECTS[format];
+  const conversation: TurnConversation<Record<string, unknown>, JsonTurn> = {
+    ...wireRounds(format, (turn: JsonTurn) => turn.reply),
+    async ask(next) {
+      let response: Response;
+      let payload: string;
+      try {
+        response = await options.send(JSON.stringify(next));
+        payload = await response.text();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const message = `a retrieve round could not reach the upstream: ${reason}`;
+        return { final: providerError(format, 502, 'upstream_unreachable', message) };
+      }
+      const headers = clientHeaders(response.headers);
+      if (!response.ok) return { final: new Response(payload, { status: response.status, headers }) };
+      try {
+        const parsed = JSON.parse(payload) as Record<string, unknown>;
+        options.onReply?.(parsed);
+        return { reply: parsed, headers: response.headers };
+      } catch {
+        return { final: new Response(payload, { status: 200, headers }) }; // not JSON after all: relayed as it is
+      }
+    },
+  };
+  const { turn } = await runRetrieveRounds(conversation, request, { reply }, { store: options.store });
+  if (turn.final) return turn.final;
+  const last = turn.reply ?? reply;
   // The client is shown its own context's usage, the first round's (see withFirstInput).
   const firstUsage = reply[dialect.usage.key];
-  let current = request;
-  let last = reply;
-  let response: Response | undefined;
-  let payload = JSON.stringify(reply);
-  for (let round = 0; round < MAX_RETRIEVE_ROUNDS && dialect.retrieveCalls(last).length; round++) {
-    current = await followUp(format, current, last, options.store);
-    try {
-      response = await options.send(JSON.stringify(current));
-      payload = await response.text();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return providerError(
-        format,
-        502,
-        'upstream_unreachable',
-        `a retrieve round could not reach the upstream: ${reason}`,
-      );
-    }
-    if (!response.ok)
-      return new Response(payload, { status: response.status, headers: clientHeaders(response.headers) });
-    try {
-      last = JSON.parse(payload) as Record<string, unknown>;
-    } catch {
-      // Not JSON after all: relayed as it is.
-      return new Response(payload, { status: 200, headers: clientHeaders(response.headers) });
-    }
-    options.onReply?.(last);
-  }
-  if (response && firstUsage !== undefined && last[dialect.usage.key] !== undefined)
-    payload = JSON.stringify({
-      ...last,
-      [dialect.usage.key]: withFirstInput(last[dialect.usage.key], firstUsage, dialect.usage.fields),
-    });
-  return new Response(payload, {
+  const lastUsage = last[dialect.usage.key];
+  const shown =
+    firstUsage !== undefined && lastUsage !== undefined && last !== reply
+      ? { ...last, [dialect.usage.key]: withFirstInput(lastUsage, firstUsage, dialect.usage.fields) }
+      : last;
+  return new Response(JSON.stringify(shown), {
     status: 200,
-    headers: response ? clientHeaders(response.headers) : { 'content-type': 'application/json' },
+    headers: turn.headers ? clientHeaders(turn.headers) : { 'content-type': 'application/json' },
   });
 }

@@ -1,5 +1,6 @@
-import { DIALECTS, readSse, type Store, type WireFormat } from '@headroom/core';
-import { followUp, MAX_RETRIEVE_ROUNDS } from './retrieval.js';
+import { type StreamConversation, streamRetrieveRounds } from '@headroom/ccr';
+import { DIALECTS, readSse, type SseEvent, type Store, type StreamTurn, type WireFormat } from '@headroom/core';
+import { wireRounds } from './retrieval.js';
 
 export interface StreamRetrievalOptions {
   readonly format: WireFormat;
@@ -14,6 +15,16 @@ export interface StreamRetrievalOptions {
   readonly onRound?: () => void;
 }
 
+/** A retrieve round that could not be asked: the message the client's stream ends with, and the upstream's error type. */
+class RoundRefused extends Error {
+  constructor(
+    message: string,
+    readonly type?: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Relays a streamed reply while answering the model's `headroom_retrieve` calls: the client gets
  * one coherent stream — one `message_start`, block indices that keep counting, one `[DONE]` —
@@ -22,47 +33,44 @@ export interface StreamRetrievalOptions {
  * an error event in the provider's format, since the client has already had its 200.
  */
 export function streamWithRetrieval(first: Response, options: StreamRetrievalOptions): ReadableStream<Uint8Array> {
-  return readableOf(relay(first, options));
-}
-
-async function* relay(first: Response, options: StreamRetrievalOptions): AsyncGenerator<string> {
-  let response = first;
-  let request = options.request;
   // What the client has received so far carries from turn to turn inside the reply.
   const reply = DIALECTS[options.format].streamReply();
-  for (let round = 0; ; round++) {
-    const turn = reply.nextTurn();
-    const body = response.body;
-    if (!body) return;
-    try {
-      for await (const event of readSse(options.tap ? options.tap(body) : body)) {
-        for (const out of turn.see(event)) yield out;
+  const events = (response: Response): AsyncIterable<SseEvent> =>
+    readSse(options.tap && response.body ? options.tap(response.body) : (response.body ?? new ReadableStream()));
+  const conversation: StreamConversation<Record<string, unknown>, SseEvent, string, StreamTurn> = {
+    ...wireRounds(options.format, (turn: StreamTurn) => (turn.retrieves ? turn.reply() : undefined)),
+    nextTurn() {
+      const turn = reply.nextTurn();
+      return { see: (event) => turn.see(event), turn: () => turn, flush: () => turn.flush() };
+    },
+    async ask(request) {
+      let response: Response;
+      try {
+        response = await options.send(JSON.stringify(request));
+      } catch (error) {
+        throw new RoundRefused(`the upstream could not be reached for a retrieve round: ${(error as Error).message}`);
       }
-    } catch (error) {
-      yield reply.error(`the upstream stream broke off: ${(error as Error).message}`);
-      return;
-    }
-    if (!turn.retrieves || round >= MAX_RETRIEVE_ROUNDS) {
-      yield* turn.flush();
-      return;
-    }
-    options.onRound?.();
-    request = await followUp(options.format, request, turn.reply(), options.store);
-    try {
-      response = await options.send(JSON.stringify(request));
-    } catch (error) {
-      yield reply.error(`the upstream could not be reached for a retrieve round: ${(error as Error).message}`);
-      return;
-    }
-    if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      const detail = (await response.text()).slice(0, 500);
-      yield reply.error(
-        `the upstream answered a retrieve round with ${response.status}: ${detail}`,
-        errorTypeOf(detail),
-      );
-      return;
-    }
-  }
+      if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+        const detail = (await response.text()).slice(0, 500);
+        throw new RoundRefused(
+          `the upstream answered a retrieve round with ${response.status}: ${detail}`,
+          errorTypeOf(detail),
+        );
+      }
+      return events(response);
+    },
+    fail: (error) => [
+      error instanceof RoundRefused
+        ? reply.error(error.message, error.type)
+        : reply.error(`the upstream stream broke off: ${(error as Error).message}`),
+    ],
+  };
+  return readableOf(
+    streamRetrieveRounds(conversation, options.request, events(first), {
+      store: options.store,
+      ...(options.onRound ? { onRound: options.onRound } : {}),
+    }),
+  );
 }
 
 /**
@@ -101,7 +109,7 @@ export function relayStream(
 }
 
 /** A byte stream that pulls text from `source` as the client reads, and stops it when the client goes away. */
-function readableOf(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+function readableOf(source: AsyncGenerator<string, unknown>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,5 +1,4 @@
 import type {
-  LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3Content,
   LanguageModelV3GenerateResult,
@@ -7,8 +6,21 @@ import type {
   LanguageModelV3Middleware,
   LanguageModelV3Prompt,
   LanguageModelV3StreamPart,
+  LanguageModelV3Usage,
 } from '@ai-sdk/provider';
-import { createMemoryStore, handleRetrieveCall, RETRIEVE_TOOL_NAME, retrieveToolDefinition } from '@headroom/ccr';
+import {
+  createMemoryStore,
+  partsOf,
+  RETRIEVE_TOOL_NAME,
+  type RoundConversation,
+  readableFrom,
+  retrieveToolDefinition,
+  runRetrieveRounds,
+  type StreamConversation,
+  streamRetrieveRounds,
+  type TurnConversation,
+  type TurnFollower,
+} from '@headroom/ccr';
 import {
   argsToText,
   type CompressionPolicy,
@@ -39,9 +51,6 @@ export interface HeadroomMiddlewareOptions {
   /** Called once per model call with its figures (also on `providerMetadata.headroom`). */
   readonly onCompression?: (figures: HeadroomFigures) => void;
 }
-
-/** Retrieve rounds answered before the model's turn is given to the caller as it is. */
-const MAX_ROUNDS = 3;
 
 const RETRIEVE_TOOL = (() => {
   const openai = retrieveToolDefinition('openai') as { function: { description: string; parameters: object } };
@@ -111,20 +120,34 @@ export function headroomMiddleware(options: HeadroomMiddlewareOptions = {}): Hea
     },
 
     async wrapGenerate({ doGenerate, params, model }) {
-      let result = await doGenerate();
-      let current = params;
-      let rounds = 0;
-      for (; rounds < MAX_ROUNDS && retrieveCalls(result.content).length; rounds++) {
-        current = await followUp(current, result.content, store);
-        result = await model.doGenerate(current);
-      }
-      return withFigures(result, report(params, rounds));
+      const conversation: TurnConversation<LanguageModelV3CallOptions, LanguageModelV3GenerateResult> = {
+        ...promptRounds((result: LanguageModelV3GenerateResult) => result.content),
+        ask: async (next) => model.doGenerate(next),
+      };
+      const first = await doGenerate();
+      const { turn, rounds } = await runRetrieveRounds(conversation, params, first, { store });
+      const shown = turn === first ? turn : { ...turn, usage: shownUsage(first.usage, turn.usage) };
+      return withFigures(shown, report(params, rounds));
     },
 
     async wrapStream({ doStream, params, model }) {
       const first = await doStream();
-      const parts = relay(first.stream, params, model, store, (rounds) => report(params, rounds));
-      return { ...first, stream: readableOf(parts) };
+      const opening: OpeningUsage = {};
+      const conversation: StreamConversation<
+        LanguageModelV3CallOptions,
+        LanguageModelV3StreamPart,
+        LanguageModelV3StreamPart,
+        LanguageModelV3Content[]
+      > = {
+        ...promptRounds((content: LanguageModelV3Content[]) => content),
+        nextTurn: (round) => followTurn(round, opening, (rounds) => report(params, rounds)),
+        ask: async (next) => partsOf((await model.doStream(next)).stream),
+        fail: (error) => {
+          throw error;
+        },
+      };
+      const parts = streamRetrieveRounds(conversation, params, partsOf(first.stream), { store });
+      return { ...first, stream: readableFrom(parts) };
     },
   } satisfies LanguageModelV3Middleware;
   return middleware as HeadroomMiddleware;
@@ -183,39 +206,43 @@ function retrieveCalls(content: readonly LanguageModelV3Content[]): ToolCall[] {
 }
 
 /**
- * The next call of a retrieve round: the prompt, the model's turn (its text and reasoning, and
- * the retrieve calls — calls of the application's tools in the same turn are left for the model
- * to make again once it has read the originals), and the answers.
+ * The prompt's side of a retrieve round: the calls in a turn's content, and the next call — the
+ * prompt, the model's turn (its text and reasoning, and the retrieve calls; calls of the
+ * application's tools in the same turn are left for the model to make again once it has read the
+ * originals), and the answers.
  */
-async function followUp(
-  params: LanguageModelV3CallOptions,
-  content: readonly LanguageModelV3Content[],
-  store: Store,
-): Promise<LanguageModelV3CallOptions> {
-  const calls = retrieveCalls(content);
-  const turn: Extract<LanguageModelV3Message, { role: 'assistant' }>['content'] = [];
-  for (const c of content) {
-    if (c.type === 'text' && c.text) turn.push({ type: 'text', text: c.text });
-    else if (c.type === 'reasoning' && c.text) turn.push({ type: 'reasoning', text: c.text });
-  }
-  for (const call of calls)
-    turn.push({ type: 'tool-call', toolCallId: call.toolCallId, toolName: call.toolName, input: parse(call.input) });
-  const answers = await Promise.all(
-    calls.map(async (call) => {
-      const answer = await handleRetrieveCall(store, call.input);
-      return {
+function promptRounds<Turn>(
+  contentOf: (turn: Turn) => readonly LanguageModelV3Content[],
+): RoundConversation<LanguageModelV3CallOptions, Turn> {
+  return {
+    retrieveCalls: (turn) => retrieveCalls(contentOf(turn)).map((c) => ({ id: c.toolCallId, args: c.input })),
+    followUp(params, turn, answered) {
+      const content = contentOf(turn);
+      const said: Extract<LanguageModelV3Message, { role: 'assistant' }>['content'] = [];
+      for (const c of content) {
+        if (c.type === 'text' && c.text) said.push({ type: 'text', text: c.text });
+        else if (c.type === 'reasoning' && c.text) said.push({ type: 'reasoning', text: c.text });
+      }
+      for (const call of retrieveCalls(content))
+        said.push({
+          type: 'tool-call',
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          input: parse(call.input),
+        });
+      const answers = answered.map(({ call, answer }) => ({
         type: 'tool-result' as const,
-        toolCallId: call.toolCallId,
-        toolName: call.toolName,
+        toolCallId: call.id,
+        toolName: RETRIEVE_TOOL_NAME,
         output: answer.isError
           ? { type: 'error-text' as const, value: answer.text }
           : { type: 'text' as const, value: answer.text },
+      }));
+      return {
+        ...params,
+        prompt: [...params.prompt, { role: 'assistant', content: said }, { role: 'tool', content: answers }],
       };
-    }),
-  );
-  return {
-    ...params,
-    prompt: [...params.prompt, { role: 'assistant', content: turn }, { role: 'tool', content: answers }],
+    },
   };
 }
 
@@ -235,65 +262,64 @@ function withFigures(result: LanguageModelV3GenerateResult, figures: HeadroomFig
 }
 
 /**
- * The stream the caller reads: parts pass as they arrive, except that from a turn's first tool
- * input on they are held until the turn finishes. If the turn called `headroom_retrieve`, the
- * held parts are dropped and the continuation's parts follow (its ids prefixed, so they never
- * collide with parts already sent); otherwise the held parts go out as they were.
+ * Follows turn `round` of the stream the caller reads: parts pass as they arrive, except that from
+ * the turn's first tool input on they are held until the turn finishes (a continuation's ids are
+ * prefixed, so they never collide with parts already sent). Its `finish` carries the figures when
+ * the turn is the last.
  */
-async function* relay(
-  stream: ReadableStream<LanguageModelV3StreamPart>,
-  params: LanguageModelV3CallOptions,
-  model: LanguageModelV3,
-  store: Store,
+function followTurn(
+  round: number,
+  opening: OpeningUsage,
   report: (rounds: number) => HeadroomFigures,
-): AsyncGenerator<LanguageModelV3StreamPart> {
-  let current = params;
-  let source = stream;
-  for (let round = 0; ; round++) {
-    const held: LanguageModelV3StreamPart[] = [];
-    const content: LanguageModelV3Content[] = [];
-    const texts = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
-    let holding = false;
-    const reader = source.getReader();
-    try {
-      for (;;) {
-        const { value: part, done } = await reader.read();
-        if (done) break;
-        if (round > 0 && part.type === 'stream-start') continue;
-        if (part.type === 'text-delta' || part.type === 'reasoning-delta') {
-          const entry = texts.get(part.id) ?? { type: part.type === 'text-delta' ? 'text' : 'reasoning', text: '' };
-          entry.text += part.delta;
-          texts.set(part.id, entry);
-        }
-        if (part.type === 'tool-call') content.push(part);
-        if (part.type === 'tool-input-start' || part.type === 'tool-call') holding = true;
-        const out = round > 0 ? renamed(part, round) : part;
-        if (part.type === 'finish') {
-          const last = !retrieveCalls(content).length || round >= MAX_ROUNDS;
-          const finish = out as Extract<LanguageModelV3StreamPart, { type: 'finish' }>;
-          if (!last) held.push(finish);
-          else {
-            const figures = report(round);
-            const headroom = { ...figures, keys: [...figures.keys] };
-            held.push({ ...finish, providerMetadata: { ...finish.providerMetadata, headroom } });
-          }
-          continue;
-        }
-        if (holding) held.push(out);
-        else yield out;
+): TurnFollower<LanguageModelV3StreamPart, LanguageModelV3StreamPart, LanguageModelV3Content[]> {
+  const held: LanguageModelV3StreamPart[] = [];
+  const calls: LanguageModelV3Content[] = [];
+  const texts = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
+  let finish: Extract<LanguageModelV3StreamPart, { type: 'finish' }> | undefined;
+  let holding = false;
+  return {
+    see(part) {
+      if (round > 0 && part.type === 'stream-start') return [];
+      if (part.type === 'text-delta' || part.type === 'reasoning-delta') {
+        const entry = texts.get(part.id) ?? { type: part.type === 'text-delta' ? 'text' : 'reasoning', text: '' };
+        entry.text += part.delta;
+        texts.set(part.id, entry);
       }
-    } finally {
-      reader.releaseLock();
-    }
-    if (!retrieveCalls(content).length || round >= MAX_ROUNDS) {
-      yield* held;
-      return;
-    }
-    for (const t of texts.values())
-      content.push(t.type === 'text' ? { type: 'text', text: t.text } : { type: 'reasoning', text: t.text });
-    current = await followUp(current, content, store);
-    source = (await model.doStream(current)).stream;
-  }
+      if (part.type === 'tool-call') calls.push(part);
+      if (part.type === 'tool-input-start' || part.type === 'tool-call') holding = true;
+      const out = round > 0 ? renamed(part, round) : part;
+      if (out.type === 'finish') {
+        finish = out;
+        if (round === 0) opening.usage = out.usage;
+        return [];
+      }
+      if (!holding) return [out];
+      held.push(out);
+      return [];
+    },
+    turn: () => [...calls, ...[...texts.values()].map((t): LanguageModelV3Content => ({ type: t.type, text: t.text }))],
+    flush() {
+      if (!finish) return held;
+      const figures = report(round);
+      const headroom = { ...figures, keys: [...figures.keys] };
+      const usage = round > 0 && opening.usage ? shownUsage(opening.usage, finish.usage) : finish.usage;
+      return [...held, { ...finish, usage, providerMetadata: { ...finish.providerMetadata, headroom } }];
+    },
+  };
+}
+
+/** The first turn's usage, kept for the last turn's `finish`. */
+interface OpeningUsage {
+  usage?: LanguageModelV3Usage;
+}
+
+/**
+ * The usage the caller is shown after retrieve rounds: agents read a reply's input tokens as the
+ * size of their context, so it keeps the first turn's input (the caller's own context) and the
+ * last turn's output; what every round cost is in the figures, not here.
+ */
+function shownUsage(first: LanguageModelV3Usage, last: LanguageModelV3Usage): LanguageModelV3Usage {
+  return { ...last, inputTokens: first.inputTokens };
 }
 
 /** A continuation's part with its id moved out of the way of the first round's ids. */
@@ -301,21 +327,4 @@ function renamed(part: LanguageModelV3StreamPart, round: number): LanguageModelV
   return 'id' in part && typeof part.id === 'string'
     ? ({ ...part, id: `headroom-${round}-${part.id}` } as LanguageModelV3StreamPart)
     : part;
-}
-
-function readableOf<T>(source: AsyncGenerator<T>): ReadableStream<T> {
-  return new ReadableStream<T>({
-    async pull(controller) {
-      try {
-        const next = await source.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await source.return(undefined);
-    },
-  });
 }
