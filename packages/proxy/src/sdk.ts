@@ -30,10 +30,12 @@ export interface HeadroomFetchOptions {
  * A `fetch` that compresses chat requests (`…/chat/completions`, `…/messages`, `…/responses`) on
  * their way out — in their own bytes — and answers the model's `headroom_retrieve` calls before
  * the caller sees the reply, streaming or not. The proxy's request handling, run in-process:
- * give it to any SDK or HTTP client that takes a custom fetch.
+ * give it to any SDK or HTTP client that takes a custom fetch. Gemini's `…:generateContent` and
+ * `…:streamGenerateContent` included.
  *
  * @example
  * const openai = new OpenAI({ fetch: headroomFetch() })
+ * const gemini = new GoogleGenAI({ apiKey, httpOptions: { fetch: headroomFetch() } })
  */
 export function headroomFetch(options: HeadroomFetchOptions = {}): typeof fetch {
   const base = options.fetch ?? globalThis.fetch;
