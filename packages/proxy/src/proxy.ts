@@ -313,7 +313,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       passThrough(unchanged.labels, 'not-json');
       return unchanged;
     }
-    const session = sessionOf(parsed, headers.get('x-headroom-session'));
+    const session = sessionOf(parsed, headers.get('x-headroom-session'), format);
     const model = isRecordLike(parsed) ? DIALECTS[format].modelOf(parsed, pathname) : undefined;
     const labels = { agent, model: modelOf({ model }) };
     try {

@@ -13,11 +13,11 @@ describe('sessionOf', () => {
   };
 
   it('gives every request of one conversation the same id, and another conversation another', () => {
-    expect(sessionOf(turn2, null)).toBe(sessionOf(turn1, null));
-    expect(sessionOf({ ...turn1, messages: [{ role: 'user', content: 'Write docs.' }] }, null)).not.toBe(
-      sessionOf(turn1, null),
+    expect(sessionOf(turn2, null, 'anthropic')).toBe(sessionOf(turn1, null, 'anthropic'));
+    expect(sessionOf({ ...turn1, messages: [{ role: 'user', content: 'Write docs.' }] }, null, 'anthropic')).not.toBe(
+      sessionOf(turn1, null, 'anthropic'),
     );
-    expect(sessionOf(turn1, null)).toMatch(/^[0-9a-f]{16}$/);
+    expect(sessionOf(turn1, null, 'anthropic')).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('is not moved by a cache breakpoint that moves from turn to turn', () => {
@@ -34,25 +34,33 @@ describe('sessionOf', () => {
         { role: 'assistant', content: 'ok' },
       ],
     };
-    expect(sessionOf(later, null)).toBe(sessionOf(first, null));
+    expect(sessionOf(later, null, 'anthropic')).toBe(sessionOf(first, null, 'anthropic'));
   });
 
   it('takes the x-headroom-session header over the hash', () => {
-    expect(sessionOf(turn1, ' ticket-42 ')).toBe('ticket-42');
+    expect(sessionOf(turn1, ' ticket-42 ', 'anthropic')).toBe('ticket-42');
   });
 
-  it('recognises OpenAI system messages and Responses input too', () => {
+  it('reads each format’s opening: Chat system messages, Responses input, Gemini contents and function declarations', () => {
     const chat = {
       messages: [
         { role: 'system', content: 's' },
         { role: 'user', content: 'q' },
       ],
     };
-    expect(sessionOf({ ...chat, messages: [...chat.messages, { role: 'assistant', content: 'a' }] }, null)).toBe(
-      sessionOf(chat, null),
-    );
-    expect(sessionOf({ instructions: 'i', input: 'q' }, null)).not.toBe(
-      sessionOf({ instructions: 'i', input: 'r' }, null),
+    expect(
+      sessionOf({ ...chat, messages: [...chat.messages, { role: 'assistant', content: 'a' }] }, null, 'openai'),
+    ).toBe(sessionOf(chat, null, 'openai'));
+    const gemini = {
+      systemInstruction: { parts: [{ text: 's' }] },
+      contents: [{ role: 'user', parts: [{ text: 'q' }] }],
+      tools: [{ functionDeclarations: [{ name: 'run_shell_command' }] }],
+    };
+    const later = { ...gemini, contents: [...gemini.contents, { role: 'model', parts: [{ text: 'a' }] }] };
+    expect(sessionOf(later, null, 'gemini')).toBe(sessionOf(gemini, null, 'gemini'));
+    expect(sessionOf({ ...gemini, tools: [] }, null, 'gemini')).not.toBe(sessionOf(gemini, null, 'gemini'));
+    expect(sessionOf({ instructions: 'i', input: 'q' }, null, 'responses')).not.toBe(
+      sessionOf({ instructions: 'i', input: 'r' }, null, 'responses'),
     );
   });
 });

@@ -1,38 +1,21 @@
-import { sha256Hex } from '@headroom/core';
+import { DIALECTS, sha256Hex, type WireFormat } from '@headroom/core';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Names the session a request belongs to: the `x-headroom-session` header when the client sends
- * one, otherwise a hash of the conversation's opening (system prompt, first message, tool names),
- * which every later request of the same conversation repeats. Used for accounting; the history
- * itself is kept byte-identical by content (see the first-sight memory), so cache safety does not
- * depend on recognising the session.
+ * one, otherwise a hash of the conversation's opening as its format's dialect reads it (system
+ * prompt, first message, tool names), which every later request of the same conversation repeats.
+ * Used for accounting; the history itself is kept byte-identical by content (see the first-sight
+ * memory), so cache safety does not depend on recognising the session.
  */
-export function sessionOf(parsed: unknown, header: string | null): string {
+export function sessionOf(parsed: unknown, header: string | null, format: WireFormat): string {
   const named = header?.trim();
   if (named) return named.slice(0, 200);
   if (!isRecord(parsed)) return 'unknown';
-  const turns = Array.isArray(parsed.messages)
-    ? parsed.messages
-    : Array.isArray(parsed.input)
-      ? parsed.input
-      : Array.isArray(parsed.contents)
-        ? parsed.contents
-        : [];
-  const opening = turns.find((m) => isRecord(m) && m.role !== 'system' && m.role !== 'developer') ?? parsed.input;
-  const tools = Array.isArray(parsed.tools)
-    ? parsed.tools.map((t) => (isRecord(t) ? (t.name ?? (isRecord(t.function) ? t.function.name : '')) : ''))
-    : [];
-  const system =
-    parsed.system ??
-    parsed.instructions ??
-    parsed.systemInstruction ??
-    parsed.system_instruction ??
-    turns.find((m) => isRecord(m) && m.role === 'system');
   // Clients move their cache breakpoints from turn to turn (Claude Code marks the newest message),
   // so `cache_control` is no part of what names a conversation.
-  return sha256Hex(JSON.stringify([system ?? null, opening ?? null, tools], withoutCacheControl)).slice(0, 16);
+  return sha256Hex(JSON.stringify(DIALECTS[format].sessionOpening(parsed), withoutCacheControl)).slice(0, 16);
 }
 
 function withoutCacheControl(key: string, value: unknown): unknown {

@@ -69,6 +69,11 @@ export interface WireDialect<F extends WireFormat = WireFormat> {
   modelOf(request: Record<string, unknown>, pathname: string): string | undefined;
   /** The words that open the conversation: its first user message, as text. */
   openingQuestion(request: Record<string, unknown>): string;
+  /**
+   * What names the conversation a request belongs to (hashed into its session id): the parts every
+   * later request of it repeats — system prompt, first turn, tool names.
+   */
+  sessionOpening(request: Record<string, unknown>): unknown;
 
   /** Whether the client runs tools in this conversation (then the retrieve tool is offered from its first request). */
   declaresTools(request: Record<string, unknown>): boolean;

@@ -157,6 +157,15 @@ export function runDialectConformance(options: DialectConformanceOptions): void 
           expect(answer?.flags.retrieved).toBe(true);
           expect(answer?.toolName).toBe(RETRIEVE_TOOL_NAME);
         });
+
+        it('names the conversation by its opening: a later turn of it is the same session, the tool added or not', () => {
+          const opening = JSON.stringify(dialect.sessionOpening(request));
+          expect(opening).not.toBe(JSON.stringify(dialect.sessionOpening({})));
+          const next = dialect.followUp(request, options.retrieveReply, [
+            dialect.toolResult('r1', { text: 'the original', isError: false }),
+          ]);
+          expect(JSON.stringify(dialect.sessionOpening(next))).toBe(opening);
+        });
       });
     }
 

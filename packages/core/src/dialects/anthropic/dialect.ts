@@ -1,7 +1,7 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
-import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
+import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { ANTHROPIC_USAGE } from '../usage.js';
 import { parseAnthropic } from './parse.js';
 import { anthropicStreamError, anthropicStreamReply } from './stream-turn.js';
@@ -21,6 +21,7 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
   parse: parseAnthropic,
   modelOf: (request) => (typeof request.model === 'string' ? request.model : undefined),
   openingQuestion: (request) => firstUserText(request.messages),
+  sessionOpening: (request) => conversationOpening(request.system, request.messages, request.tools),
 
   declaresTools: (request) => Array.isArray(request.tools) && request.tools.length > 0,
   retrieveTool,

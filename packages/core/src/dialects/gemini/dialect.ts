@@ -1,7 +1,7 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
-import { appendToStringAt, isRecord } from '../shared.js';
+import { appendToStringAt, conversationOpening, isRecord } from '../shared.js';
 import { GEMINI_USAGE } from '../usage.js';
 import { field, parseGemini } from './parse.js';
 import { callOf, geminiStreamError, geminiStreamReply, partsOf } from './stream-turn.js';
@@ -55,6 +55,8 @@ export const geminiDialect: WireDialect<'gemini'> = {
   parse: parseGemini,
   modelOf: (_request, pathname) => /\/models\/([^/:]+):/.exec(pathname)?.[1],
   openingQuestion,
+  sessionOpening: (request) =>
+    conversationOpening(request.systemInstruction ?? request.system_instruction, request.contents, request.tools),
 
   declaresTools: (request) => {
     const tool = functionTool(request);

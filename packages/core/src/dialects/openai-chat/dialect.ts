@@ -1,7 +1,7 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember, prependToArrayAt } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
-import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
+import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { CHAT_USAGE } from '../usage.js';
 import { parseOpenAIChat } from './parse.js';
 import { chatStreamError, openAIChatStreamReply } from './stream-turn.js';
@@ -26,6 +26,7 @@ export const openAIChatDialect: WireDialect<'openai'> = {
   parse: parseOpenAIChat,
   modelOf: (request) => (typeof request.model === 'string' ? request.model : undefined),
   openingQuestion: (request) => firstUserText(request.messages),
+  sessionOpening: (request) => conversationOpening(undefined, request.messages, request.tools),
 
   declaresTools: (request) => Array.isArray(request.tools) && request.tools.length > 0,
   retrieveTool,

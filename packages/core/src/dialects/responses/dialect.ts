@@ -1,7 +1,7 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
-import { appendToStringAt, firstUserText, isRecord } from '../shared.js';
+import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { RESPONSES_USAGE } from '../usage.js';
 import { parseResponses } from './parse.js';
 import { responsesStreamReply } from './stream-turn.js';
@@ -29,6 +29,7 @@ export const responsesDialect: WireDialect<'responses'> = {
   parse: parseResponses,
   modelOf: (request) => (typeof request.model === 'string' ? request.model : undefined),
   openingQuestion: (request) => firstUserText(request.input),
+  sessionOpening: (request) => conversationOpening(request.instructions, request.input, request.tools),
 
   // Tools in the request, in an `additional_tools` input item, or declared with the earlier
   // response this turn continues.
