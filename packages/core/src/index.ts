@@ -20,6 +20,7 @@ export type {
   StreamTurn,
   WireDialect,
 } from './dialects/dialect.js';
+export { asEventStreamUrl, isJsonArrayStream, jsonArrayFromEvents } from './dialects/gemini/json-array.js';
 export { appendToArrayAt, arraySpanAt, prependMember, prependToArrayAt } from './dialects/json-text.js';
 export { parseOpenAIChat } from './dialects/openai-chat/parse.js';
 export { DIALECTS, dialectOf, formatOfPath } from './dialects/registry.js';

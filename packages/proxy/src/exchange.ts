@@ -3,6 +3,7 @@ import {
   type CompressResult,
   DIALECTS,
   type FirstSightMemory,
+  jsonArrayFromEvents,
   offersRetrieveTool,
   type Store,
   spliceJsonText,
@@ -79,6 +80,11 @@ export interface ReplyOptions {
   readonly onRetrieveRound?: () => void;
   /** Relays the body as it comes, whatever its type (a stream that is not server-sent events). */
   readonly relayAsIs?: boolean;
+  /**
+   * The client asked for Gemini's JSON-array stream and the upstream was asked for the same stream
+   * as events (`alt=sse`): the events are followed (retrieve rounds answered) and written as the array.
+   */
+  readonly asJsonArray?: boolean;
   /** The provider whose error events end a broken stream on a path with no format. Default OpenAI. */
   readonly errorFormat?: WireFormat;
 }
@@ -115,18 +121,19 @@ export async function relayReply(response: Response, options: ReplyOptions): Pro
       });
     return new Response(payload, { status: response.status, headers });
   }
-  if (streaming && response.ok && response.body && options.retrieval && store && format)
-    return new Response(
-      streamWithRetrieval(response, {
-        format,
-        request: options.sent(),
-        store,
-        send: options.send,
-        ...(options.tap ? { tap: options.tap } : {}),
-        ...(options.onRetrieveRound ? { onRound: options.onRetrieveRound } : {}),
-      }),
-      { status: response.status, headers },
-    );
+  if (streaming && response.ok && response.body && options.retrieval && store && format) {
+    const events = streamWithRetrieval(response, {
+      format,
+      request: options.sent(),
+      store,
+      send: options.send,
+      ...(options.tap ? { tap: options.tap } : {}),
+      ...(options.onRetrieveRound ? { onRound: options.onRetrieveRound } : {}),
+    });
+    if (!options.asJsonArray) return new Response(events, { status: response.status, headers });
+    headers.set('content-type', 'application/json; charset=UTF-8');
+    return new Response(jsonArrayFromEvents(events), { status: response.status, headers });
+  }
   if (streaming && response.body)
     return new Response(relayStream(response.body, format ?? options.errorFormat ?? 'openai', options.tap), {
       status: response.status,

@@ -1,4 +1,5 @@
 import {
+  asEventStreamUrl,
   type CompressionPolicy,
   DIALECTS,
   decodeUtf8InTurns,
@@ -6,6 +7,7 @@ import {
   type FirstSightMemory,
   formatOfPath,
   InvalidRequestError,
+  isJsonArrayStream,
   parseJsonInTurns,
   type Store,
   sha256Hex,
@@ -288,8 +290,6 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     format: WireFormat,
     headers: Headers,
     pathname: string,
-    /** False where retrieve rounds cannot be answered: no keys in markers, no tool offered. */
-    retrievable = true,
   ): Promise<Prepared> => {
     const agent = agentOf(headers.get('user-agent'));
     const unchanged = {
@@ -319,7 +319,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     try {
       const compressed = await compressBody(text, parsed, format, {
         firstSight,
-        ...(options.store && retrievable ? { store: options.store } : {}),
+        ...(options.store ? { store: options.store } : {}),
         ...(options.policy ? { policy: options.policy } : {}),
         ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
         ...(options.transforms ? { transforms: options.transforms } : {}),
@@ -432,10 +432,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     if (format) servedProvider = provider;
     const target = targetOf(provider, url);
     const errorFormat = ERROR_FORMAT[provider];
-    // Gemini's stream without `alt=sse` is one JSON array written as it is generated: relayed as it
-    // comes, with no retrieve round inside it (so no tool is offered for one).
-    const jsonArrayStream =
-      format === 'gemini' && url.pathname.endsWith(':streamGenerateContent') && url.searchParams.get('alt') !== 'sse';
+    // Gemini's stream without `alt=sse` is one JSON array written as it is generated.
+    const jsonArrayStream = format === 'gemini' && isJsonArrayStream(url);
 
     const declared = Number(request.headers.get('content-length') ?? '0');
     if (declared > maxBody) return tooLarge(errorFormat);
@@ -477,7 +475,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         passThrough(unlabelled, 'undecodable', request.headers.get('content-encoding') ?? undefined);
       const prepared =
         format && decoded
-          ? await prepare(decoded, format, request.headers, url.pathname, !jsonArrayStream)
+          ? await prepare(decoded, format, request.headers, url.pathname)
           : { body: raw, retrieval: false, figures: NO_FIGURES, session: undefined, labels: unlabelled };
       // A compressed body that was rewritten goes upstream decoded; an untouched one as it came.
       const rewritten = decoded !== undefined && prepared.body !== decoded;
@@ -485,9 +483,14 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       const headers = upstreamHeaders(request.headers);
       if (rewritten) headers.delete('content-encoding');
       const { retrieval, figures, session, labels } = prepared;
+      // Where a retrieve round may be answered inside Gemini's JSON-array stream, the upstream is
+      // asked for the same stream as events (`alt=sse`), which the rounds follow; the client is
+      // written the array it asked for.
+      const eventsForArray = jsonArrayStream && retrieval;
+      const upstreamTarget = eventsForArray ? asEventStreamUrl(target) : target;
       let response: Response;
       try {
-        const sending = upstreamFetch(target, {
+        const sending = upstreamFetch(upstreamTarget, {
           method: request.method,
           headers,
           ...(body !== undefined && request.method !== 'GET' && request.method !== 'HEAD' ? { body } : {}),
@@ -520,9 +523,15 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       followUpHeaders.delete('content-encoding');
       return relayReply(response, {
         ...replyOptions(format, retrieval, rewritten || !decoded ? body : decoded, errorFormat, labels),
-        relayAsIs: jsonArrayStream,
+        relayAsIs: jsonArrayStream && !retrieval,
+        ...(eventsForArray ? { asJsonArray: true } : {}),
         send: (next) =>
-          upstreamFetch(target, { method: 'POST', headers: followUpHeaders, body: next, signal: request.signal }),
+          upstreamFetch(upstreamTarget, {
+            method: 'POST',
+            headers: followUpHeaders,
+            body: next,
+            signal: request.signal,
+          }),
       });
     } finally {
       release();

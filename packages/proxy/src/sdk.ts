@@ -1,10 +1,12 @@
 import { createMemoryStore } from '@headroom/ccr';
 import {
+  asEventStreamUrl,
   type CompressionPolicy,
   type CompressResult,
   FirstSightCache,
   type FirstSightMemory,
   formatOfPath,
+  isJsonArrayStream,
   type Store,
 } from '@headroom/core';
 import { compressBody, relayReply } from './exchange.js';
@@ -46,8 +48,9 @@ export function headroomFetch(options: HeadroomFetchOptions = {}): typeof fetch 
     const format = request.method === 'POST' ? formatOfPath(new URL(request.url).pathname, 'suffix') : undefined;
     if (!format) return base(request);
     const text = await request.text();
+    let target = request.url;
     const send = (body: string) =>
-      base(request.url, { method: 'POST', headers: upstreamHeaders(request.headers), body, signal: request.signal });
+      base(target, { method: 'POST', headers: upstreamHeaders(request.headers), body, signal: request.signal });
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -66,9 +69,13 @@ export function headroomFetch(options: HeadroomFetchOptions = {}): typeof fetch 
       return send(text); // a body the pipeline cannot read goes out untouched
     }
     options.onCompression?.(compressed.result);
+    // Gemini's JSON-array stream is followed as events where a retrieve round may be answered in it.
+    const asJsonArray = compressed.retrieval && format === 'gemini' && isJsonArrayStream(new URL(request.url));
+    if (asJsonArray) target = asEventStreamUrl(request.url);
     const response = await send(compressed.text);
     return relayReply(response, {
       format,
+      asJsonArray,
       retrieval: compressed.retrieval,
       store,
       sent: () => JSON.parse(compressed.text) as Record<string, unknown>,

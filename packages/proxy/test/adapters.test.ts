@@ -85,3 +85,52 @@ runAdapterSuite({
     return { send: () => sendOverSocket(proxy.url), close: () => proxy.close() };
   },
 });
+
+/** Gemini's JSON-array stream (`:streamGenerateContent` without `alt=sse`), which no SDK asks for: read as a REST client reads it. */
+async function sendForJsonArray(baseUrl: string, fetcher: typeof fetch = fetch): Promise<AdapterReply> {
+  const { question, tool, call, result } = ADAPTER_CONVERSATION;
+  const response = await fetcher(`${baseUrl}/v1beta/models/gemini-2.5-flash:streamGenerateContent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-goog-api-key': 'g-test' },
+    body: JSON.stringify({
+      contents: [
+        { role: 'user', parts: [{ text: question }] },
+        { role: 'model', parts: [{ functionCall: { name: tool.name, args: call.args } }] },
+        { role: 'user', parts: [{ functionResponse: { name: tool.name, response: { output: result } } }] },
+      ],
+      tools: [
+        { functionDeclarations: [{ name: tool.name, description: tool.description, parameters: tool.parameters }] },
+      ],
+    }),
+  });
+  type Part = { text?: string; functionCall?: { name: string; args: Record<string, unknown> } };
+  type Chunk = { candidates?: { content?: { parts?: Part[] } }[]; usageMetadata?: { promptTokenCount: number } };
+  const chunks = (await response.json()) as Chunk[];
+  const parts = chunks.flatMap((c) => c.candidates?.[0]?.content?.parts ?? []);
+  const usage = [...chunks].reverse().find((c) => c.usageMetadata)?.usageMetadata;
+  return {
+    text: parts.map((p) => p.text ?? '').join(''),
+    toolCalls: parts.flatMap((p) => (p.functionCall ? [{ name: p.functionCall.name, args: p.functionCall.args }] : [])),
+    ...(usage ? { inputTokens: usage.promptTokenCount } : {}),
+  };
+}
+
+runAdapterSuite({
+  name: 'proxy (Gemini JSON-array stream)',
+  formats: ['gemini'],
+  streams: [true],
+  async start(modelUrl) {
+    const proxy = await serveProxy({ port: 0, upstreamGemini: modelUrl, store: createMemoryStore() });
+    return { send: () => sendForJsonArray(proxy.url), close: () => proxy.close() };
+  },
+});
+
+runAdapterSuite({
+  name: 'headroomFetch (Gemini JSON-array stream)',
+  formats: ['gemini'],
+  streams: [true],
+  async start(modelUrl) {
+    const fetcher = headroomFetch();
+    return { send: () => sendForJsonArray(modelUrl, fetcher) };
+  },
+});

@@ -75,19 +75,42 @@ describe('Gemini through the proxy, with @google/genai', () => {
     ]);
   });
 
-  it('relays the JSON-array stream (no alt=sse) as it comes, compressed but offering no retrieve it could not answer', async () => {
+  it('answers a retrieve round inside the JSON-array stream (no alt=sse): followed as events, written as the array', async () => {
     const before = upstream.received.length;
-    const response = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent`, {
+    const response = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?key=k`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-goog-api-key': 'k' },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ contents, tools: config.tools }),
     });
     expect(response.status).toBe(200);
-    await response.text();
-    const sent = upstream.received[before]?.body ?? '';
-    expect(sent.length).toBeLessThan(deployLog.length / 3);
-    expect(sent).not.toContain('headroom_retrieve');
-    expect(sent).not.toMatch(/headroom:[0-9a-f]{24}/);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    const text = await response.text();
+    const chunks = JSON.parse(text) as { candidates: { content: { parts: { text?: string }[] } }[] }[];
+    expect(chunks.flatMap((c) => c.candidates[0]?.content.parts.map((p) => p.text ?? '') ?? []).join('')).toBe(
+      `The log says: ${FACT}`,
+    );
+    expect(text).not.toContain('headroom_retrieve');
+    const sent = upstream.received.slice(before);
+    // The key stays where the client put it; only `alt=sse` is added.
+    expect(sent.map((r) => r.path)).toEqual([
+      '/v1beta/models/gemini-2.5-flash:streamGenerateContent?key=k&alt=sse',
+      '/v1beta/models/gemini-2.5-flash:streamGenerateContent?key=k&alt=sse',
+    ]);
+    expect(sent[0]?.body.length).toBeLessThan(deployLog.length / 3);
+    expect(sent[0]?.body).toContain('headroom_retrieve');
+  });
+
+  it('relays the JSON-array stream as it comes where no retrieve tool is offered (no tools, nothing compressed)', async () => {
+    const before = upstream.received.length;
+    const small = [{ role: 'user', parts: [{ text: 'Say hello.' }] }];
+    const response = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': 'k' },
+      body: JSON.stringify({ contents: small }),
+    });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(await response.text())).toBeInstanceOf(Array);
+    expect(upstream.received[before]?.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent');
   });
 
   it('counts what every round billed in /stats, from Gemini’s usageMetadata, streamed or not', async () => {
