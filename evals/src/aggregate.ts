@@ -31,6 +31,23 @@ export function aggregate(cases: readonly CaseResult[]): Aggregate {
       : {}),
     ...(graded.length ? { validRate: round(graded.filter((c) => c.status === 'valid').length / graded.length) } : {}),
     ...onlineAggregate(cases),
+    ...blindAggregate(cases),
+  };
+}
+
+function blindAggregate(cases: readonly CaseResult[]): Pick<Aggregate, 'blind'> {
+  const blind = cases.flatMap((c) => (c.blind ? [c.blind] : []));
+  if (blind.length === 0) return {};
+  const byQuestion = blind.filter((b) => b.byQuestion);
+  return {
+    blind: {
+      byQuestionRate: round(byQuestion.length / cases.length),
+      byIdentifierRate: round(blind.filter((b) => b.byIdentifier).length / cases.length),
+      answerWithin1000Rate: byQuestion.length
+        ? round(byQuestion.filter((b) => (b.answerAtToken ?? Infinity) < 1000).length / byQuestion.length)
+        : 1,
+      medianRetrievedTokens: median(blind.filter((b) => b.retrievedTokens > 0).map((b) => b.retrievedTokens)),
+    },
   };
 }
 

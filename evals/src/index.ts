@@ -31,7 +31,8 @@ export const SUITE_NAMES = Object.keys(SUITES) as SuiteName[];
 export async function runSuite(suite: SuiteName, options: SuiteOptions): Promise<EvalResult> {
   const cases = await SUITES[suite](options);
   // Key order is part of the --json contract: suite, mode, cases, aggregate.
+  const blind = options.noQuery ? { noQuery: true } : {};
   return options.endpoint
-    ? { suite, mode: 'online', cases, aggregate: aggregate(cases), model: options.endpoint.model }
-    : { suite, mode: 'offline', cases, aggregate: aggregate(cases) };
+    ? { suite, mode: 'online', ...blind, cases, aggregate: aggregate(cases), model: options.endpoint.model }
+    : { suite, mode: 'offline', ...blind, cases, aggregate: aggregate(cases) };
 }

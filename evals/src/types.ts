@@ -16,6 +16,13 @@ export interface CaseResult {
   readonly numbersKept?: boolean;
   /** Online runs: the model's score (0–1) on the request as built and as Headroom sends it. */
   readonly online?: OnlineScores;
+  /** tool-qa `--no-query`: how an answer that was not visible came back, if it did. */
+  readonly blind?: {
+    readonly byQuestion: boolean;
+    readonly byIdentifier: boolean;
+    readonly retrievedTokens: number;
+    readonly answerAtToken?: number;
+  };
 }
 
 export interface OnlineScores {
@@ -35,6 +42,14 @@ export interface Aggregate {
   readonly medianSavings: number;
   readonly numbersKeptRate?: number;
   readonly validRate?: number;
+  /** tool-qa `--no-query`: shares of all cases returned by a retrieve with the question / one identifier. */
+  readonly blind?: {
+    readonly byQuestionRate: number;
+    readonly byIdentifierRate: number;
+    /** Of the cases a retrieve with the question returned, the share whose answer starts within its first 1,000 tokens. */
+    readonly answerWithin1000Rate: number;
+    readonly medianRetrievedTokens: number;
+  };
   /** Online runs: mean scores, and the paired difference (compressed − baseline) with a 95% interval. */
   readonly online?: {
     readonly baselineScore: number;
@@ -49,6 +64,8 @@ export interface Aggregate {
 export interface EvalResult {
   readonly suite: SuiteName;
   readonly mode: 'offline' | 'online';
+  /** tool-qa: compressed without the question (`--no-query`). */
+  readonly noQuery?: boolean;
   /** Online runs: the model the cases went to. */
   readonly model?: string;
   readonly cases: readonly CaseResult[];
@@ -66,6 +83,8 @@ export interface SuiteOptions {
   readonly seed?: number;
   /** When set, every case also goes to this model, as built and as compressed (online mode). */
   readonly endpoint?: ModelEndpoint;
+  /** tool-qa: compress each output without its question (the agent's task says nothing about it). */
+  readonly noQuery?: boolean;
   /** Called after each case, for progress display. */
   readonly onProgress?: (done: number, total: number) => void;
 }

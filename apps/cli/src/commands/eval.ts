@@ -25,6 +25,7 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
     floor: { type: 'string', multiple: true },
     out: { type: 'string', default: 'headroom-eval' },
     mode: { type: 'string', default: 'offline' },
+    'no-query': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -76,6 +77,7 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
     ...(casesDir ? { casesDir } : {}),
     ...(limit !== undefined ? { limit } : {}),
     seed,
+    ...(values['no-query'] ? { noQuery: true } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(progress ? { onProgress: progress } : {}),
   });
@@ -95,7 +97,8 @@ export async function runEval(args: string[], io: CliIo): Promise<number> {
         : `retained ${a.retainedRate}, recoverable ${a.recoverableRate}, lost ${a.lostRate}`;
     await write(
       io.stdout,
-      `${suite}: ${a.n} cases, savings ${a.savings} (median ${a.medianSavings}), ${kept}` +
+      `${suite}${result.noQuery ? ' (without the question)' : ''}: ${a.n} cases, savings ${a.savings} (median ${a.medianSavings}), ${kept}` +
+        `${a.blind ? `; by the question ${a.blind.byQuestionRate}, by one identifier ${a.blind.byIdentifierRate}, answer within 1,000 retrieved tokens ${a.blind.answerWithin1000Rate}` : ''}` +
         `${a.numbersKeptRate !== undefined ? `, numbers kept ${a.numbersKeptRate}` : ''}` +
         `${a.online ? `\nonline: score ${a.online.baselineScore} → ${a.online.compressedScore}, difference ${a.online.difference} (95% CI ${a.online.ci95.join(' to ')})` : ''}` +
         `\nreport: ${join(outDir, `${suite}.md`)}\n`,

@@ -80,6 +80,9 @@ against the compressed tool schemas. Writes SUITE.md, SUITE.svg and SUITE.json t
 Options:
   --data DIR           datasets directory (default: HEADROOM_DATASETS, else ../shared/datasets)
   --dir DIR            tool-qa: a directory of {id, kind, content, question, answer} cases
+  --no-query           tool-qa: compress each output without its question (the task says nothing
+                       about it), then report what stays visible, what a retrieve with the
+                       question or with one identifier of it returns, and what is lost
   --limit N            at most N cases, chosen by a seeded shuffle
   --seed N             the shuffle's seed (default 0)
   --json               print {suite, mode, cases, aggregate} on stdout
