@@ -1,8 +1,8 @@
 // @headroom/ccr — runtime-neutral entry. The SQLite store is Node-only: import it from
 // '@headroom/ccr/sqlite'.
 
+export { type Records, type RetrievalRecord, splitRecords } from './retrieve/records.js';
 export { normalizeKey, type RetrieveOptions, type RetrieveResult, retrieve } from './retrieve/retrieve.js';
-export { splitUnits, type Unit, type Units } from './retrieve/units.js';
 export {
   type AnsweredCall,
   answerCalls,

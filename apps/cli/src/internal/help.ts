@@ -52,7 +52,7 @@ stderr. With --query, stdout carries the header and only the matching lines (L12
 array items ([3]: …), best first, with a count of the rest.
 
 Options:
-  --query TEXT   only the lines or items matching TEXT
+  --query TEXT   only the records matching TEXT (lines, stanzas, commits, JSON items and members), best first
   --json         print {key, query, content}
   -h, --help     show this help
 

@@ -81,6 +81,36 @@ describe('retrieve', () => {
     );
   });
 
+  it('folds identical records into one with their count, so copies do not fill the answer', async () => {
+    const lines = [...Array.from({ length: 40 }, () => 'GET /health 200'), 'GET /orders 500'].join('\n');
+    const { store, key } = storeWith(lines);
+    expect((await retrieve(store, key, { query: 'GET' })).text).toBe(
+      [
+        `[headroom retrieved ${key}: 41 (2 distinct) of 41 lines match "GET", best first]`,
+        'L1 (+39 identical): GET /health 200',
+        'L41: GET /orders 500',
+      ].join('\n'),
+    );
+  });
+
+  it('returns a whole record: asked for a commit by its hash, its author and date come with it', async () => {
+    const commit = (n: number) =>
+      [
+        `commit ${String(n).repeat(40)}`,
+        `Author: Dev ${n} <d${n}@example.com>`,
+        `Date:   Mon Jul ${n} 2026`,
+        '',
+        `    fix ${n}`,
+      ].join('\n');
+    const { store, key } = storeWith([1, 2, 3, 4].map(commit).join('\n\n'));
+    const text = (await retrieve(store, key, { query: `Who wrote commit ${'3'.repeat(40)}?` })).text;
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      `[headroom retrieved ${key}: 4 of 4 records match "Who wrote commit ${'3'.repeat(40)}?", best first]`,
+      `L13-L17: commit ${'3'.repeat(40)}`,
+    ]);
+    expect(text).toContain('Author: Dev 3 <d3@example.com>');
+  });
+
   it('says so when nothing matches', async () => {
     const { store, key } = storeWith(log);
     expect((await retrieve(store, key, { query: 'kubernetes' })).text).toBe(

@@ -9,12 +9,12 @@ import {
   queryTerms,
   type Store,
 } from '@headroom/core';
-import { splitUnits } from './units.js';
+import { splitRecords } from './records.js';
 
 export interface RetrieveOptions {
-  /** Return only the lines or items matching this query, best first. */
+  /** Return only the records (lines, stanzas, items) matching this query, best first. */
   readonly query?: string;
-  /** Most matches returned for a query. Default 40. */
+  /** Most records returned for a query. Default 40 (fewer when they fill the answer's token budget). */
   readonly limit?: number;
 }
 
@@ -37,8 +37,10 @@ export type RetrieveResult =
 const KEY = new RegExp(`^[0-9a-f]{${KEY_LENGTH}}$`);
 
 /**
- * Gets an original back by key: whole, or only the lines or items matching a query (ranked by
- * BM25, capped, with the count of the rest). An unknown or expired key is not an exception:
+ * Gets an original back by key: whole, or only the records matching a query — whole records (a
+ * commit, a stanza, a JSON item or member with its path, a log entry with its continuation), ranked
+ * by BM25 over that original's records with exact identifiers first, identical ones folded, within
+ * a token budget, with the count of the rest (see `splitRecords`). An unknown or expired key is not an exception:
  * the result says so in words the model can act on.
  *
  * @example
@@ -78,54 +80,48 @@ function whole(key: string, original: string): string {
   return `${formatRetrievedHeader(key, `the original, ${lines} ${lines === 1 ? 'line' : 'lines'}`)}\n${original}`;
 }
 
+/** What a query's answer may take, in tokens (estimated at 4 characters each): enough for the best records, never the whole original. */
+const BUDGET_TOKENS = 2_000;
+
 function matching(key: string, original: string, query: string, limit: number): string {
-  const { kind, units } = splitUnits(original);
-  const terms = queryTerms(query);
-  const texts = units.map((u) => u.text);
-  const scores = bm25Scores(texts, terms);
-  // Units holding an exact identifier, path, number or quoted string from the query rank first.
+  const { noun, records } = splitRecords(original);
+  const texts = records.map((r) => r.search);
+  const scores = bm25Scores(texts, queryTerms(query));
+  // Records holding an exact identifier, path, number or quoted string from the query rank first.
   const anchors = queryAnchors(query);
   for (const i of anchorHits(texts, anchors)) scores[i] = (scores[i] as number) + 1000;
-  // So do lines defining an identifier the query names (`dumps(obj, …)` for `json.dumps`).
-  if (kind === 'lines') for (const i of definitionHits(texts, anchors)) scores[i] = (scores[i] as number) + 500;
-  const ranked = units
-    .map((unit, i) => ({ unit, score: scores[i] as number }))
-    .filter((r) => r.score > 0)
-    .sort((a, b) => b.score - a.score);
-  const shown = ranked.slice(0, limit);
+  // So do records opening with the definition of an identifier the query names (`dumps(obj, …)` for `json.dumps`).
+  if (noun !== 'items') for (const i of definitionHits(texts, anchors)) scores[i] = (scores[i] as number) + 500;
+  // Identical records are one answer: shown once, with how many there are.
+  const groups = new Map<string, { labels: string[]; text: string; score: number }>();
+  records.forEach((record, i) => {
+    const score = scores[i] as number;
+    if (score <= 0) return;
+    const group = groups.get(record.text);
+    if (group) group.labels.push(record.label);
+    else groups.set(record.text, { labels: [record.label], text: record.text, score });
+  });
+  const ranked = [...groups.values()].sort((a, b) => b.score - a.score);
+  const matched = ranked.reduce((n, g) => n + g.labels.length, 0);
   const quoted = JSON.stringify(query).replace(/\]/g, ')');
-  const noun = kind === 'lines' ? 'lines' : 'items';
-  if (shown.length === 0) {
+  if (ranked.length === 0) {
     return formatRetrievedHeader(
       key,
-      `none of ${units.length} ${noun} match ${quoted}; retrieve without a query for the whole original`,
+      `none of ${records.length} ${noun} match ${quoted}; retrieve without a query for the whole original`,
     );
   }
-  const rest = ranked.length - shown.length;
-  const summary =
-    `${ranked.length} of ${units.length} ${noun} match ${quoted}, best first` +
-    (rest > 0 ? `; showing ${shown.length}, ${rest} more not shown (narrow the query to see them)` : '');
-  const body = shown.flatMap((r) => {
-    const heading = kind === 'lines' ? headingOf(units, units.indexOf(r.unit)) : undefined;
-    const line = `${r.unit.label}: ${r.unit.text}`;
-    return heading === undefined ? [line] : [`${heading.label}: ${heading.text}`, line];
-  });
-  return [formatRetrievedHeader(key, summary), ...body].join('\n');
-}
-
-/**
- * The line an indented match belongs to: the nearest earlier line that starts at column 0 after
- * a blank line (a commit's `commit <hash>` line, a section title), at most 12 lines back. A commit
- * subject found by the query then comes with the commit's hash.
- */
-function headingOf(
-  units: readonly { label: string; text: string }[],
-  at: number,
-): { label: string; text: string } | undefined {
-  if (!/^\s/.test(units[at]?.text ?? '')) return undefined;
-  for (let i = at - 1; i >= Math.max(0, at - 12); i--) {
-    const text = units[i]?.text ?? '';
-    if (text && !/^\s/.test(text) && (i === 0 || !(units[i - 1]?.text ?? '').trim())) return units[i];
+  const shown: string[] = [];
+  let spent = 0;
+  for (const group of ranked) {
+    if (shown.length >= limit || (shown.length > 0 && spent + group.text.length / 4 > BUDGET_TOKENS)) break;
+    const [first, ...more] = group.labels;
+    shown.push(`${first}${more.length ? ` (+${more.length} identical)` : ''}: ${group.text}`);
+    spent += group.text.length / 4;
   }
-  return undefined;
+  const rest = ranked.length - shown.length;
+  const counted = matched === ranked.length ? `${matched}` : `${matched} (${ranked.length} distinct)`;
+  const summary =
+    `${counted} of ${records.length} ${noun} match ${quoted}, best first` +
+    (rest > 0 ? `; showing ${shown.length}, ${rest} more not shown (narrow the query to see them)` : '');
+  return [formatRetrievedHeader(key, summary), ...shown].join('\n');
 }
