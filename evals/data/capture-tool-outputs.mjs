@@ -76,12 +76,13 @@ function save(id, kind, command, content, question, answer) {
   );
   const path = /^diff --git a\/(\S+)/.exec(file)[1];
   const line = declared(file)[0];
+  const name = /(?:function|var|const|let)\s+(\w+)/.exec(line)[1];
   save(
     'c03_git_diff_named_file',
     'git_diff',
     `git diff ${from} ${to} -- '*.js'`,
     diff,
-    `In ${path}, what is the first declaration line (function, var, const or let) the diff adds?`,
+    `In ${path}, which line does the diff add to declare \`${name}\`?`,
     line,
   );
 }

@@ -21,7 +21,8 @@ interface Hunk {
 /**
  * Unified diffs: every file header and hunk header stays; lock and generated files are folded
  * to counts of lines added and removed; context lines are trimmed to one beside each change;
- * hunks matching the query stay, and the remaining budget goes to the most relevant hunks
+ * the hunks of a file the query names stay (when they fit the budget), hunks matching the query
+ * stay, and the remaining budget goes to the most relevant hunks
  * (smallest first when there is no query). Omitted lines are counted in place as `+A −R`.
  */
 export function createDiffCrusher(): Transform {
@@ -37,11 +38,18 @@ export function createDiffCrusher(): Transform {
       const keep = new Uint8Array(lines.length);
       const hunks = findHunks(lines, keep);
 
-      const hits = anchorHits(lines, queryAnchors(query));
+      const anchors = queryAnchors(query);
+      const hits = anchorHits(lines, anchors);
+      // A query that names a file scopes the diff to it: that file's hunks stay when they fit the budget.
+      const scoped = hunks.filter((h) => namesFile(anchors, h.file));
+      const scopeLines = scoped.map((h) =>
+        h.end - h.start <= WHOLE_HUNK ? range(h.start + 1, h.end) : trimmedBody(lines, h),
+      );
       const hunkTexts = hunks.map((h) => lines.slice(h.start, h.end).join('\n'));
       const scores = bm25Scores(hunkTexts, weightedQueryTerms(query, toolName));
       let kept = keep.reduce((a, b) => a + b, 0);
       const budget = lineBudget(lines.length);
+      if (scopeLines.reduce((n, l) => n + l.length, 0) <= budget) for (const l of scopeLines) kept += markAll(keep, l);
       const candidates: { hunk: Hunk; lines: number[]; score: number }[] = [];
 
       hunks.forEach((hunk, h) => {
@@ -67,6 +75,13 @@ export function createDiffCrusher(): Transform {
       return { text: emitWithMarkers(lines, keep, 'lines', changeCounts, retrievalKey) };
     },
   };
+}
+
+/** Whether the query names this file: an anchor with a path's shape that ends it (`src/a.ts`, `a.ts`) or that it ends. */
+function namesFile(anchors: readonly string[], file: string): boolean {
+  return anchors.some(
+    (a) => /[./]/.test(a) && a.length >= 4 && (file === a || file.endsWith(`/${a}`) || a.endsWith(`/${file}`)),
+  );
 }
 
 /** Marks file and hunk headers as kept and returns the hunks with the file each belongs to. */
