@@ -11,6 +11,7 @@ describe('detectContentType', () => {
     ['grep-repo.txt', 'search'],
     ['git-diff.txt', 'diff'],
     ['dpkg-log.txt', 'log'],
+    ['dpkg-l.txt', 'table'],
   ])('%s → %s', (name, type) => {
     expect(detectContentType(fixture(name))).toBe(type);
   });
@@ -30,6 +31,17 @@ describe('detectContentType', () => {
     [
       '100644 blob 8f3a9c2b1d4e5f60a7b8c9d01234567890abcdef\tREADME.md\n100644 blob 0123456789abcdef0123456789abcdef01234567\tsrc/a.ts',
       'listing',
+    ],
+    [
+      [
+        'NAME                      READY   STATUS             RESTARTS   AGE',
+        ...Array.from(
+          { length: 12 },
+          (_, i) =>
+            `web-${String(i).padEnd(20)}  1/1     ${(i === 7 ? 'CrashLoopBackOff' : 'Running').padEnd(17)}  ${String(i % 3).padEnd(9)}  ${i + 2}d`,
+        ),
+      ].join('\n'),
+      'table',
     ],
     ['', 'text'],
     ['\u0000\u0001\u0002 binary junk \uFFFD', 'text'],

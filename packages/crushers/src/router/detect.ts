@@ -1,4 +1,5 @@
 import { type ContentType, scanJson } from '@headroom/core';
+import { fixedWidthLayout } from '../table/fixed-width.js';
 
 /** Lines looked at to decide; detection stays cheap on huge outputs. */
 const SAMPLE_LINES = 400;
@@ -70,7 +71,7 @@ function detect(text: string): ContentType {
   ) {
     return 'html';
   }
-  if (isTable(nonEmpty)) return 'table';
+  if (isTable(nonEmpty) || fixedWidthLayout(lines)) return 'table';
   if (share(CODE_LINE) >= 0.35) return 'code';
   if (share(MD_LINE) >= 0.15) return 'markdown';
   const proseLines = nonEmpty.filter((l) => l.length > 60 && /[a-z]{3,} [a-z]{3,} [a-z]{3,}/i.test(l)).length;
@@ -100,7 +101,7 @@ function hasUnifiedHunks(lines: string[]): boolean {
   return false;
 }
 
-/** CSV/TSV with a steady column count, or a Markdown table. */
+/** CSV/TSV with a steady column count, or a Markdown table (fixed-width tables: see `fixedWidthLayout`). */
 function isTable(lines: string[]): boolean {
   if (lines.length < 4) return false;
   if (lines.filter((l) => /^\s*\|.*\|\s*$/.test(l)).length / lines.length >= 0.8) return true;

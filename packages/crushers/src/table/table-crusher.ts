@@ -1,6 +1,7 @@
 import { formatMarker, hasMarkers, queryAnchors, type Transform, weightedQueryTerms } from '@headroom/core';
 import type { JsonNode } from '../json/json-tree.js';
 import { categoricalDetail, memberBudget, SMALL_COLLECTION, selectMembers } from '../select/members.js';
+import { fixedWidthCells, fixedWidthLayout } from './fixed-width.js';
 
 interface Table {
   /** Lines that always stay: the header (and a Markdown table's separator row). */
@@ -13,7 +14,7 @@ interface Table {
 }
 
 /**
- * Tables (CSV, TSV, Markdown) stay tables: the header always stays, rows are chosen like JSON
+ * Tables (CSV, TSV, Markdown, and fixed-width ones such as `dpkg -l`, `ps aux`, `kubectl get`) stay tables: the header always stays, rows are chosen like JSON
  * items — first and last, rows with failures, rare values of categorical columns, numeric
  * outliers, rows matching the query, an evenly spread sample — and kept rows are verbatim.
  * Omitted rows are counted in marker lines with per-value counts of categorical columns.
@@ -78,9 +79,30 @@ function readTable(text: string): Table | undefined {
         .map((c) => c.trim());
     return { head: lines.slice(0, 2), rows: lines.slice(2), columns: cells(first), cells, tail };
   }
+  const layout = fixedWidthLayout(lines);
+  if (layout && !isDelimited(lines)) {
+    const cells = (row: string) => fixedWidthCells(row, layout.starts);
+    return {
+      head: lines.slice(0, layout.headLines),
+      rows: lines.slice(layout.headLines),
+      columns: cells(lines[layout.header] as string),
+      cells,
+      tail,
+    };
+  }
   const separator = (first.match(/\t/g)?.length ?? 0) >= 1 ? '\t' : ',';
   const cells = (row: string) => splitDelimited(row, separator);
   return { head: [first], rows: lines.slice(1), columns: cells(first), cells, tail };
+}
+
+/** Whether every one of the first rows has the same number of tabs, or of commas, as the first (CSV/TSV). */
+function isDelimited(lines: readonly string[]): boolean {
+  const sample = lines.slice(0, 50);
+  return ['\t', ','].some((sep) => {
+    const count = (l: string) => l.split(sep).length - 1;
+    const first = count(sample[0] ?? '');
+    return first >= 1 && sample.every((l) => count(l) === first);
+  });
 }
 
 /** Splits one CSV/TSV line, honouring double-quoted fields. */

@@ -1,0 +1,56 @@
+/** A table laid out in columns of spaces (`dpkg -l`, `ps aux`, `docker ps`, `kubectl get`, `df -h`). */
+export interface FixedWidthLayout {
+  /** Lines before the rows: any preamble, the header, and a separator row under it. */
+  readonly headLines: number;
+  /** The header row's index. */
+  readonly header: number;
+  /** Where each column starts (0-based character positions); the last runs to the end of the line. */
+  readonly starts: readonly number[];
+}
+
+/** A row of dashes or equals signs (`+++-====`, `---- ----`) under a header. */
+const SEPARATOR = /^[\s+|=-]*[=-]{4,}[\s+|=-]*$/;
+/** Rows looked at to find the columns. */
+const SAMPLE_ROWS = 200;
+/** A position is a gutter when at most this share of rows (and at least one row may) has a character there: a value may overflow its column. */
+const OVERFLOW_SHARE = 0.05;
+
+/**
+ * The columns of a fixed-width table: a header row of words (found in the first lines, under any
+ * preamble, or above a separator row), then rows whose gutters — positions where nearly every row
+ * has a space — line up into at least three columns. Right-aligned columns (`ps`'s PID) fit too,
+ * since a column is the run between two gutters. Undefined for anything else.
+ */
+export function fixedWidthLayout(lines: readonly string[]): FixedWidthLayout | undefined {
+  const separator = lines.slice(0, 10).findIndex((l) => SEPARATOR.test(l));
+  const header = separator > 0 ? separator - 1 : 0;
+  const headLines = separator > 0 ? separator + 1 : 1;
+  const headerLine = lines[header] ?? '';
+  const words = headerLine.trim().split(/\s+/);
+  // A header names columns: several words, none of them a bare number.
+  if (words.length < 3 || words.some((w) => /^\d+([.:]\d+)*$/.test(w))) return undefined;
+  const rows = lines.slice(headLines).filter((l) => l.trim() !== '');
+  if (rows.length < 8) return undefined;
+  const sample = rows.slice(0, SAMPLE_ROWS);
+  const width = Math.max(headerLine.length, ...sample.map((r) => r.length));
+  const overflow = Math.max(1, Math.floor(sample.length * OVERFLOW_SHARE));
+  const starts: number[] = [];
+  let inGutter = true;
+  for (let p = 0; p < width; p++) {
+    const filled = sample.filter((r) => p < r.length && r[p] !== ' ').length;
+    const gutter = filled <= overflow;
+    if (!gutter && inGutter) starts.push(p);
+    inGutter = gutter;
+  }
+  if (starts.length < 3) return undefined;
+  // The header's words sit in those columns: each column's range holds the start of a word.
+  const wordStarts = [...headerLine.matchAll(/\S+/g)].map((m) => m.index);
+  const covered = starts.filter((s, k) => wordStarts.some((w) => w >= s - 2 && w < (starts[k + 1] ?? width))).length;
+  if (covered < starts.length * 0.75) return undefined;
+  return { headLines, header, starts };
+}
+
+/** A row's cells under the layout's columns, trimmed. */
+export function fixedWidthCells(row: string, starts: readonly number[]): string[] {
+  return starts.map((s, k) => row.slice(s, starts[k + 1] ?? row.length).trim());
+}
