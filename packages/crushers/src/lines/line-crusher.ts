@@ -230,18 +230,16 @@ export function emitWithMarkers(
     while (j < total && !keep[j]) j++;
     const gap = lines.slice(i, j);
     const previous = i > 0 ? lines[i - 1] : undefined;
-    const detail = gap.every((line) => line === previous) ? 'repeats of the line above' : detailOf(gap);
-    const marker = formatMarker({
-      omitted: gap.length,
-      total,
-      unit,
-      ...(detail ? { detail } : {}),
-      ...(key ? { key } : {}),
-    });
+    const bare = formatMarker({ omitted: gap.length, total, unit, ...(key ? { key } : {}) });
     // A gap barely longer than its own marker is cheaper to show than to hide.
     const gapChars = gap.reduce((sum, line) => sum + line.length + 1, 0);
-    if (gapChars <= marker.length * 1.5) out.push(...gap);
-    else out.push(marker);
+    if (gapChars <= bare.length * 1.5) {
+      out.push(...gap);
+      i = j;
+      continue;
+    }
+    const detail = gap.every((line) => line === previous) ? 'repeats of the line above' : detailOf(gap);
+    out.push(detail ? formatMarker({ omitted: gap.length, total, unit, detail, ...(key ? { key } : {}) }) : bare);
     i = j;
   }
   return out.join('\n');

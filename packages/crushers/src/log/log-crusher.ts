@@ -1,6 +1,7 @@
 import { hasMarkers, type Transform } from '@headroom/core';
 import { createDiffCrusher } from '../diff/diff-crusher.js';
 import { createJsonCrusher } from '../json/json-crusher.js';
+import { gapSummary } from '../lines/gap-summary.js';
 import { countsDetail, createLineCrusher } from '../lines/line-crusher.js';
 import { levelName, lineTemplate } from '../lines/mask.js';
 import { splitSections } from '../router/sections.js';
@@ -47,7 +48,9 @@ function createLogLineCrusher(): Transform {
     contentTypes: ['log', 'stack-trace', 'text'],
     unit: 'lines',
     group: lineTemplate,
-    detail: (omitted) => sameTemplateDetail(omitted) ?? countsDetail(omitted.map(levelName)),
+    detail: (omitted) =>
+      sameTemplateDetail(omitted) ??
+      ([countsDetail(omitted.map(levelName)), gapSummary(omitted)].filter(Boolean).join('; ') || undefined),
   });
 }
 
