@@ -16,10 +16,18 @@ const SMALL_DOCUMENT = 24;
 const SMALL_DOCUMENT_WITH_QUERY = 8;
 /** With a query, the share of sentences kept beyond the best-matching passage: the most relevant ones and their neighbours. */
 const QUERY_SHARE = 0.15;
+/** A paragraph scoring at least this share of the best one's score stays beside it. */
+const RUNNER_UP = 0.9;
 const HEADING = /^(#{1,6}\s|={3,}\s*$|-{3,}\s*$|[A-Z][A-Z0-9 _-]{2,60}$)/;
 const LIST_ITEM = /^\s*([-*+•]|\d+[.)])\s+/;
 const FENCE = /^\s*(```|~~~)/;
-const SENTENCE_END = /(?<=[.!?]["')\]]?)\s+(?=["'([]?[A-Z0-9])/g;
+/**
+ * Where a sentence ends: after `.`, `!` or `?` (and a closing quote or bracket), before a capital
+ * or a digit — but not after an abbreviation or an initial (`St. Johns River`, `J. Smith`, `e.g.`),
+ * which would cut a sentence in two and lose the half that holds the answer.
+ */
+const SENTENCE_END =
+  /(?<=[.!?]["')\]]?)(?<!\b(?:St|Mt|Ft|Mr|Mrs|Ms|Dr|Jr|Sr|Prof|Gen|Gov|Sen|Rep|Rev|Capt|Lt|Col|Sgt|No|vs|etc|Inc|Ltd|Co|Corp|approx|e\.g|i\.e|U\.S|U\.K|[A-Z])\.)\s+(?=["'([]?[A-Z0-9])/g;
 
 interface Sentence {
   readonly line: number;
@@ -110,11 +118,17 @@ function bestParagraph(sentences: readonly Sentence[], terms: WeightedTerms): nu
     groups.map((g) => g.map((i) => sentences[i]?.text ?? '').join(' ')),
     terms,
   );
-  let best = -1;
-  scores.forEach((score, g) => {
-    if (score > 0 && (best < 0 || score > (scores[best] as number))) best = g;
-  });
-  const members = best >= 0 ? (groups[best] as number[]) : [];
+  const order = [...scores.keys()]
+    .filter((g) => (scores[g] as number) > 0)
+    .sort((a, b) => (scores[b] as number) - (scores[a] as number));
+  const [best, second] = order;
+  if (best === undefined) return [];
+  // A runner-up nearly as good is as likely to hold the answer: both stay.
+  const chosen =
+    second !== undefined && (scores[second] as number) >= (scores[best] as number) * RUNNER_UP
+      ? [best, second]
+      : [best];
+  const members = chosen.flatMap((g) => groups[g] as number[]);
   return members.length <= sentences.length * 0.4 ? members : [];
 }
 
