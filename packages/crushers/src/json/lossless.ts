@@ -1,12 +1,13 @@
 import type { Tokenizer } from '@headroom/core';
-import { encode as toonEncode } from '@toon-format/toon';
+import { decode as toonDecode, encode as toonEncode } from '@toon-format/toon';
 
 /**
  * The smallest lossless form of a JSON document: its minified text, or TOON (uniform arrays of
  * objects as a header with the row count plus one row per item) when that is smaller. TOON is
  * only a candidate when every value survives it exactly: it re-encodes parsed values, so a
  * document whose literals `JSON.parse` would change (`1e3`, `12345678901234567890`, escapes)
- * stays JSON.
+ * stays JSON. And it must decode back to exactly the minified JSON: rows whose objects list
+ * their keys in different orders come back in the header's order, which is not the original.
  */
 export function smallestLossless(
   minified: string,
@@ -28,7 +29,8 @@ function toonIfExact(minified: string): string | undefined {
   }
   if (typeof value !== 'object' || value === null || JSON.stringify(value) !== minified) return undefined;
   try {
-    return toonEncode(value);
+    const toon = toonEncode(value);
+    return JSON.stringify(toonDecode(toon)) === minified ? toon : undefined;
   } catch {
     return undefined;
   }
