@@ -24,7 +24,7 @@ export function writeMarkdown(name: string, result: any): string | undefined {
     lines.push(
       '',
       `Cases over 5,000 tokens: ${s.casesOver5000Tokens}. Median saving with the question as query: ${pct(s.medianSavingWithQuery)}; without a query: ${pct(s.medianSavingNoQuery)}.`,
-      `Answers with query: ${s.answersVisibleWithQuery} visible. Without: ${s.answersVisibleNoQuery} visible, ${s.answersRecoverableNoQuery} recoverable, ${s.answersLostNoQuery} lost (head+tail: ${s.answersVisibleHeadTail} visible).`,
+      `Answers with query: ${s.answersVisibleWithQuery} visible. Without: ${s.answersVisibleNoQuery} visible, ${s.answersRecoverableNoQuery} recoverable, ${s.answersLostNoQuery} lost (${s.answersLostNoQueryByIdentifier} lost when the retrieve names only one identifier of the question; head+tail: ${s.answersVisibleHeadTail} visible).`,
       `Outputs larger than their input: ${s.largerThanInput}. Median cost of compressing, token counting included, relative to one gpt-tokenizer encode of the input: ${s.medianCostVsOneEncode}×.`,
       '',
     );

@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createMemoryStore, retrieve } from '@headroom/ccr';
-import { type CompressTextResult, FirstSightCache, getTokenizer, scanJson, type Tokenizer } from '@headroom/core';
+import {
+  type CompressTextResult,
+  FirstSightCache,
+  getTokenizer,
+  queryAnchors,
+  scanJson,
+  type Tokenizer,
+} from '@headroom/core';
 import { compressText, detectContentType } from '@headroom/crushers';
 import { encode as toonEncode } from '@toon-format/toon';
 import { encode as gptEncode } from 'gpt-tokenizer/encoding/o200k_base';
@@ -20,14 +27,19 @@ type Outcome = 'visible' | 'recoverable' | 'lost';
 const collapse = (s: string) => s.replace(/\s+/g, ' ');
 const visible = (text: string, answer: string) => collapse(text).includes(collapse(answer));
 
-/** Cases with a question whose answer appears verbatim in the content. */
+/** Outputs captured on a real machine with their questions (see evals/data/tool-outputs-captured/PROVENANCE.md). */
+const CAPTURED = resolve(import.meta.dirname, '../../evals/data/tool-outputs-captured');
+
+/** Cases with a question whose answer appears verbatim in the content: the shared dev set and the captured outputs. */
 export function loadToolOutputCases(): Case[] {
-  const dir = join(datasetsDir(), 'agent_tool_outputs_dev');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Case);
+  return [join(datasetsDir(), 'agent_tool_outputs_dev'), CAPTURED].flatMap((dir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Case)
+      : [],
+  );
 }
 
 /** Head and tail lines of `text` within `budget` tokens: the naive truncation peers ship. */
@@ -70,14 +82,16 @@ export async function runToolOutputsBenchmark() {
       compressText(c.content, { query: c.question, store, firstSight: new FirstSightCache() }),
     );
     const tokensBefore = noQuery.tokensBefore;
-    const outcome = async (result: CompressTextResult): Promise<Outcome> => {
+    const outcome = async (result: CompressTextResult, query = c.question): Promise<Outcome> => {
       if (visible(result.text, c.answer)) return 'visible';
       for (const key of result.ccrKeys) {
-        const back = await retrieve(store, key, { query: c.question });
+        const back = await retrieve(store, key, { query });
         if (visible(back.text, c.answer)) return 'recoverable';
       }
       return 'lost';
     };
+    // What a model would most likely ask for by itself: the question's longest identifier.
+    const identifier = queryAnchors(c.question)[0] ?? c.question;
 
     const scan = scanJson(c.content);
     const minified = scan.ok ? scan.minified : undefined;
@@ -100,6 +114,7 @@ export async function runToolOutputsBenchmark() {
         tokens: noQuery.tokensAfter,
         saving: round(1 - noQuery.tokensAfter / tokensBefore),
         answer: await outcome(noQuery),
+        answerByIdentifier: await outcome(noQuery, identifier),
         ms: round(msNoQuery, 1),
       },
       costVsOneEncode: round(msNoQuery / encodeMs, 2),
@@ -123,7 +138,7 @@ export async function runToolOutputsBenchmark() {
   const big = rows.filter((r) => r.tokensBefore > 5000);
   return {
     benchmark: 'tool-outputs',
-    dataset: 'agent_tool_outputs_dev',
+    dataset: 'agent_tool_outputs_dev + evals/data/tool-outputs-captured',
     cases: rows.length,
     summary: {
       casesOver5000Tokens: big.length,
@@ -133,6 +148,7 @@ export async function runToolOutputsBenchmark() {
       answersVisibleNoQuery: rows.filter((r) => r.headroomNoQuery.answer === 'visible').length,
       answersRecoverableNoQuery: rows.filter((r) => r.headroomNoQuery.answer === 'recoverable').length,
       answersLostNoQuery: rows.filter((r) => r.headroomNoQuery.answer === 'lost').length,
+      answersLostNoQueryByIdentifier: rows.filter((r) => r.headroomNoQuery.answerByIdentifier === 'lost').length,
       answersVisibleHeadTail: rows.filter((r) => r.peers.headTailSameBudget.answer === 'visible').length,
       largerThanInput: rows.filter(
         (r) => r.headroomNoQuery.tokens > r.tokensBefore || r.headroomWithQuery.tokens > r.tokensBefore,
