@@ -1,3 +1,5 @@
+import { httpStatus } from './mask.js';
+
 /**
  * What a run of omitted lines holds, in a few words, so a model can tell whether to retrieve it:
  * an access log's status codes (`status 200: 47, 304: 2`), else the records it holds (the most
@@ -42,11 +44,8 @@ function timeRange(lines: readonly string[]): string | undefined {
   return `${first}…${last.slice(cut)}`;
 }
 
-/** An access log's request line and status: `"GET /x HTTP/1.1" 404`. */
-const STATUS = /"[A-Z]+ \S+ HTTP\/[\d.]+" (\d{3})\b/;
-
 function statusCounts(lines: readonly string[]): string | undefined {
-  const statuses = lines.map((l) => STATUS.exec(l)?.[1]);
+  const statuses = lines.map(httpStatus);
   const found = statuses.filter((s): s is string => s !== undefined);
   if (found.length < lines.length / 2) return undefined;
   const counts = new Map<string, number>();

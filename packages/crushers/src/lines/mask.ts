@@ -20,7 +20,21 @@ const LEVEL = /\b(fatal|critical|panic|error|err|exception|failed|failure|severe
 
 export type Severity = 'error' | 'warning' | undefined;
 
+/** An access log's request line and status: `"GET /x HTTP/1.1" 404`. */
+const ACCESS_STATUS = /"[A-Z]+ \S+ HTTP\/[\d.]+" (\d{3})\b/;
+
+/** The HTTP status an access-log line reports, if it is one. */
+export function httpStatus(line: string): string | undefined {
+  return ACCESS_STATUS.exec(line.length > 2000 ? line.slice(0, 2000) : line)?.[1];
+}
+
+/**
+ * How bad a line says things are: a level or failure word, or an access-log status that is not a
+ * success (5xx an error, 4xx a warning) — the one failed request among thousands must stay.
+ */
 export function severity(line: string): Severity {
+  const status = httpStatus(line);
+  if (status) return status >= '500' ? 'error' : status >= '400' ? 'warning' : undefined;
   const m = LEVEL.exec(line.length > 600 ? line.slice(0, 600) : line);
   if (!m) return undefined;
   const word = (m[1] as string).toLowerCase();

@@ -3,7 +3,7 @@ import { createDiffCrusher } from '../diff/diff-crusher.js';
 import { createJsonCrusher } from '../json/json-crusher.js';
 import { gapSummary } from '../lines/gap-summary.js';
 import { countsDetail, createLineCrusher } from '../lines/line-crusher.js';
-import { levelName, lineTemplate } from '../lines/mask.js';
+import { httpStatus, levelName, lineTemplate } from '../lines/mask.js';
 import { splitSections } from '../router/sections.js';
 
 /**
@@ -49,6 +49,8 @@ function createLogLineCrusher(): Transform {
     unit: 'lines',
     group: lineTemplate,
     detail: (omitted) =>
+      // An access log's omitted requests are told by their status codes first.
+      (omitted[0] !== undefined && httpStatus(omitted[0]) ? gapSummary(omitted) : undefined) ??
       sameTemplateDetail(omitted) ??
       ([countsDetail(omitted.map(levelName)), gapSummary(omitted)].filter(Boolean).join('; ') || undefined),
   });
