@@ -12,6 +12,7 @@ export type {
 } from './compress.js';
 export { compress, compressText } from './compress.js';
 export { type ContentDetector, type ContentType, detectBasicContentType } from './content/content-type.js';
+export { type FixedWidthLayout, fixedWidthCells, fixedWidthLayout } from './content/fixed-width.js';
 export { parseAnthropic } from './dialects/anthropic/parse.js';
 export type {
   RetrieveAnswer,

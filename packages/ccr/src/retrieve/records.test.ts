@@ -49,6 +49,22 @@ describe('splitRecords', () => {
     expect(records[1]).toMatchObject({ label: 'L4', text: 'commit aaa\n    line 0', search: '    line 0' });
   });
 
+  it('gives a table’s rows as records with its header kept apart, to name their columns', () => {
+    const table = [
+      'NAME                      READY   STATUS             RESTARTS   AGE',
+      ...Array.from(
+        { length: 10 },
+        (_, i) =>
+          `web-${String(i).padEnd(20)}  1/1     ${(i === 7 ? 'CrashLoopBackOff' : 'Running').padEnd(17)}  ${i % 3}          ${i + 2}d`,
+      ),
+    ].join('\n');
+    const { noun, records, head } = splitRecords(table);
+    expect(noun).toBe('rows');
+    expect(head).toMatchObject({ label: 'L1', text: table.split('\n')[0] });
+    expect(records).toHaveLength(10);
+    expect(records[7]?.text).toContain('CrashLoopBackOff');
+  });
+
   it('keeps a log line with its indented continuation (a stack trace)', () => {
     const log = [
       '10:00 INFO ok',

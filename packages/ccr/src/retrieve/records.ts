@@ -1,4 +1,4 @@
-import { jsonStringEnd, scanJson } from '@headroom/core';
+import { fixedWidthLayout, jsonStringEnd, scanJson } from '@headroom/core';
 
 /**
  * A piece of an original that a query retrieves whole: a line, or a record made of several — a
@@ -16,9 +16,11 @@ export interface RetrievalRecord {
 }
 
 export interface Records {
-  /** What the records are, for counts: `lines`, `records`, `items`. */
-  readonly noun: 'lines' | 'records' | 'items';
+  /** What the records are, for counts: `lines`, `records`, `items`, `rows`. */
+  readonly noun: 'lines' | 'records' | 'items' | 'rows';
   readonly records: readonly RetrievalRecord[];
+  /** A table's header (with any preamble), shown above the rows a query returns so their columns are named. */
+  readonly head?: RetrievalRecord;
 }
 
 /** Records of more lines than this are split into their lines: a match must stay readable. */
@@ -43,6 +45,8 @@ export function splitRecords(original: string): Records {
   const lines = original.split('\n');
   const diff = diffRecords(lines);
   if (diff) return { noun: 'records', records: diff };
+  const table = tableRecords(lines);
+  if (table) return table;
   const spans = stanzaSpans(lines) ?? continuationSpans(lines);
   if (!spans) return { noun: 'lines', records: lines.map((text, i) => lineRecord(text, i)) };
   return { noun: 'records', records: spans.flatMap(([first, last]) => spanRecords(lines, first, last)) };
@@ -85,6 +89,30 @@ function trimmed(lines: readonly string[], first: number, last: number): Span | 
   while (a <= b && blank(lines[a])) a++;
   while (b >= a && blank(lines[b])) b--;
   return a <= b ? [a, b] : undefined;
+}
+
+/**
+ * A table — fixed-width (`dpkg -l`, `ps aux`, `kubectl get`) or CSV/TSV whose rows all have the
+ * header's number of fields: each row a record, the header kept apart to be shown above them.
+ */
+function tableRecords(lines: readonly string[]): Records | undefined {
+  const layout = fixedWidthLayout(lines);
+  const headLines = layout?.headLines ?? (delimitedHeader(lines) ? 1 : 0);
+  if (headLines === 0) return undefined;
+  const head = spanRecords(lines, 0, headLines - 1)[0] as RetrievalRecord;
+  const records = lines.slice(headLines).flatMap((text, k) => (text.trim() ? [lineRecord(text, headLines + k)] : []));
+  return { noun: 'rows', records, head };
+}
+
+/** A CSV or TSV header: the first line and every one of the next (up to 50) have the same number of tabs, or of commas. */
+function delimitedHeader(lines: readonly string[]): boolean {
+  const sample = lines.slice(0, 51).filter((l) => l.trim());
+  if (sample.length < 4) return false;
+  return ['\t', ','].some((sep) => {
+    const count = (l: string) => l.split(sep).length - 1;
+    const first = count(sample[0] as string);
+    return first >= 2 && sample.every((l) => count(l) === first);
+  });
 }
 
 /**

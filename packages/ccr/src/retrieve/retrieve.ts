@@ -84,7 +84,7 @@ function whole(key: string, original: string): string {
 const BUDGET_TOKENS = 2_000;
 
 function matching(key: string, original: string, query: string, limit: number): string {
-  const { noun, records } = splitRecords(original);
+  const { noun, records, head } = splitRecords(original);
   const texts = records.map((r) => r.search);
   const scores = bm25Scores(texts, queryTerms(query));
   // Records holding an exact identifier, path, number or quoted string from the query rank first.
@@ -123,5 +123,6 @@ function matching(key: string, original: string, query: string, limit: number): 
   const summary =
     `${counted} of ${records.length} ${noun} match ${quoted}, best first` +
     (rest > 0 ? `; showing ${shown.length}, ${rest} more not shown (narrow the query to see them)` : '');
-  return [formatRetrievedHeader(key, summary), ...shown].join('\n');
+  // A table's rows come under its header, so their columns are named.
+  return [formatRetrievedHeader(key, summary), ...(head ? [`${head.label}: ${head.text}`] : []), ...shown].join('\n');
 }

@@ -1,5 +1,4 @@
-import { type ContentType, scanJson } from '@headroom/core';
-import { fixedWidthLayout } from '../table/fixed-width.js';
+import { type ContentType, fixedWidthLayout, scanJson } from '@headroom/core';
 
 /** Lines looked at to decide; detection stays cheap on huge outputs. */
 const SAMPLE_LINES = 400;

@@ -1,7 +1,6 @@
-import { getTokenizer, parseMarkers } from '@headroom/core';
+import { fixedWidthCells, fixedWidthLayout, getTokenizer, parseMarkers } from '@headroom/core';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../test/fixtures.js';
-import { fixedWidthCells, fixedWidthLayout } from './fixed-width.js';
 import { createTableCrusher } from './table-crusher.js';
 
 // `dpkg -l` as captured on a Debian 12 machine (see evals/data/capture-tool-outputs.mjs).

@@ -1,7 +1,14 @@
-import { formatMarker, hasMarkers, queryAnchors, type Transform, weightedQueryTerms } from '@headroom/core';
+import {
+  fixedWidthCells,
+  fixedWidthLayout,
+  formatMarker,
+  hasMarkers,
+  queryAnchors,
+  type Transform,
+  weightedQueryTerms,
+} from '@headroom/core';
 import type { JsonNode } from '../json/json-tree.js';
 import { categoricalDetail, memberBudget, SMALL_COLLECTION, selectMembers } from '../select/members.js';
-import { fixedWidthCells, fixedWidthLayout } from './fixed-width.js';
 
 interface Table {
   /** Lines that always stay: the header (and a Markdown table's separator row). */
