@@ -204,3 +204,24 @@ function save(id, kind, command, content, question, answer) {
     missing,
   );
 }
+
+// ls -laR: directory blocks; the size of a file whose name recurs in every directory, asked by its directory.
+{
+  const listing = run('sh', ['-c', 'ls -laR /usr/share/doc | head -c 150000 | sed "$ d"']);
+  const blocks = listing.split(/\n\n+/).filter((b) => /^\/\S+:\n/.test(b) && /\scopyright$/m.test(b));
+  const unique = blocks.filter((b) => {
+    const line = /^.*\scopyright$/m.exec(b)[0];
+    return listing.split(line).length === 2;
+  });
+  const b = pick(unique);
+  const dir = /^(\/\S+):/.exec(b)[1];
+  const line = /^.*\scopyright$/m.exec(b)[0];
+  save(
+    'c09_ls_recursive',
+    'ls_recursive',
+    'ls -laR /usr/share/doc (first 150,000 bytes)',
+    listing,
+    `How many bytes is ${dir}/copyright?`,
+    line,
+  );
+}

@@ -55,7 +55,7 @@ export { type FirstSight, FirstSightCache, type FirstSightMemory } from './pipel
 export { createPipeline, type Pipeline, type PipelineOptions, type PipelineRun } from './pipeline/pipeline.js';
 export { looksLikeData } from './policy/looks-like-data.js';
 export { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from './policy/policy.js';
-export { anchorHits, definitionHits, queryAnchors } from './relevance/anchors.js';
+export { anchorHits, definitionHits, pathScopes, queryAnchors } from './relevance/anchors.js';
 export {
   bm25Scores,
   isStopword,

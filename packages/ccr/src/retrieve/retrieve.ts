@@ -5,6 +5,7 @@ import {
   formatRetrievedHeader,
   KEY_LENGTH,
   KEY_PREFIX,
+  pathScopes,
   queryAnchors,
   queryTerms,
   type Store,
@@ -90,6 +91,7 @@ function matching(key: string, original: string, query: string, limit: number): 
   // Records holding an exact identifier, path, number or quoted string from the query rank first.
   const anchors = queryAnchors(query);
   for (const i of anchorHits(texts, anchors)) scores[i] = (scores[i] as number) + 1000;
+  for (const i of scopeHits(texts, anchors)) scores[i] = (scores[i] as number) + 1000;
   // So do records opening with the definition of an identifier the query names (`dumps(obj, …)` for `json.dumps`).
   if (noun !== 'items') for (const i of definitionHits(texts, anchors)) scores[i] = (scores[i] as number) + 500;
   // Identical records are one answer: shown once, with how many there are.
@@ -125,4 +127,11 @@ function matching(key: string, original: string, query: string, limit: number): 
     (rest > 0 ? `; showing ${shown.length}, ${rest} more not shown (narrow the query to see them)` : '');
   // A table's rows come under its header, so their columns are named.
   return [formatRetrievedHeader(key, summary), ...(head ? [`${head.label}: ${head.text}`] : []), ...shown].join('\n');
+}
+
+/** Records holding a path the query names as its directory's block and the name listed in it (see `pathScopes`). */
+function scopeHits(texts: readonly string[], anchors: readonly string[]): number[] {
+  return pathScopes(texts, anchors).flatMap(({ dir, name }) =>
+    texts.flatMap((text, i) => (text.includes(`${dir}:`) && text.includes(name) ? [i] : [])),
+  );
 }

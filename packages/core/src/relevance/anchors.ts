@@ -61,3 +61,19 @@ export function definitionHits(lines: readonly string[], anchors: readonly strin
   });
   return hits;
 }
+
+/**
+ * Paths the query names that the text never writes whole, split into the directory and the name
+ * under it: `ls -R` and similar outputs head a block with the directory (`/usr/share/doc/grep:`)
+ * and list the name inside it (`copyright`), so the path is found as that scope and that name.
+ */
+export function pathScopes(texts: readonly string[], anchors: readonly string[]): { dir: string; name: string }[] {
+  const scopes: { dir: string; name: string }[] = [];
+  for (const anchor of anchors) {
+    const cut = anchor.lastIndexOf('/');
+    if (cut < 2 || cut === anchor.length - 1) continue;
+    if (texts.some((t) => t.includes(anchor))) continue;
+    scopes.push({ dir: anchor.slice(0, cut), name: anchor.slice(cut + 1) });
+  }
+  return scopes;
+}

@@ -5,6 +5,7 @@ import {
   definitionHits,
   formatMarker,
   hasMarkers,
+  pathScopes,
   queryAnchors,
   type Transform,
   weightedQueryTerms,
@@ -119,6 +120,12 @@ function selectLines(
       for (const j of [i - 1, i, i + 1, recordOf[i] as number]) must(j);
     }
     for (const i of definitionHits(lines, anchors)) for (const j of [i, i + 1]) must(j);
+    // A path named whole in the query but written here as a directory's block and a name in it (`ls -R`).
+    for (const { dir, name } of pathScopes(lines, anchors)) {
+      const header = lines.indexOf(`${dir}:`);
+      for (let j = header + 1; header >= 0 && j < n && (lines[j] as string).trim(); j++)
+        if ((lines[j] as string).includes(name)) for (const k of [header, j]) must(k);
+    }
     const scores = bm25Scores(lines, weightedQueryTerms(query, toolName));
     for (let i = 0; i < n; i++) {
       const s = scores[i] as number;
