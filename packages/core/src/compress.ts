@@ -4,8 +4,9 @@ import { createPipeline, type PipelineOptions } from './pipeline/pipeline.js';
 import type { TextEdit } from './request/json-splice.js';
 import type { RequestView, Segment, WireFormat } from './request/segment.js';
 import { SegmentCollector } from './request/segment-builder.js';
+import { unreadText } from './request/unread.js';
 import { detectFormat, parseRequest, writeRequest } from './request/wire.js';
-import { getTokenizer, type Tokenizer, type TokenizerEncoding } from './tokenizer/tokenizer.js';
+import { getTokenizer, measureTokensInTurns, type Tokenizer, type TokenizerEncoding } from './tokenizer/tokenizer.js';
 
 export interface CompressOptions extends PipelineOptions {
   /** The request's wire format. Detected from its shape when omitted. */
@@ -23,6 +24,7 @@ export interface CompressOptions extends PipelineOptions {
 
 /** Figures every compression reports. */
 export interface CompressionFigures {
+  /** Tokens of the whole request's text (the parts no segment holds included, blobs left out). */
   readonly tokensBefore: number;
   readonly tokensAfter: number;
   /** Wall time of this compression in milliseconds. */
@@ -71,12 +73,14 @@ export async function compress<R>(request: R, options: CompressOptions): Promise
   const tokenizer = await getTokenizer(options.model ?? view.model);
   const run = await createPipeline(options).run(segments, tokenizer);
   const edits = [...run.replacements].map(([index, text]) => ({ path: view.segments[index]?.path ?? [], text }));
+  // What the parser did not read goes out unchanged, and counts on both sides.
+  const unread = (await measureTokensInTurns(tokenizer, unreadText(request, view.segments))).tokens;
   return {
     request: writeRequest(view, run.replacements),
     format,
     edits,
-    tokensBefore: run.tokensBefore,
-    tokensAfter: run.tokensAfter,
+    tokensBefore: run.tokensBefore + unread,
+    tokensAfter: run.tokensAfter + unread,
     ms: round(performance.now() - started),
     transforms: run.reports,
     ccrKeys: run.ccrKeys,

@@ -27,8 +27,10 @@ export function fixedWidthLayout(lines: readonly string[]): FixedWidthLayout | u
   const headLines = separator > 0 ? separator + 1 : 1;
   const headerLine = lines[header] ?? '';
   const words = headerLine.trim().split(/\s+/);
-  // A header names columns: several words, none of them a bare number.
-  if (words.length < 3 || words.some((w) => /^\d+([.:]\d+)*$/.test(w))) return undefined;
+  // A header names columns: several words, nearly none holding a digit (a log line, whose
+  // timestamp starts it, is a row, not a header).
+  if (words.length < 3 || /\d/.test(words[0] ?? '') || words.filter((w) => /\d/.test(w)).length > words.length / 5)
+    return undefined;
   const rows = lines.slice(headLines).filter((l) => l.trim() !== '');
   if (rows.length < 8) return undefined;
   const sample = rows.slice(0, SAMPLE_ROWS);

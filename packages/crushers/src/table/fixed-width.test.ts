@@ -50,6 +50,12 @@ describe('fixed-width tables', () => {
     ]);
     const log = Array.from({ length: 12 }, (_, i) => `2024-05-01 10:00:0${i % 10} INFO  api   request ${i} served`);
     expect(fixedWidthLayout(log)).toBeUndefined();
+    // Aligned log lines whose first one has no digit-free words to name columns are rows, not a table.
+    const aligned = Array.from(
+      { length: 12 },
+      (_, i) => `2024-05-01T10:00:${String(i).padStart(2, '0')}Z INFO rollout pod web-${i % 4} ready`,
+    );
+    expect(fixedWidthLayout(aligned)).toBeUndefined();
   });
 
   it('compresses dpkg -l as a table: its head stays, omitted rows are counted as rows', async () => {
