@@ -276,6 +276,24 @@ describe('detectFormat', () => {
       'anthropic',
     );
     expect(detectFormat({ messages: [{ role: 'tool', content: 'x' }] })).toBe('openai');
+    // A system message before Anthropic blocks (as Claude Code and others send) is still Anthropic.
+    expect(
+      detectFormat({
+        model: 'm',
+        messages: [
+          { role: 'system', content: 'You are an agent.' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'search', input: {} }] },
+        ],
+      }),
+    ).toBe('anthropic');
+    expect(
+      detectFormat({
+        messages: [
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'hi' },
+        ],
+      }),
+    ).toBe('openai');
     expect(detectFormat({ messages: [{ role: 'user', content: 'hi' }] })).toBe('openai');
     expect(detectFormat({ messages: 'nope' })).toBeUndefined();
     expect(detectFormat({ messages: [1, 2] })).toBeUndefined();

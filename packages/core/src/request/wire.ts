@@ -32,7 +32,8 @@ export function writeRequest<R>(view: RequestView<R>, replacements: ReadonlyMap<
 /**
  * Guesses the wire format of a parsed JSON body, or `undefined` when it is not a request.
  * A bare `{ model, messages: [{ role: 'user', content: '…' }] }` is valid in both chat formats
- * and reads the same in either; it is reported as `openai`.
+ * and reads the same in either; it is reported as `openai`, as is one whose only sign is a
+ * `system` message.
  */
 export function detectFormat(body: unknown): WireFormat | undefined {
   if (!isRecord(body)) return undefined;
@@ -44,16 +45,11 @@ export function detectFormat(body: unknown): WireFormat | undefined {
   // A `model` beside the messages says request even when a message is of a shape not known here.
   if (!('model' in body) && !body.messages.every((m) => isRecord(m) && typeof m.role === 'string')) return undefined;
   if (body.system !== undefined || 'anthropic_version' in body) return 'anthropic';
+  // A `system` or `developer` message is no proof of Chat Completions: Claude Code sends `system`
+  // messages inside Anthropic conversations. Tool messages, tool calls and content blocks decide.
   for (const message of body.messages) {
     if (!isRecord(message)) continue;
-    if (
-      message.role === 'tool' ||
-      message.role === 'system' ||
-      message.role === 'developer' ||
-      'tool_calls' in message
-    ) {
-      return 'openai';
-    }
+    if (message.role === 'tool' || 'tool_calls' in message) return 'openai';
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
         if (!isRecord(block)) continue;
