@@ -19,7 +19,7 @@ export function unreadText(request: unknown, segments: readonly Segment[]): stri
     if (typeof value === 'string') {
       if (!isBlob(value)) parts.push(value);
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, [...path, i]));
+      for (const [i, item] of value.entries()) visit(item, [...path, i]);
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
     }
