@@ -122,3 +122,31 @@ describe('splitRecords', () => {
     });
   });
 });
+
+describe('splitRecords on nested text', () => {
+  it('cuts a long YAML item at its shallowest indentation, so a field comes with its block', () => {
+    const item = (n: number) => [
+      `- apiVersion: v1`,
+      '  kind: Pod',
+      '  metadata:',
+      `    name: web-${n}`,
+      '    labels:',
+      '      app: web',
+      '  spec:',
+      '    containers:',
+      ...Array.from({ length: 30 }, (_, i) => [
+        `    - name: c${i}`,
+        `      image: registry.example/app:${n}.${i}`,
+      ]).flat(),
+    ];
+    const yaml = ['apiVersion: v1', 'items:', ...item(1), ...item(2), 'kind: List'].join('\n');
+    const { records } = splitRecords(yaml);
+    const metadata = records.find((r) => r.search.includes('name: web-2'));
+    expect(metadata?.text).toBe(
+      ['- apiVersion: v1', '  metadata:', '    name: web-2', '    labels:', '      app: web'].join('\n'),
+    );
+    expect(records.find((r) => r.search.includes('app:2.7'))?.text).toBe(
+      ['- apiVersion: v1', '    - name: c7', '      image: registry.example/app:2.7'].join('\n'),
+    );
+  });
+});

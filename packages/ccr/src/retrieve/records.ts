@@ -25,6 +25,8 @@ export interface Records {
 
 /** Records of more lines than this are split into their lines: a match must stay readable. */
 const MAX_RECORD_LINES = 60;
+/** The most lines a long record's opening block (ended by a blank line) may have. */
+const MAX_OPENING_LINES = 12;
 /** A JSON value minified to at most this many characters is one record; a larger one is split into its members. */
 const MAX_JSON_RECORD_CHARS = 1_500;
 
@@ -56,9 +58,10 @@ const lineRecord = (text: string, i: number): RetrievalRecord => ({ label: `L${i
 
 /**
  * Lines `first..last` (0-based, inclusive) as one record. One too long to read as one is split:
- * its opening lines (up to its first blank line) stay a record, and each later line is a record
- * shown under the record's first line (a commit's message line under `commit <hash>`), matched on
- * its own words only.
+ * its opening lines (up to its first blank line) stay a record, and the rest is cut at its
+ * shallowest indentation into blocks (a YAML item's `metadata:` with what is nested under it), each
+ * shown under the record's first line (a commit's message line under `commit <hash>`) and matched
+ * on its own words only; a block still too long is cut the same way, down to single lines.
  */
 function spanRecords(lines: readonly string[], first: number, last: number): RetrievalRecord[] {
   if (first === last) return [lineRecord(lines[first] ?? '', first)];
@@ -66,14 +69,36 @@ function spanRecords(lines: readonly string[], first: number, last: number): Ret
     const text = lines.slice(first, last + 1).join('\n');
     return [{ label: `L${first + 1}-L${last + 1}`, text, search: text }];
   }
+  // A header block (a commit's `commit`/`Author:`/`Date:`) ends at a blank line soon after the start.
   let opening = first;
-  while (opening < Math.min(last, first + MAX_RECORD_LINES - 1) && !blank(lines[opening + 1])) opening++;
-  const head = lines[first] ?? '';
-  const records = spanRecords(lines, first, opening);
-  for (let i = opening + 1; i <= last; i++) {
-    const line = lines[i] ?? '';
-    if (!blank(line)) records.push({ label: `L${i + 1}`, text: `${head}\n${line}`, search: line });
-  }
+  while (opening < Math.min(last, first + MAX_OPENING_LINES) && !blank(lines[opening + 1])) opening++;
+  if (!blank(lines[opening + 1])) opening = first;
+  return [...spanRecords(lines, first, opening), ...nestedRecords(lines, opening + 1, last, lines[first] ?? '')];
+}
+
+const indentOf = (line: string) => /^\s*/.exec(line)?.[0].length ?? 0;
+
+/** Lines `first..last` cut at their shallowest indentation into blocks, each shown under `head`. */
+function nestedRecords(lines: readonly string[], first: number, last: number, head: string): RetrievalRecord[] {
+  const present = lines.slice(first, last + 1).filter((l) => !blank(l));
+  if (present.length === 0) return [];
+  const depth = Math.min(...present.map(indentOf));
+  const starts: number[] = [];
+  for (let i = first; i <= last; i++) if (!blank(lines[i]) && indentOf(lines[i] as string) === depth) starts.push(i);
+  const records: RetrievalRecord[] = [];
+  starts.forEach((start, k) => {
+    const kept = trimmed(lines, start, (starts[k + 1] ?? last + 1) - 1);
+    if (!kept) return;
+    const [a, b] = kept;
+    if (b - a + 1 > MAX_RECORD_LINES) {
+      // Its first line alone, then what is nested under it, cut one level deeper.
+      records.push({ label: `L${a + 1}`, text: `${head}\n${lines[a]}`, search: lines[a] as string });
+      records.push(...nestedRecords(lines, a + 1, b, head));
+      return;
+    }
+    const body = lines.slice(a, b + 1).join('\n');
+    records.push({ label: a === b ? `L${a + 1}` : `L${a + 1}-L${b + 1}`, text: `${head}\n${body}`, search: body });
+  });
   return records;
 }
 
