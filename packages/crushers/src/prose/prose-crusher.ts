@@ -16,6 +16,8 @@ const SMALL_DOCUMENT = 24;
 const SMALL_DOCUMENT_WITH_QUERY = 8;
 /** With a query, the share of sentences kept beyond the best-matching passage: the most relevant ones and their neighbours. */
 const QUERY_SHARE = 0.15;
+/** The same share when no paragraph stands out as the answer's. */
+const UNSURE_SHARE = 0.3;
 /** A paragraph scoring at least this share of the best one's score stays beside it. */
 const RUNNER_UP = 0.9;
 const HEADING = /^(#{1,6}\s|={3,}\s*$|-{3,}\s*$|[A-Z][A-Z0-9 _-]{2,60}$)/;
@@ -74,7 +76,9 @@ export function createProseCrusher(): Transform {
       keep[0] = 1;
       const passage = focused ? bestParagraph(sentences, terms) : [];
       for (const i of passage) keep[i] = 1;
-      const budget = focused ? Math.max(4, Math.ceil(n * QUERY_SHARE)) + passage.length : sentenceBudget(n);
+      // Without a passage that stands out, the answer's place is less sure: more sentences stay.
+      const share = passage.length ? QUERY_SHARE : UNSURE_SHARE;
+      const budget = focused ? Math.max(4, Math.ceil(n * share)) + passage.length : sentenceBudget(n);
       let kept = keep.reduce((a, b) => a + b, 0);
       const scores = bm25Scores(texts, terms);
       const ranked = [...scores.keys()]
