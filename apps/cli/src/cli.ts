@@ -1,30 +1,26 @@
 import { isHeadroomError } from '@headroom/core';
 import pkg from '../package.json' with { type: 'json' };
-import { runCcr } from './commands/ccr.js';
-import { runCompress } from './commands/compress.js';
-import { runEval } from './commands/eval.js';
-import { runMcp } from './commands/mcp.js';
-import { runMemory } from './commands/memory.js';
-import { runModels } from './commands/models.js';
-import { runProxy } from './commands/proxy.js';
-import { runRetrieve } from './commands/retrieve.js';
-import { runStats } from './commands/stats.js';
-import { runWrap } from './commands/wrap.js';
 import { CliError, EXIT, usageError } from './internal/cli-error.js';
 import { MAIN_HELP } from './internal/help.js';
 import { type CliIo, write } from './internal/io.js';
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  compress: runCompress,
-  retrieve: runRetrieve,
-  ccr: runCcr,
-  eval: runEval,
-  mcp: runMcp,
-  memory: runMemory,
-  models: runModels,
-  proxy: runProxy,
-  stats: runStats,
-  wrap: runWrap,
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/**
+ * Each command loaded only when it runs: `headroom compress` does not pay for the MCP SDK, the proxy
+ * or the memory store, and `--help` for none of them.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  compress: async () => (await import('./commands/compress.js')).runCompress,
+  retrieve: async () => (await import('./commands/retrieve.js')).runRetrieve,
+  ccr: async () => (await import('./commands/ccr.js')).runCcr,
+  eval: async () => (await import('./commands/eval.js')).runEval,
+  mcp: async () => (await import('./commands/mcp.js')).runMcp,
+  memory: async () => (await import('./commands/memory.js')).runMemory,
+  models: async () => (await import('./commands/models.js')).runModels,
+  proxy: async () => (await import('./commands/proxy.js')).runProxy,
+  stats: async () => (await import('./commands/stats.js')).runStats,
+  wrap: async () => (await import('./commands/wrap.js')).runWrap,
 };
 
 /**
@@ -43,15 +39,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       await write(io.stdout, `${pkg.version}\n`);
       return EXIT.ok;
     }
-    const run = COMMANDS[command];
-    if (!run) {
+    const load = COMMANDS[command];
+    if (!load) {
       throw usageError(
         command.startsWith('-')
           ? `unknown option '${command}'. Run 'headroom --help' for usage`
           : `unknown command '${command}'. Run 'headroom --help' to see the commands`,
       );
     }
-    return await run(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     await write(io.stderr, `headroom: ${oneLine(error)}\n`);
     if (debug && error instanceof Error && error.stack) await write(io.stderr, `${error.stack}\n`);
