@@ -24,6 +24,14 @@ describe('gapSummary', () => {
     expect(gapSummary(log)).toBe('status 200: 19, 304: 1');
   });
 
+  it('counts the values of a logfmt field that takes only a few', () => {
+    const log = Array.from(
+      { length: 24 },
+      (_, i) => `ts=2026-12-05T18:36:${10 + i}Z level=${i % 8 === 0 ? 'warn' : 'info'} msg="request done" id=${i}`,
+    );
+    expect(gapSummary(log)).toBe('level info: 21, warn: 3');
+  });
+
   it('says nothing it cannot say: no recurring record, no time, a run too short to be worth describing', () => {
     expect(
       gapSummary(Array.from({ length: 24 }, (_, i) => `${'abcdefghijklmnopqrstuvwx'[i]}word number ${i}`)),

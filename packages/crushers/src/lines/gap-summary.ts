@@ -2,7 +2,8 @@ import { httpStatus } from './mask.js';
 
 /**
  * What a run of omitted lines holds, in a few words, so a model can tell whether to retrieve it:
- * an access log's status codes (`status 200: 47, 304: 2`), else the records it holds (the most
+ * an access log's status codes (`status 200: 47, 304: 2`), else the values of a logfmt field that
+ * takes only a few (`level info: 40, warn: 2`), else the records it holds (the most
  * frequent record head with the first and last of them — `commit ×12 a3714473fe…2a53336e5d`,
  * `Package ×7 libfoo…libzstd1`), else the time range its timestamps span (`18:36:09…18:36:11`).
  * A few tokens at most: markers are many.
@@ -11,7 +12,7 @@ export function gapSummary(omitted: readonly string[]): string | undefined {
   // A short run costs more to describe than to retrieve: only runs worth a decision are described.
   if (omitted.length < MIN_DESCRIBED) return undefined;
   // The records it holds say the most; a time range where there is nothing else to say.
-  const summary = statusCounts(omitted) ?? recordHeads(omitted) ?? timeRange(omitted);
+  const summary = statusCounts(omitted) ?? fieldCounts(omitted) ?? recordHeads(omitted) ?? timeRange(omitted);
   return summary ? clean(summary) : undefined;
 }
 
@@ -77,4 +78,35 @@ function recordHeads(lines: readonly string[]): string | undefined {
   // Values too short to tell records apart (`issuer=C = …`) are left out.
   if (first.length < 3 || last.length < 3) return `${head} ×${values.length}`;
   return `${head} ×${values.length} ${first === last ? first : `${first}…${last}`}`;
+}
+
+/** A logfmt pair: `key=value` or `key="a value"`. */
+const PAIR = /\b([A-Za-z_][\w.]{0,30})=("[^"]*"|[^\s"]+)/g;
+
+/**
+ * For logfmt lines (`level=info method=GET status=200 …`), the counts of the first field present in
+ * nearly every line that takes between two and five values: what kinds of lines the run holds.
+ */
+function fieldCounts(lines: readonly string[]): string | undefined {
+  const fields = new Map<string, Map<string, number>>();
+  const order: string[] = [];
+  for (const line of lines) {
+    for (const [, key, value] of line.slice(0, 2000).matchAll(PAIR)) {
+      let values = fields.get(key as string);
+      if (!values) {
+        values = new Map();
+        fields.set(key as string, values);
+        order.push(key as string);
+      }
+      values.set(value as string, (values.get(value as string) ?? 0) + 1);
+    }
+  }
+  for (const key of order) {
+    const values = fields.get(key) as Map<string, number>;
+    const total = [...values.values()].reduce((a, b) => a + b, 0);
+    if (total < lines.length * 0.9 || values.size < 2 || values.size > 5) continue;
+    const sorted = [...values].sort((a, b) => b[1] - a[1]);
+    return `${key} ${sorted.map(([v, n]) => `${v.replace(/"/g, '')}: ${n}`).join(', ')}`;
+  }
+  return undefined;
 }

@@ -21,11 +21,15 @@ const LEVEL = /\b(fatal|critical|panic|error|err|exception|failed|failure|severe
 export type Severity = 'error' | 'warning' | undefined;
 
 /** An access log's request line and status: `"GET /x HTTP/1.1" 404`. */
-const ACCESS_STATUS = /"[A-Z]+ \S+ HTTP\/[\d.]+" (\d{3})\b/;
+const REQUEST_STATUS = /"[A-Z]+ \S+ HTTP\/[\d.]+" (\d{3})\b/;
+/** A logfmt line's status field: `status=404`. */
+const FIELD_STATUS = /\b(?:status|status_code|http_status)=(\d{3})\b/;
 
-/** The HTTP status an access-log line reports, if it is one. */
+const clip = (line: string) => (line.length > 2000 ? line.slice(0, 2000) : line);
+
+/** The HTTP status an access-log or logfmt line reports, if it is one. */
 export function httpStatus(line: string): string | undefined {
-  return ACCESS_STATUS.exec(line.length > 2000 ? line.slice(0, 2000) : line)?.[1];
+  return REQUEST_STATUS.exec(clip(line))?.[1] ?? FIELD_STATUS.exec(clip(line))?.[1];
 }
 
 /**
@@ -34,7 +38,9 @@ export function httpStatus(line: string): string | undefined {
  */
 export function severity(line: string): Severity {
   const status = httpStatus(line);
-  if (status) return status >= '500' ? 'error' : status >= '400' ? 'warning' : undefined;
+  if (status && status >= '400') return status >= '500' ? 'error' : 'warning';
+  // A successful request whose path says `error` (`GET /errors/ 200`) is no failure.
+  if (status && REQUEST_STATUS.test(clip(line))) return undefined;
   const m = LEVEL.exec(line.length > 600 ? line.slice(0, 600) : line);
   if (!m) return undefined;
   const word = (m[1] as string).toLowerCase();

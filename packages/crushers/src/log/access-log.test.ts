@@ -28,3 +28,22 @@ describe('access logs', () => {
     expect(text.length).toBeLessThan(log.length / 5);
   });
 });
+
+describe('logfmt logs', () => {
+  it('keep a failed request visible by its status field, and a level=error line', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) =>
+      i === 777
+        ? `ts=2026-12-05T18:00:00Z level=info method=GET path=/api/pay status=503 ms=30012`
+        : i === 1500
+          ? `ts=2026-12-05T18:00:01Z level=error msg="db pool exhausted" status=200 ms=4`
+          : `ts=2026-12-05T18:00:02Z level=info method=GET path=/api/items/${i} status=200 ms=${i % 40}`,
+    );
+    const out = await createLogCrusher().compress(
+      { text: lines.join('\n'), query: '', contentType: 'log' } as never,
+      { retrievalKey: '0123456789abcdef01234567', tokenizer: await getTokenizer('gpt-4o') } as never,
+    );
+    const text = (out as { text: string }).text;
+    expect(text).toContain('path=/api/pay status=503');
+    expect(text).toContain('msg="db pool exhausted"');
+  });
+});
