@@ -152,6 +152,22 @@ runTransformConformance({
       mustKeep: ['### `socket.setTTL(ttl)`', '# UDP/datagram sockets', 'The `ttl` argument may be between 1 and 255.'],
     },
     { name: 'node dgram docs without a query', text: fixture('node-dgram.md'), mustKeep: ['## Class: `dgram.Socket`'] },
+    {
+      // BM25's length penalty ranks short sentences that only name the university above the one
+      // long list of alumni that holds the query's rare word.
+      name: 'a rare query word in a long list sentence',
+      text: [
+        ...Array.from(
+          { length: 6 },
+          (_, p) =>
+            `The university opened hall ${p} in ${1900 + p}. Former students of the university use hall ${p}. ` +
+            `A famous former student renovated hall ${p} in ${1990 + p}. Hall ${p} holds ${100 + p} seats. The university lists hall ${p} online.`,
+        ),
+        `Former students include ${Array.from({ length: 40 }, (_, i) => `writer Author${i} Name${i}`).join('; ')}; cellist Ana Ruiz; ${Array.from({ length: 20 }, (_, i) => `actor Actor${i} Name${i}`).join('; ')}.`,
+      ].join('\n\n'),
+      query: 'Which famous cellist is a former student of the university?',
+      mustKeep: ['cellist Ana Ruiz'],
+    },
   ],
 });
 

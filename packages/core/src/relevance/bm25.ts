@@ -125,11 +125,16 @@ const B = 0.75;
 
 /**
  * BM25 score of each document for the given terms (0 when a document holds none of them).
+ * `lengthNormalization` is BM25's b: 0 scores a long document's matches like a short one's.
  *
  * @example
  * bm25Scores(['GET /a 200', 'GET /b 500 timeout'], queryTerms('timeout')) // → [0, 0.98…]
  */
-export function bm25Scores(documents: readonly string[], query: readonly string[] | WeightedTerms): number[] {
+export function bm25Scores(
+  documents: readonly string[],
+  query: readonly string[] | WeightedTerms,
+  lengthNormalization = B,
+): number[] {
   const terms = 'terms' in query ? query.terms : query;
   const weights = 'weights' in query ? query.weights : undefined;
   const scores = new Array<number>(documents.length).fill(0);
@@ -159,7 +164,7 @@ export function bm25Scores(documents: readonly string[], query: readonly string[
   const idf = Array.from(df, (f, t) => Math.log(1 + (n - f + 0.5) / (f + 0.5)) * (weights?.[t] ?? 1));
   for (let d = 0; d < n; d++) {
     const counts = tf[d] as Uint32Array;
-    const norm = K1 * (1 - B + (B * (lengths[d] as number)) / avgLength);
+    const norm = K1 * (1 - lengthNormalization + (lengthNormalization * (lengths[d] as number)) / avgLength);
     let score = 0;
     for (let t = 0; t < terms.length; t++) {
       const f = counts[t] as number;
