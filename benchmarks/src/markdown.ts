@@ -30,6 +30,38 @@ export function writeMarkdown(name: string, result: any): string | undefined {
     );
     return lines.join('\n');
   }
+  if (name === 'speed') {
+    const { startup, warm } = result;
+    const lines = [
+      `# Speed — ${result.date}`,
+      '',
+      `Start-up: median of 11 fresh processes; a bare \`node -e ''\` takes ${startup.nodeMs} ms.`,
+      '',
+      '| command | ms | × node |',
+      '|---|---:|---:|',
+      ...startup.rows.map(
+        (r: { what: string; ms: number; timesNode: number }) => `| ${r.what} | ${r.ms} | ${r.timesNode} |`,
+      ),
+      '',
+      `Warm first sight: ${warm.inputs} real outputs and requests, each compressed once in a process warmed on shifted copies,`,
+      `token counting of input and output included, against one gpt-tokenizer pass over the same text. Median ${warm.medianTimesPass}×; ${warm.over5} over 5×.`,
+      '',
+      '| slowest | type | chars | ms | tokenizer pass ms | × pass |',
+      '|---|---|---:|---:|---:|---:|',
+      ...warm.worst.map(
+        (r: {
+          source: string;
+          contentType: string;
+          chars: number;
+          ms: number;
+          tokenizerPassMs: number;
+          timesPass: number;
+        }) => `| ${r.source} | ${r.contentType} | ${r.chars} | ${r.ms} | ${r.tokenizerPassMs} | ${r.timesPass} |`,
+      ),
+      '',
+    ];
+    return lines.join('\n');
+  }
   if (name === 'corpus-savings') {
     const lines = [
       `# Savings across the offline corpora — ${result.date}`,

@@ -10,6 +10,7 @@ import { runMemoryBenchmark } from './memory.js';
 import { runProxyLoadBenchmark } from './proxy-load.js';
 import { runProxySoakBenchmark } from './proxy-soak.js';
 import { runSessionCostBenchmark } from './session-cost.js';
+import { runSpeedBenchmark } from './speed.js';
 import { runToolOutputsBenchmark } from './tool-outputs.js';
 
 /** Runs the benchmarks (all, or those named on the command line) and writes results/<name>.json. */
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'proxy-soak': runProxySoakBenchmark,
   memory: runMemoryBenchmark,
   kompress: runKompressBenchmark,
+  speed: runSpeedBenchmark,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

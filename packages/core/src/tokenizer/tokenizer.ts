@@ -1,4 +1,6 @@
 import { nextTurn, safeCut } from '../async/next-turn.js';
+import { BytePairCounter } from './byte-pair-counter.js';
+import { loadVocabulary } from './vocabulary.js';
 
 /**
  * Counts tokens the way a model's provider does. `estimate` is true when no exact offline
@@ -32,14 +34,15 @@ const loaded = new Map<TokenizerEncoding, Promise<CountFn>>();
 function loadEncoding(encoding: TokenizerEncoding): Promise<CountFn> {
   let fn = loaded.get(encoding);
   if (!fn) {
-    // Loaded on first use: each vocabulary costs ~100 ms and tens of MB, and most processes need one.
-    const mod =
-      encoding === 'cl100k_base'
-        ? import('gpt-tokenizer/encoding/cl100k_base')
-        : import('gpt-tokenizer/encoding/o200k_base');
-    // Special-token text inside tool output is counted as the plain text it is, never rejected.
-    const plain = { disallowedSpecial: new Set<string>() };
-    fn = mod.then((m) => boundedCount((text: string) => m.countTokens(text, plain)));
+    // Loaded on first use, from the vocabulary file written at build time (a few ms); special-token
+    // text inside tool output is counted as the plain text it is, never rejected.
+    fn = Promise.all([loadVocabulary(encoding), import('gpt-tokenizer/encodingParams/constants')]).then(
+      ([vocabulary, patterns]) => {
+        const split = encoding === 'cl100k_base' ? patterns.CL100K_TOKEN_SPLIT_REGEX : patterns.O200K_TOKEN_SPLIT_REGEX;
+        const counter = new BytePairCounter(vocabulary, split);
+        return boundedCount((text: string) => counter.count(text));
+      },
+    );
     loaded.set(encoding, fn);
   }
   return fn;
