@@ -69,6 +69,7 @@ export type { JsonPath, RequestView, Role, Segment, SegmentFlags, SegmentKind, W
 export { argsToText, RETRIEVE_TOOL_NAME, type ToolCallInfo, toolResultQuery } from './request/segment-builder.js';
 export { FORMAT_NAMES, withArticle } from './request/shape.js';
 export { detectFormat, parseRequest, writeRequest } from './request/wire.js';
+export { headroomHome } from './store/headroom-home.js';
 export type { Store, StoredOriginal, StoreEntry } from './store/store.js';
 export {
   EXACT_COUNT_LIMIT,

@@ -1,8 +1,10 @@
 import type { CcrStore } from '@headroom/ccr';
 import {
   type CompressionFigures,
+  type CompressionPolicy,
   compress,
   compressText,
+  DEFAULT_POLICY,
   detectFormat,
   FORMAT_NAMES,
   getTokenizer,
@@ -17,8 +19,6 @@ import { type CliConfig, loadConfig } from '../internal/config.js';
 import { COMPRESS_HELP } from '../internal/help.js';
 import { decodeText, readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
-import { openStore } from '../internal/store.js';
-import { assemblePipeline } from '../internal/transforms.js';
 
 const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses', 'gemini'] as const;
 type FormatFlag = (typeof FORMATS)[number];
@@ -60,7 +60,11 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
 
   const config = await loadConfig(io);
   const bytes = await readInput(positionals[0], io);
-  const store = values['no-store'] || !config.store.enabled ? undefined : tryOpenStore(io, config);
+  if (!values.json && !values.stats && !io.stderr.isTTY && tooSmallToCompress(bytes, config.policy)) {
+    await write(io.stdout, bytes);
+    return 0;
+  }
+  const store = values['no-store'] || !config.store.enabled ? undefined : await tryOpenStore(io, config);
   try {
     return await compressAndPrint(bytes, format, values, config, store, io);
   } finally {
@@ -69,12 +73,24 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
 }
 
 /**
+ * Whether no segment of the input can reach the compression threshold: a token is at least one
+ * byte, so an input of fewer bytes than `minTokens` leaves every segment below it (tool schemas,
+ * which ignore the threshold, aside). Such an input is written back as it came, with nothing
+ * loaded — no compressors, no store, no vocabulary — when no figures are asked for.
+ */
+function tooSmallToCompress(bytes: Buffer, configured: Partial<CompressionPolicy>): boolean {
+  const policy = { ...DEFAULT_POLICY, ...configured };
+  return bytes.length < policy.minTokens && !policy.toolSchemas;
+}
+
+/**
  * Originals go to the default store so `headroom retrieve` can give them back. A store that
  * cannot be opened is not worth failing the compression for: omissions are still counted in
  * the markers, they just carry no key.
  */
-function tryOpenStore(io: CliIo, config: CliConfig): CcrStore | undefined {
+async function tryOpenStore(io: CliIo, config: CliConfig): Promise<CcrStore | undefined> {
   try {
+    const { openStore } = await import('../internal/store.js');
     return openStore(io, config);
   } catch (error) {
     io.stderr.write(
@@ -97,6 +113,7 @@ async function compressAndPrint(
   store: CcrStore | undefined,
   io: CliIo,
 ): Promise<number> {
+  const { assemblePipeline } = await import('../internal/transforms.js');
   const { kompress, deadlineMs: pipelineDeadline, prose: _prose, ...pipeline } = await assemblePipeline(io);
   const deadlineMs = config.deadlineMs ?? pipelineDeadline;
   const options = {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { headroomHome } from '@headroom/ccr/sqlite';
+import { headroomHome } from '@headroom/core';
 import { parseCommandArgs } from '../internal/args.js';
 import { usageError } from '../internal/cli-error.js';
 import { MODELS_HELP } from '../internal/help.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { headroomHome } from '@headroom/ccr/sqlite';
+import { headroomHome } from '@headroom/core';
 
 /** How one run of an agent is pointed at the proxy: variables and arguments for that run only. */
 export interface Route {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { headroomHome } from '@headroom/ccr/sqlite';
+import { headroomHome } from '@headroom/core';
 import type { CompressionPolicy } from '@headroom/core';
 import { inputError } from './cli-error.js';
 import type { CliIo } from './io.js';

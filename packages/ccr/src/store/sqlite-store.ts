@@ -1,7 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { HeadroomError, type StoredOriginal, type StoreEntry } from '@headroom/core';
+import { HeadroomError, headroomHome, type StoredOriginal, type StoreEntry } from '@headroom/core';
 import Database from 'better-sqlite3';
 import {
   type CcrStore,
@@ -22,10 +21,7 @@ export interface SqliteStoreOptions extends StoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
-/** `HEADROOM_HOME`, or `~/.headroom`. */
-export function headroomHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.HEADROOM_HOME || join(homedir(), '.headroom');
-}
+export { headroomHome };
 
 /** The default database path: `$HEADROOM_HOME/ccr.db`. */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {

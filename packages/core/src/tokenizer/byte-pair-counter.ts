@@ -1,4 +1,4 @@
-import type { Vocabulary } from './vocabulary.js';
+import { fnv1a, type Vocabulary } from './vocabulary.js';
 
 /** Pieces up to this many characters have their counts remembered (words, numbers, punctuation runs). */
 const CACHED_PIECE_CHARS = 64;
@@ -10,12 +10,12 @@ const NOT_A_TOKEN = 0x7fffffff;
  * Counts BPE tokens without producing them: the text is split by the encoding's pre-tokenizer
  * pattern, each piece is looked up whole, and a piece that is not one token is merged byte pair
  * by byte pair, lowest rank first (tiktoken's algorithm), until no adjacent pair is a token.
- * Ranks are found in an open-addressing hash table over the vocabulary's bytes, built once.
+ * Ranks are found through the vocabulary's hash index.
  */
 export class BytePairCounter {
   private readonly offsets: Uint32Array;
   private readonly bytes: Uint8Array;
-  private readonly table: Int32Array;
+  private readonly index: Int32Array;
   private readonly mask: number;
   private readonly cache = new Map<string, number>();
   private scratch = new Uint8Array(4096);
@@ -27,19 +27,8 @@ export class BytePairCounter {
   ) {
     this.offsets = vocabulary.offsets;
     this.bytes = vocabulary.bytes;
-    const count = this.offsets.length - 1;
-    let size = 1;
-    while (size < count * 2) size <<= 1;
-    this.mask = size - 1;
-    this.table = new Int32Array(size).fill(-1);
-    for (let rank = 0; rank < count; rank++) {
-      const start = this.offsets[rank] as number;
-      const end = this.offsets[rank + 1] as number;
-      if (end === start) continue; // an unused rank
-      let slot = hash(this.bytes, start, end) & this.mask;
-      while (this.table[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.table[slot] = rank;
-    }
+    this.index = vocabulary.index;
+    this.mask = this.index.length - 1;
   }
 
   count(text: string): number {
@@ -110,10 +99,10 @@ export class BytePairCounter {
 
   /** The rank of `source[start..end]`, or NOT_A_TOKEN. */
   private rank(source: Uint8Array, start: number, end: number): number {
-    let slot = hash(source, start, end) & this.mask;
+    let slot = fnv1a(source, start, end) & this.mask;
     const length = end - start;
     for (;;) {
-      const rank = this.table[slot] as number;
+      const rank = this.index[slot] as number;
       if (rank === -1) return NOT_A_TOKEN;
       const at = this.offsets[rank] as number;
       if ((this.offsets[rank + 1] as number) - at === length) {
@@ -124,11 +113,4 @@ export class BytePairCounter {
       slot = (slot + 1) & this.mask;
     }
   }
-}
-
-/** FNV-1a over a byte range. */
-function hash(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
-  return h >>> 0;
 }
