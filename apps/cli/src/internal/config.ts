@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { headroomHome } from '@headroom/core';
 import type { CompressionPolicy } from '@headroom/core';
+import { headroomHome } from '@headroom/core';
 import { inputError } from './cli-error.js';
 import type { CliIo } from './io.js';
 import { parseByteSize, parseDuration } from './units.js';

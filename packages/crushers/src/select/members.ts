@@ -13,7 +13,21 @@ export const ERROR_VALUE =
 export interface MemberQuery {
   readonly anchors: readonly string[];
   readonly terms: WeightedTerms;
+  /**
+   * The original can be retrieved by key. Omitted members of a homogeneous collection then need
+   * no look-alike stand-ins: an example of each category and a few members across the range do.
+   */
+  readonly key?: string | undefined;
 }
+
+/** Runs that differ from one look-alike member to the next: numbers, and hex ids holding a digit. */
+const VARYING = /[0-9a-f]*\d[0-9a-f]*/gi;
+/** A query match scoring at least this share of the best match's score is a strong one. */
+const STRONG_MATCH = 0.5;
+/** Members across the range that stay beside the examples when look-alikes are left out. */
+const RANGE_SAMPLE = 5;
+/** A collection is homogeneous when this share of its members are objects with one set of keys. */
+const HOMOGENEOUS = 0.8;
 
 /** How many members of an n-member array or object stay: 46 of 400, 69 of 1,000. */
 export function memberBudget(n: number): number {
@@ -30,13 +44,23 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
   for (const i of [0, 1, 2, n - 2, n - 1]) mark(i);
   const budget = memberBudget(n);
 
-  for (const i of anchorHits(texts, ctx.anchors)) mark(i);
+  const lookAlikesRetrievable = ctx.key !== undefined && isHomogeneous(nodes);
+  // With the original retrievable, a member like one already shown (the same text but for its
+  // numbers and ids) adds only its count, which the marker gives.
+  const seen = new Set<string>();
+  const firstOfItsKind = (i: number): boolean => {
+    if (!lookAlikesRetrievable) return true;
+    const shape = (texts[i] as string).replace(VARYING, '#');
+    if (seen.has(shape)) return false;
+    seen.add(shape);
+    return true;
+  };
+  for (const i of anchorHits(texts, ctx.anchors)) if (firstOfItsKind(i)) mark(i);
   let errors = 0;
   texts.forEach((t, i) => {
-    if (errors < budget && ERROR_VALUE.test(t)) {
-      mark(i);
-      errors++;
-    }
+    if (errors >= budget || !ERROR_VALUE.test(t) || !firstOfItsKind(i)) return;
+    mark(i);
+    errors++;
   });
   for (const i of rareValueMembers(nodes)) mark(i);
   for (const i of numericOutliers(nodes)) mark(i);
@@ -44,8 +68,12 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
   let kept = keep.reduce((a, b) => a + b, 0);
   if (ctx.terms.terms.length) {
     const scores = bm25Scores(texts, ctx.terms);
+    // Look-alikes that share a common word with the query are not matches worth a row each when
+    // a retrieve can rank them: only those scoring near the best stay.
+    const best = Math.max(0, ...scores);
+    const floor = lookAlikesRetrievable ? best * STRONG_MATCH : 0;
     const ranked = [...scores.keys()]
-      .filter((i) => (scores[i] as number) > 0)
+      .filter((i) => (scores[i] as number) > floor)
       .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
     for (const i of ranked) {
       if (kept >= budget) break;
@@ -55,10 +83,82 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
       }
     }
   }
+  if (lookAlikesRetrievable) {
+    // Look-alike members add nothing a retrieve cannot give back: each distinct category and each
+    // unusual shape has its example, and a few members show the range.
+    for (const i of [...categoryExamples(nodes, keep), ...rareShapes(nodes)]) mark(i);
+    spreadBlocks(keep, RANGE_SAMPLE);
+    return keep;
+  }
   // Fill the rest of the budget with evenly spaced blocks of members: a sample of the whole range.
   spreadBlocks(keep, budget - kept);
   return keep;
 }
+
+/** The key set of an object member, or undefined for anything else. */
+function shapeOf(node: JsonNode): string | undefined {
+  return node.kind === 'object' ? node.entries.map(([k]) => k).join(',') : undefined;
+}
+
+function shapeCounts(nodes: readonly JsonNode[]): Map<string | undefined, number> {
+  const counts = new Map<string | undefined, number>();
+  for (const node of nodes) {
+    const shape = shapeOf(node);
+    counts.set(shape, (counts.get(shape) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Rows of one kind: nearly all members are objects, and the keys of the commonest set are in most
+ * of them (an extra field such as an error's `exception` does not make a member another kind).
+ */
+function isHomogeneous(nodes: readonly JsonNode[]): boolean {
+  let top: string | undefined;
+  let topCount = 0;
+  for (const [shape, count] of shapeCounts(nodes)) {
+    if (shape !== undefined && count > topCount) [top, topCount] = [shape, count];
+  }
+  if (top === undefined) return false;
+  const core = top.split(',');
+  let objects = 0;
+  let withCore = 0;
+  for (const node of nodes) {
+    if (node.kind !== 'object') continue;
+    objects++;
+    const keys = new Set(node.entries.map(([k]) => k));
+    if (core.every((k) => keys.has(k))) withCore++;
+  }
+  return objects >= nodes.length * 0.9 && withCore >= nodes.length * HOMOGENEOUS;
+}
+
+/** Members whose keys only a few others share (an extra field, a missing one): each stays. */
+function rareShapes(nodes: readonly JsonNode[]): number[] {
+  const counts = shapeCounts(nodes);
+  const rare = Math.max(1, Math.floor(nodes.length * 0.02));
+  return nodes.flatMap((node, i) => ((counts.get(shapeOf(node)) as number) <= rare ? [i] : []));
+}
+
+/** For each categorical field, the first member of each value no kept member shows yet. */
+function categoryExamples(nodes: readonly JsonNode[], keep: Uint8Array): number[] {
+  const out: number[] = [];
+  for (const values of fieldValues(nodes).values()) {
+    const distinct = new Set(values.map(([, v]) => v));
+    if (distinct.size < 2 || distinct.size > CATEGORY_VALUES) continue;
+    const shown = new Set(values.filter(([i]) => keep[i]).map(([, v]) => v));
+    for (const [i, v] of values) {
+      if (shown.has(v)) continue;
+      shown.add(v);
+      out.push(i);
+    }
+  }
+  return out;
+}
+
+/** A field with at most this many distinct values is a category (status, source, level). */
+const CATEGORY_VALUES = 12;
+/** The most distinct values a field may have for its rare ones to count as anomalies. */
+const RARE_FIELD_VALUES = 24;
 
 /** For object members: the first member carrying each rare value of a categorical field. */
 function rareValueMembers(nodes: readonly JsonNode[]): number[] {
@@ -72,7 +172,8 @@ function rareValueMembers(nodes: readonly JsonNode[]): number[] {
       if (members) members.push(i);
       else counts.set(v, [i]);
     }
-    if (counts.size < 2 || counts.size > Math.max(6, nodes.length / 10)) continue;
+    // A field of hundreds of distinct values (a score, a price) is not a category, however long the array.
+    if (counts.size < 2 || counts.size > Math.min(RARE_FIELD_VALUES, Math.max(6, nodes.length / 10))) continue;
     for (const members of counts.values()) if (members.length <= rare) out.push(members[0] as number);
   }
   return out;

@@ -41,6 +41,7 @@ export function createTableCrusher(): Transform {
       const keep = selectMembers(table.rows, nodes, {
         anchors: queryAnchors(query),
         terms: weightedQueryTerms(query, toolName),
+        key: retrievalKey,
       });
       const out = [...table.head];
       let i = 0;
