@@ -5,6 +5,7 @@ import { type ContentType, contentKey, FirstSightCache, getTokenizer, scanJson }
 import { compress, compressText, createJsonCrusher, detectContentType } from '@headroom/crushers';
 import { encode as toonEncode } from '@toon-format/toon';
 import { datasetsDir, round } from './corpus.js';
+import { missingMustKeep } from './must-keep.js';
 import { type Trajectory, trajectoryMessages } from './trajectories.js';
 
 interface Row {
@@ -17,6 +18,8 @@ interface Row {
   ms: number;
   /** JSON inputs only: our lossless form beside minified JSON and TOON. */
   lossless?: { headroom: number; minified: number; toon: number | null };
+  /** Requests only: must-keep items (see must-keep.ts) the compressed request no longer shows. */
+  mustKeepMissing?: string[];
 }
 
 const files = (dir: string, ext: string) =>
@@ -46,6 +49,7 @@ async function requestRow(dataset: string, name: string, request: unknown): Prom
   const result = await compress(request, { store: createMemoryStore(), firstSight: new FirstSightCache() });
   const ms = performance.now() - started;
   return {
+    mustKeepMissing: missingMustKeep(request, result.request),
     dataset,
     name,
     contentType: 'request',
@@ -131,9 +135,16 @@ export async function runCorpusSavingsBenchmark() {
     }),
   );
   const jsonRows = rows.filter((r) => r.lossless);
+  const missing = rows.flatMap((r) => (r.mustKeepMissing ?? []).map((m) => `${r.name}: ${m}`));
+  // The benchmark fails when a must-keep item went out of sight: savings never count without it.
+  if (missing.length) {
+    process.exitCode = 1;
+    console.error(`must-keep items not visible:\n${missing.join('\n')}`);
+  }
   return {
     benchmark: 'corpus-savings',
     summary,
+    mustKeepMissing: missing.length,
     largerThanInput: rows.filter((r) => r.tokensAfter > r.tokensBefore).length,
     losslessJson: {
       cases: jsonRows.length,

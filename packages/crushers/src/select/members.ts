@@ -64,6 +64,7 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
   });
   for (const i of rareValueMembers(nodes)) mark(i);
   for (const i of numericOutliers(nodes)) mark(i);
+  for (const i of rareShapes(nodes)) mark(i);
 
   let kept = keep.reduce((a, b) => a + b, 0);
   if (ctx.terms.terms.length) {
@@ -83,15 +84,14 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
       }
     }
   }
-  if (lookAlikesRetrievable) {
-    // Look-alike members add nothing a retrieve cannot give back: each distinct category and each
-    // unusual shape has its example, and a few members show the range.
-    for (const i of [...categoryExamples(nodes, keep), ...rareShapes(nodes)]) mark(i);
-    spreadBlocks(keep, RANGE_SAMPLE);
-    return keep;
+  // Each distinct category has its example, so every value of a status or level is seen.
+  for (const i of categoryExamples(nodes, keep)) {
+    if (!keep[i]) kept++;
+    mark(i);
   }
-  // Fill the rest of the budget with evenly spaced blocks of members: a sample of the whole range.
-  spreadBlocks(keep, budget - kept);
+  // Look-alike members add nothing a retrieve cannot give back: a few show the range. Without a
+  // key, evenly spaced blocks fill the budget: a sample of the whole range.
+  spreadBlocks(keep, lookAlikesRetrievable ? RANGE_SAMPLE : budget - kept);
   return keep;
 }
 
@@ -144,7 +144,8 @@ function categoryExamples(nodes: readonly JsonNode[], keep: Uint8Array): number[
   const out: number[] = [];
   for (const values of fieldValues(nodes).values()) {
     const distinct = new Set(values.map(([, v]) => v));
-    if (distinct.size < 2 || distinct.size > CATEGORY_VALUES) continue;
+    // Values that repeat make a category; a handful of ids, each once, do not.
+    if (distinct.size < 2 || distinct.size > CATEGORY_VALUES || distinct.size > values.length / 2) continue;
     const shown = new Set(values.filter(([i]) => keep[i]).map(([, v]) => v));
     for (const [i, v] of values) {
       if (shown.has(v)) continue;
