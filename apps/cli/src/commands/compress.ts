@@ -60,7 +60,9 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
 
   const config = await loadConfig(io);
   const bytes = await readInput(positionals[0], io);
-  if (!values.json && !values.stats && !io.stderr.isTTY && tooSmallToCompress(bytes, config.policy)) {
+  // A declared request format is still checked, however small the input.
+  const undeclared = format === 'auto' || format === 'text';
+  if (undeclared && !values.json && !values.stats && !io.stderr.isTTY && tooSmallToCompress(bytes, config.policy)) {
     await write(io.stdout, bytes);
     return 0;
   }
