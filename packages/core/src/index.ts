@@ -57,7 +57,9 @@ export { looksLikeData } from './policy/looks-like-data.js';
 export { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from './policy/policy.js';
 export { anchorHits, definitionHits, pathScopes, queryAnchors } from './relevance/anchors.js';
 export {
+  BM25_LENGTH_NORMALIZATION,
   bm25Scores,
+  bm25ScoresEach,
   isStopword,
   queryTerms,
   type WeightedTerms,

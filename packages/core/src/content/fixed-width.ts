@@ -34,13 +34,17 @@ export function fixedWidthLayout(lines: readonly string[]): FixedWidthLayout | u
   const rows = lines.slice(headLines).filter((l) => l.trim() !== '');
   if (rows.length < 8) return undefined;
   const sample = rows.slice(0, SAMPLE_ROWS);
-  const width = Math.max(headerLine.length, ...sample.map((r) => r.length));
+  const width = sample.reduce((w, r) => Math.max(w, r.length), headerLine.length);
   const overflow = Math.max(1, Math.floor(sample.length * OVERFLOW_SHARE));
+  // How many rows have a character at each position: one pass over the sample.
+  const filled = new Uint32Array(width);
+  for (const row of sample) {
+    for (let p = 0; p < row.length; p++) if (row.charCodeAt(p) !== 0x20) filled[p] = (filled[p] as number) + 1;
+  }
   const starts: number[] = [];
   let inGutter = true;
   for (let p = 0; p < width; p++) {
-    const filled = sample.filter((r) => p < r.length && r[p] !== ' ').length;
-    const gutter = filled <= overflow;
+    const gutter = (filled[p] as number) <= overflow;
     if (!gutter && inGutter) starts.push(p);
     inGutter = gutter;
   }

@@ -121,7 +121,9 @@ function argumentValues(args: string): string {
 }
 
 const K1 = 1.2;
-const B = 0.75;
+/** BM25's b: how much a long document's matches are discounted. */
+export const BM25_LENGTH_NORMALIZATION = 0.75;
+const B = BM25_LENGTH_NORMALIZATION;
 
 /**
  * BM25 score of each document for the given terms (0 when a document holds none of them).
@@ -135,10 +137,19 @@ export function bm25Scores(
   query: readonly string[] | WeightedTerms,
   lengthNormalization = B,
 ): number[] {
+  return bm25ScoresEach(documents, query, [lengthNormalization])[0] as number[];
+}
+
+/** `bm25Scores` for several values of b at the cost of reading the documents once. */
+export function bm25ScoresEach(
+  documents: readonly string[],
+  query: readonly string[] | WeightedTerms,
+  lengthNormalizations: readonly number[],
+): number[][] {
   const terms = 'terms' in query ? query.terms : query;
   const weights = 'weights' in query ? query.weights : undefined;
-  const scores = new Array<number>(documents.length).fill(0);
-  if (terms.length === 0 || documents.length === 0) return scores;
+  const empty = () => new Array<number>(documents.length).fill(0);
+  if (terms.length === 0 || documents.length === 0) return lengthNormalizations.map(empty);
   const index = new Map(terms.map((t, i) => [t, i]));
   const tf: Uint32Array[] = [];
   const lengths = new Uint32Array(documents.length);
@@ -162,15 +173,18 @@ export function bm25Scores(
   const n = documents.length;
   const avgLength = totalLength / n || 1;
   const idf = Array.from(df, (f, t) => Math.log(1 + (n - f + 0.5) / (f + 0.5)) * (weights?.[t] ?? 1));
-  for (let d = 0; d < n; d++) {
-    const counts = tf[d] as Uint32Array;
-    const norm = K1 * (1 - lengthNormalization + (lengthNormalization * (lengths[d] as number)) / avgLength);
-    let score = 0;
-    for (let t = 0; t < terms.length; t++) {
-      const f = counts[t] as number;
-      if (f) score += ((idf[t] as number) * (f * (K1 + 1))) / (f + norm);
+  return lengthNormalizations.map((b) => {
+    const scores = empty();
+    for (let d = 0; d < n; d++) {
+      const counts = tf[d] as Uint32Array;
+      const norm = K1 * (1 - b + (b * (lengths[d] as number)) / avgLength);
+      let score = 0;
+      for (let t = 0; t < terms.length; t++) {
+        const f = counts[t] as number;
+        if (f) score += ((idf[t] as number) * (f * (K1 + 1))) / (f + norm);
+      }
+      scores[d] = score;
     }
-    scores[d] = score;
-  }
-  return scores;
+    return scores;
+  });
 }

@@ -1,6 +1,8 @@
 import {
   anchorHits,
+  BM25_LENGTH_NORMALIZATION,
   bm25Scores,
+  bm25ScoresEach,
   definitionHits,
   formatMarker,
   hasMarkers,
@@ -83,7 +85,11 @@ export function createProseCrusher(): Transform {
       const share = passage.length ? QUERY_SHARE : UNSURE_SHARE;
       const budget = focused ? Math.max(4, Math.ceil(n * share)) + passage.length : sentenceBudget(n);
       let kept = keep.reduce((a, b) => a + b, 0);
-      const scores = bm25Scores(texts, terms);
+      // Scored twice from one reading: with BM25's length penalty, and without it (below).
+      const [scores, unnormalized] = bm25ScoresEach(texts, terms, [BM25_LENGTH_NORMALIZATION, 0]) as [
+        number[],
+        number[],
+      ];
       const ranked = [...scores.keys()]
         .filter((i) => (scores[i] as number) > 0)
         .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
@@ -93,7 +99,6 @@ export function createProseCrusher(): Transform {
         .flatMap((i) => [i - 1, i + 1].filter((j) => j >= 0 && j < n && sentences[j]?.line === sentences[i]?.line));
       // A long sentence (a list of names) that holds a rare query word loses to short ones on
       // BM25's length penalty; scored without it, its best stays too.
-      const unnormalized = bm25Scores(texts, terms, 0);
       const long = [...unnormalized.keys()]
         .filter((i) => (unnormalized[i] as number) > 0)
         .sort((a, b) => (unnormalized[b] as number) - (unnormalized[a] as number) || a - b)
