@@ -1,5 +1,4 @@
 import { formatMarker, hasMarkers, type Transform } from '@headroom/core';
-import { convert } from 'html-to-text';
 import { createProseCrusher } from '../prose/prose-crusher.js';
 
 /** The page's main content, when the markup names it; else the whole body. */
@@ -39,6 +38,8 @@ export function createHtmlCrusher(): Transform {
       const { text } = input;
       if (hasMarkers(text)) return { text };
       const main = MAIN_CONTENT.find((m) => m.test.test(text))?.selector ?? 'body';
+      // Loaded at the first page seen: the converter and its parser take ~40 ms to load.
+      const { convert } = await import('html-to-text');
       let readable: string;
       try {
         readable = convert(text, {
