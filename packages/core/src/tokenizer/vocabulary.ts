@@ -107,10 +107,15 @@ function words<T extends Uint32Array | Int32Array>(
   file: Uint8Array,
   at: number,
   length: number,
-  Type: { new (buffer: ArrayBuffer): T; new (length: number): T },
+  Type: { new (buffer: ArrayBuffer, byteOffset?: number, length?: number): T; new (length: number): T },
 ): T {
   const start = file.byteOffset + at;
-  if (littleEndian) return new Type(file.buffer.slice(start, start + 4 * length) as ArrayBuffer);
+  if (littleEndian) {
+    // A view when the words are aligned (a file read whole is its own buffer), else a copy.
+    return start % 4 === 0
+      ? new Type(file.buffer as ArrayBuffer, start, length)
+      : new Type(file.buffer.slice(start, start + 4 * length) as ArrayBuffer);
+  }
   const view = new DataView(file.buffer, start, 4 * length);
   const out = new Type(length);
   for (let i = 0; i < length; i++) out[i] = view.getUint32(4 * i, true);
