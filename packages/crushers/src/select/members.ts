@@ -26,7 +26,7 @@ const VARYING = /[0-9a-f]*\d[0-9a-f]*/gi;
 const STRONG_MATCH = 0.5;
 /** Members across the range that stay beside the examples when look-alikes are left out. */
 const RANGE_SAMPLE = 5;
-/** A collection is homogeneous when this share of its members are objects with one set of keys. */
+/** A collection is homogeneous when this share of its members hold every key of its commonest key set. */
 const HOMOGENEOUS = 0.8;
 
 /** How many members of an n-member array or object stay: 46 of 400, 69 of 1,000. */
@@ -71,7 +71,7 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
     const scores = bm25Scores(texts, ctx.terms);
     // Look-alikes that share a common word with the query are not matches worth a row each when
     // a retrieve can rank them: only those scoring near the best stay.
-    const best = Math.max(0, ...scores);
+    const best = scores.reduce((a, b) => Math.max(a, b), 0);
     const floor = lookAlikesRetrievable ? best * STRONG_MATCH : 0;
     const ranked = [...scores.keys()]
       .filter((i) => (scores[i] as number) > floor)
