@@ -44,7 +44,8 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
   for (const i of [0, 1, 2, n - 2, n - 1]) mark(i);
   const budget = memberBudget(n);
 
-  const lookAlikesRetrievable = ctx.key !== undefined && isHomogeneous(nodes);
+  const shapes = shapeCounts(nodes);
+  const lookAlikesRetrievable = ctx.key !== undefined && isHomogeneous(nodes, shapes);
   // With the original retrievable, a member like one already shown (the same text but for its
   // numbers and ids) adds only its count, which the marker gives.
   const seen = new Set<string>();
@@ -64,7 +65,7 @@ export function selectMembers(texts: readonly string[], nodes: readonly JsonNode
   });
   for (const i of rareValueMembers(nodes)) mark(i);
   for (const i of numericOutliers(nodes)) mark(i);
-  for (const i of rareShapes(nodes)) mark(i);
+  for (const i of rareShapes(nodes, shapes)) mark(i);
 
   let kept = keep.reduce((a, b) => a + b, 0);
   if (ctx.terms.terms.length) {
@@ -113,10 +114,10 @@ function shapeCounts(nodes: readonly JsonNode[]): Map<string | undefined, number
  * Rows of one kind: nearly all members are objects, and the keys of the commonest set are in most
  * of them (an extra field such as an error's `exception` does not make a member another kind).
  */
-function isHomogeneous(nodes: readonly JsonNode[]): boolean {
+function isHomogeneous(nodes: readonly JsonNode[], shapes: ReadonlyMap<string | undefined, number>): boolean {
   let top: string | undefined;
   let topCount = 0;
-  for (const [shape, count] of shapeCounts(nodes)) {
+  for (const [shape, count] of shapes) {
     if (shape !== undefined && count > topCount) [top, topCount] = [shape, count];
   }
   if (top === undefined) return false;
@@ -133,8 +134,7 @@ function isHomogeneous(nodes: readonly JsonNode[]): boolean {
 }
 
 /** Members whose keys only a few others share (an extra field, a missing one): each stays. */
-function rareShapes(nodes: readonly JsonNode[]): number[] {
-  const counts = shapeCounts(nodes);
+function rareShapes(nodes: readonly JsonNode[], counts: ReadonlyMap<string | undefined, number>): number[] {
   const rare = Math.max(1, Math.floor(nodes.length * 0.02));
   return nodes.flatMap((node, i) => ((counts.get(shapeOf(node)) as number) <= rare ? [i] : []));
 }
