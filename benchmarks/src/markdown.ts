@@ -1,3 +1,4 @@
+import { scaleMarkdown } from './scale/scale.js';
 /** Markdown tables for benchmarks whose results read best as a table; undefined for the rest. */
 // biome-ignore lint/suspicious/noExplicitAny: results are plain JSON written by this package's own runners
 export function writeMarkdown(name: string, result: any): string | undefined {
@@ -60,6 +61,14 @@ export function writeMarkdown(name: string, result: any): string | undefined {
       ),
       '',
     ];
+    lines.push(
+      '',
+      'Size curve: each content type grown from real text (LogHub, the GitHub fixtures, the TypeScript compiler, SQuAD) and',
+      'compressed once in a new process; per size: ms · peak memory above the process at rest (input string included) · tokens saved.',
+      '',
+      ...scaleMarkdown(result.scale),
+      '',
+    );
     return lines.join('\n');
   }
   if (name === 'corpus-savings') {

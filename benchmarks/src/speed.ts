@@ -7,6 +7,8 @@ import { FirstSightCache, getTokenizer } from '@headroom/core';
 import { compress, compressText, detectContentType } from '@headroom/crushers';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { datasetsDir, round } from './corpus.js';
+import { SCALE_TYPES, scaleDataAvailable, scaleInput } from './scale/inputs.js';
+import { runScaleCurve } from './scale/scale.js';
 import { loadToolOutputCases } from './tool-outputs.js';
 import { type Trajectory, trajectoryMessages } from './trajectories.js';
 
@@ -45,14 +47,18 @@ function startup() {
       const ms = wallMs([CLI, ...args], env);
       return { what, ms, timesNode: round(ms / node, 2) };
     };
-    return {
-      nodeMs: node,
-      rows: [
-        row('headroom --help', ['--help']),
-        row('headroom compress (11 bytes)', ['compress', small]),
-        row('headroom compress (50 kB log)', ['compress', log]),
-      ],
-    };
+    const rows = [
+      row('headroom --help', ['--help']),
+      row('headroom compress (11 bytes)', ['compress', small]),
+      row('headroom compress (50 kB log)', ['compress', log]),
+    ];
+    // Cold, as a user meets each content type: a new process compressing 50 kB of it.
+    for (const type of scaleDataAvailable() ? SCALE_TYPES.filter((t) => t !== 'log') : []) {
+      const file = join(dir, `${type}-50k.txt`);
+      writeFileSync(file, scaleInput(type, 50_000));
+      rows.push(row(`headroom compress (50 kB ${type})`, ['compress', file]));
+    }
+    return { nodeMs: node, rows };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -186,5 +192,5 @@ async function warmFirstSight() {
 
 export async function runSpeedBenchmark() {
   if (!existsSync(CLI)) throw new Error(`build the CLI first: ${CLI} is missing`);
-  return { benchmark: 'speed', startup: startup(), warm: await warmFirstSight() };
+  return { benchmark: 'speed', startup: startup(), warm: await warmFirstSight(), scale: runScaleCurve() };
 }

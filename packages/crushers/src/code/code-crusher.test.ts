@@ -102,3 +102,32 @@ describe('code-crusher in every language', () => {
     expect(out).toBe(code);
   });
 });
+
+describe('code-crusher on a source larger than one parse', () => {
+  it('folds every function of every part, with line ranges of the whole file', async () => {
+    const one = fixture('python-json-encoder.py');
+    const crush = async (text: string) =>
+      (
+        await createCodeCrusher().compress(
+          { text, contentType: 'code', query: '' },
+          { tokenizer: await getTokenizer(), signal: new AbortController().signal },
+        )
+      ).text;
+    const folds = async (text: string) =>
+      [...(await crush(text)).matchAll(/body of (\w+), lines (\d+)–(\d+)\) …\]/g)].map(([, name, from, to]) => ({
+        name,
+        from: Number(from),
+        to: Number(to),
+      }));
+    const perCopy = await folds(one);
+    const copies = 50; // ~800 kB: parsed in several pieces
+    const found = await folds(Array.from({ length: copies }, () => one).join('\n'));
+    expect(perCopy.length).toBeGreaterThan(3);
+    // Every copy folds exactly as the file alone does, at its own lines.
+    const linesPerCopy = one.split('\n').length;
+    const expected = Array.from({ length: copies }, (_, k) =>
+      perCopy.map((f) => ({ ...f, from: f.from + k * linesPerCopy, to: f.to + k * linesPerCopy })),
+    ).flat();
+    expect(found).toEqual(expected);
+  });
+});

@@ -16,6 +16,12 @@ const CONTAINER =
 /** Bodies shorter than this stay: a marker would not save anything. */
 const MIN_FOLD_LINES = 3;
 const MAX_DEPTH = 40;
+/**
+ * Source is parsed in pieces of about this many characters, cut before a top-level line: a
+ * syntax tree takes ~20× its text in WebAssembly memory, which never shrinks, so one 50 MB
+ * file parsed whole would leave the process a gigabyte larger.
+ */
+const PARSE_CHUNK_CHARS = 256 * 1024;
 
 interface Fold {
   readonly from: number; // first omitted line (0-based)
@@ -47,24 +53,62 @@ export function createCodeCrusher(options: CodeCrusherOptions = {}): Transform {
       const language = detectLanguage(text, query);
       if (!language) return fallback.compress(input, context);
       const parser = await parserFor(language, load);
-      const tree = parser.parse(text);
+      const wanted = new Set([...queryTerms(query), ...queryAnchors(query).map((a) => a.toLowerCase())]);
+      const folds: Fold[] = [];
+      let functions = 0;
       try {
-        if (!tree || signal.aborted) return { text };
-        const wanted = new Set([...queryTerms(query), ...queryAnchors(query).map((a) => a.toLowerCase())]);
-        const { folds, functions } = findFolds(tree.rootNode, language === 'python', wanted);
-        // No function at all: not really code in this language, so cut it line by line instead.
-        if (functions === 0) return fallback.compress(input, context);
-        if (folds.length === 0) return { text };
-        return { text: emit(lines, folds, retrievalKey) };
+        const pieces = text.length <= PARSE_CHUNK_CHARS ? [{ text, firstLine: 0 }] : topLevelPieces(lines);
+        for (const piece of pieces) {
+          const tree = parser.parse(piece.text);
+          try {
+            if (!tree || signal.aborted) return { text };
+            const found = findFolds(tree.rootNode, language === 'python', wanted, piece.firstLine);
+            folds.push(...found.folds);
+            functions += found.functions;
+          } finally {
+            tree?.delete();
+          }
+        }
       } finally {
-        tree?.delete();
         parser.delete();
       }
+      // No function at all: not really code in this language, so cut it line by line instead.
+      if (functions === 0) return fallback.compress(input, context);
+      if (folds.length === 0) return { text };
+      return { text: emit(lines, folds, retrievalKey) };
     },
   };
 }
 
-function findFolds(root: Node, python: boolean, wanted: ReadonlySet<string>): { folds: Fold[]; functions: number } {
+/**
+ * The source in pieces of about `PARSE_CHUNK_CHARS`, each ending before a line that starts at
+ * column 0 with a new statement (not a closing bracket, a continuation or after a decorator),
+ * so no function is split unless one top-level construct is longer than two pieces.
+ */
+function* topLevelPieces(lines: readonly string[]): Generator<{ text: string; firstLine: number }> {
+  let first = 0;
+  let chars = 0;
+  for (let i = 0; i < lines.length; i++) {
+    chars += (lines[i] as string).length + 1;
+    if (chars < PARSE_CHUNK_CHARS || i + 1 >= lines.length) continue;
+    if (chars < 2 * PARSE_CHUNK_CHARS && !startsTopLevel(lines[i + 1] as string, lines[i] as string)) continue;
+    yield { text: lines.slice(first, i + 1).join('\n'), firstLine: first };
+    first = i + 1;
+    chars = 0;
+  }
+  if (first < lines.length) yield { text: lines.slice(first).join('\n'), firstLine: first };
+}
+
+function startsTopLevel(line: string, previous: string): boolean {
+  return /^[A-Za-z_$#@/]/.test(line) && !previous.startsWith('@') && !/[,([{=+\-*&|?:\\]\s*$/.test(previous);
+}
+
+function findFolds(
+  root: Node,
+  python: boolean,
+  wanted: ReadonlySet<string>,
+  firstLine: number,
+): { folds: Fold[]; functions: number } {
   const folds: Fold[] = [];
   let functions = 0;
   const stack: [Node, number, string | undefined][] = [[root, 0, undefined]];
@@ -75,7 +119,7 @@ function findFolds(root: Node, python: boolean, wanted: ReadonlySet<string>): { 
     if (FUNCTION.test(node.type) && body) {
       functions++;
       const name = nameOf(node) ?? inheritedName ?? 'anonymous function';
-      const fold = bodyFold(body, python, name);
+      const fold = bodyFold(body, python, name, firstLine);
       if (fold && !isWanted(name, wanted)) folds.push(fold);
       continue; // nested functions stay inside their folded (or kept) parent
     }
@@ -104,7 +148,7 @@ function nameOf(node: Node): string | undefined {
   return undefined;
 }
 
-function bodyFold(body: Node, python: boolean, name: string): Fold | undefined {
+function bodyFold(body: Node, python: boolean, name: string, firstLine: number): Fold | undefined {
   let from: number;
   let to: number;
   if (python) {
@@ -118,7 +162,8 @@ function bodyFold(body: Node, python: boolean, name: string): Fold | undefined {
     from = body.startPosition.row + 1; // the line holding `{` stays with the signature
     to = body.endPosition.row - 1; // and so does the line holding `}`
   }
-  return to - from + 1 >= MIN_FOLD_LINES ? { from, to, name: name.replace(/[()[\]\n]/g, '') } : undefined;
+  if (to - from + 1 < MIN_FOLD_LINES) return undefined;
+  return { from: from + firstLine, to: to + firstLine, name: name.replace(/[()[\]\n]/g, '') };
 }
 
 /** A function the query names: as written, as a query term (stemmed like the query's), or qualified. */

@@ -23,6 +23,10 @@ export interface JsonCrusherOptions {
 const LONG_STRING = 2000;
 const STRING_HEAD = 600;
 const STRING_TAIL = 200;
+/** Documents up to this size try TOON before cutting (about 64k tokens of minified JSON). */
+const TOON_EAGER_CHARS = 256 * 1024;
+/** TOON keeps at least ~a fifth of minified JSON even on the most uniform arrays: a cut below that needs no TOON. */
+const TOON_BEST_RATIO = 0.2;
 
 /**
  * JSON: lossless first (minified, or TOON when smaller and exact); past a size threshold, lossy
@@ -44,13 +48,17 @@ export function createJsonCrusher(options: JsonCrusherOptions = {}): Transform {
       if (!scan.ok) return { text };
       // Already compressed once: only whitespace may go, so a second pass never cuts deeper.
       if (hasMarkers(text)) return { text: scan.minified };
-      const best = scan.documents === 1 ? smallestLossless(scan.minified, tokenizer) : { text: scan.minified };
+      const lossless = () =>
+        scan.documents === 1 ? smallestLossless(scan.minified, tokenizer) : { text: scan.minified };
+      // TOON of a large document costs several times its size in memory (parse, encode, decode,
+      // check); it is tried up front only where it could be the answer, else only on a close call.
+      let best = scan.minified.length <= TOON_EAGER_CHARS ? lossless() : undefined;
       // The threshold is a size, not a budget: characters / 4 decides it without a tokenizer pass.
-      if (best.text.length / 4 <= threshold) return { text: best.text };
+      if (best && best.text.length / 4 <= threshold) return { text: best.text };
 
       const docs = scan.documents === 1 ? [scan.minified] : scan.minified.split('\n');
       const trees = docs.map(parseTree);
-      if (trees.some((t) => t === undefined)) return { text: best.text };
+      if (trees.some((t) => t === undefined)) return { text: (best ?? lossless()).text };
       const ctx: CrushContext = {
         anchors: queryAnchors(query),
         terms: weightedQueryTerms(query, toolName),
@@ -62,6 +70,8 @@ export function createJsonCrusher(options: JsonCrusherOptions = {}): Transform {
           ? serialize(crushNode(trees[0] as JsonNode, ctx))
           : crushDocuments(trees as JsonNode[], docs, ctx);
       // A clearly shorter cut needs no count; a close call is settled by the tokenizer.
+      if (!best && crushed.length <= scan.minified.length * TOON_BEST_RATIO) return { text: crushed };
+      best ??= lossless();
       if (crushed.length <= best.text.length * 0.9) return { text: crushed };
       return { text: tokenizer.count(crushed) < tokenizer.count(best.text) ? crushed : best.text };
     },
