@@ -55,11 +55,30 @@ describe('work in turns gives the same result as at once', () => {
 
   it('counts the same tokens as one pass, and samples the same way past the exact limit', async () => {
     const tokenizer = await getTokenizer('gpt-4o');
-    const { value, turns } = await turnsDuring(() => measureTokensInTurns(tokenizer, text));
-    expect(value).toEqual(measureTokens(tokenizer, text));
-    expect(turns).toBeGreaterThan(10);
+    // The one-pass figures first: counted in slices afterwards, nothing is a remembered whole.
+    const whole = measureTokens(tokenizer, text);
     const huge = text.repeat(2);
-    expect(await measureTokensInTurns(tokenizer, huge)).toEqual(measureTokens(tokenizer, huge));
+    const sampled = measureTokens(tokenizer, huge);
+    const { value, turns } = await turnsDuring(() => measureTokensInTurns(tokenizer, text));
+    expect(value).toEqual(whole);
+    expect(turns).toBeGreaterThan(10);
+    expect(await measureTokensInTurns(tokenizer, huge)).toEqual(sampled);
+  });
+
+  it('hands the exact total of a text counted in slices to the tokenizer to remember', async () => {
+    const real = await getTokenizer('gpt-4o');
+    const remembered: [number, number][] = [];
+    const tokenizer = {
+      encoding: real.encoding,
+      estimate: false,
+      count: (t: string) => real.count(t),
+      remember: (t: string, n: number) => remembered.push([t.length, n]),
+    };
+    const slice = text.slice(0, 200_000);
+    const { tokens } = await measureTokensInTurns(tokenizer, slice);
+    expect(remembered).toEqual([[slice.length, tokens]]);
+    await measureTokensInTurns(tokenizer, text.repeat(2)); // sampled: an estimate is never remembered
+    expect(remembered).toHaveLength(1);
   });
 
   it('parses a request with multi-megabyte strings to what JSON.parse gives', async () => {

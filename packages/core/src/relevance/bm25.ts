@@ -34,6 +34,21 @@ export function* textTerms(text: string): Generator<string> {
   }
 }
 
+/** Words whose terms are remembered; the memory is emptied when full (words repeat a lot within a text). */
+const WORD_CACHE_ENTRIES = 50_000;
+const wordTerms = new Map<string, readonly string[]>();
+
+/** `textTerms` of one word (a match of TERM), remembered: scoring stems each distinct word once. */
+function termsOfWord(word: string): readonly string[] {
+  let terms = wordTerms.get(word);
+  if (terms === undefined) {
+    terms = [...textTerms(word)];
+    if (wordTerms.size >= WORD_CACHE_ENTRIES) wordTerms.clear();
+    wordTerms.set(word, terms);
+  }
+  return terms;
+}
+
 /**
  * A light, deterministic stemmer: accents folded (Temür → temur) and the commonest English
  * endings dropped (allied → ally, centered → center, populations → population, typically →
@@ -159,10 +174,13 @@ export function bm25ScoresEach(
   documents.forEach((doc, d) => {
     const counts = new Uint32Array(terms.length);
     let length = 0;
-    for (const term of textTerms(doc)) {
-      length++;
-      const t = index.get(term);
-      if (t !== undefined) counts[t] = (counts[t] as number) + 1;
+    for (const match of doc.matchAll(TERM)) {
+      const stems = termsOfWord(match[0]);
+      length += stems.length;
+      for (const term of stems) {
+        const t = index.get(term);
+        if (t !== undefined) counts[t] = (counts[t] as number) + 1;
+      }
     }
     for (let t = 0; t < terms.length; t++) if (counts[t]) df[t] = (df[t] as number) + 1;
     tf.push(counts);

@@ -11,6 +11,8 @@ export interface Tokenizer {
   readonly encoding: TokenizerEncoding;
   readonly estimate: boolean;
   count(text: string): number;
+  /** Records a count found another way (a text counted in slices), so counting it whole is a lookup. */
+  remember?(text: string, tokens: number): void;
 }
 
 export type TokenizerEncoding = 'o200k_base' | 'cl100k_base';
@@ -128,16 +130,19 @@ class MemoizedTokenizer implements Tokenizer {
       return hit;
     }
     const n = this.countFn(text);
-    if (text.length <= MEMO_MAX_CHARS) {
-      this.memo.set(text, n);
-      this.memoChars += text.length;
-      for (const key of this.memo.keys()) {
-        if (this.memoChars <= MEMO_MAX_CHARS) break;
-        this.memo.delete(key);
-        this.memoChars -= key.length;
-      }
-    }
+    this.remember(text, n);
     return n;
+  }
+
+  remember(text: string, tokens: number): void {
+    if (text.length < MEMO_MIN_CHARS || text.length > MEMO_MAX_CHARS || this.memo.has(text)) return;
+    this.memo.set(text, tokens);
+    this.memoChars += text.length;
+    for (const key of this.memo.keys()) {
+      if (this.memoChars <= MEMO_MAX_CHARS) break;
+      this.memo.delete(key);
+      this.memoChars -= key.length;
+    }
   }
 }
 
@@ -186,6 +191,7 @@ export async function measureTokensInTurns(
     at = end;
     await nextTurn();
   }
+  tokenizer.remember?.(text, tokens);
   return { tokens, estimate: false };
 }
 

@@ -70,7 +70,7 @@ function detect(text: string): ContentType {
   ) {
     return 'html';
   }
-  if (isTable(nonEmpty) || fixedWidthLayout(lines)) return 'table';
+  if (!isProse(nonEmpty.slice(0, 50)) && (isTable(nonEmpty) || fixedWidthLayout(lines))) return 'table';
   if (share(CODE_LINE) >= 0.35) return 'code';
   if (share(MD_LINE) >= 0.15) return 'markdown';
   const proseLines = nonEmpty.filter((l) => l.length > 60 && /[a-z]{3,} [a-z]{3,} [a-z]{3,}/i.test(l)).length;
@@ -110,4 +110,16 @@ function isTable(lines: string[]): boolean {
     if (first >= 1 && counts.filter((c) => c === first).length / counts.length >= 0.9) return true;
   }
   return false;
+}
+
+/**
+ * Paragraphs, not rows: most lines are ten words or more and their commas are followed by a
+ * space. Paragraphs repeated from a template have steady comma counts and aligned spaces, which
+ * would otherwise pass for a CSV or a fixed-width table.
+ */
+function isProse(lines: readonly string[]): boolean {
+  const wordy = lines.filter((l) => (l.match(/[A-Za-z]{2,}/g)?.length ?? 0) >= 10).length;
+  const commas = lines.reduce((n, l) => n + (l.match(/,/g)?.length ?? 0), 0);
+  const spaced = lines.reduce((n, l) => n + (l.match(/, /g)?.length ?? 0), 0);
+  return wordy >= lines.length * 0.8 && spaced >= commas * 0.8;
 }
