@@ -12,7 +12,7 @@ export { type McpHttpOptions, type RunningMcpHttp, serveMcpHttp, serveMcpStdio }
 export interface HeadroomMcpResources {
   /** A new server on the shared store, memory and figures (one per stdio process or HTTP session). */
   createServer(): McpServer;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -52,10 +52,10 @@ export function openHeadroomMcp(
         ...(options.transforms ? { transforms: options.transforms } : {}),
         ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
       }),
-    close: () => {
+    close: async () => {
       lifetime.close();
       memory.close();
-      store.close();
+      await store.close();
     },
   };
 }

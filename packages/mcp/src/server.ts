@@ -151,7 +151,7 @@ export function createHeadroomMcpServer(options: HeadroomMcpOptions): McpServer 
     async () => {
       const session = figures.get();
       const lifetime = options.lifetime?.read();
-      const store = options.store.stats();
+      const store = await options.store.stats();
       const report = {
         session: { ...session, savedTokens: session.tokensBefore - session.tokensAfter, since: figures.startedAt },
         ...(lifetime ? { lifetime: { ...lifetime, savedTokens: lifetime.tokensBefore - lifetime.tokensAfter } } : {}),

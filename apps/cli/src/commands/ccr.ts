@@ -34,8 +34,8 @@ export async function runCcr(args: string[], io: CliIo): Promise<number> {
   const store = openStore(io, await loadConfig(io));
   try {
     if (sub === 'purge') {
-      const removed = store.purge(olderThanMs !== undefined ? { olderThanMs } : { all: true });
-      const left = store.stats();
+      const removed = await store.purge(olderThanMs !== undefined ? { olderThanMs } : { all: true });
+      const left = await store.stats();
       await write(
         io.stdout,
         values.json
@@ -44,7 +44,7 @@ export async function runCcr(args: string[], io: CliIo): Promise<number> {
       );
       return 0;
     }
-    const stats = store.stats();
+    const stats = await store.stats();
     if (values.json) {
       await write(io.stdout, `${JSON.stringify(stats)}\n`);
       return 0;
@@ -62,6 +62,6 @@ export async function runCcr(args: string[], io: CliIo): Promise<number> {
     await write(io.stdout, `${lines.join('\n')}\n`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -70,7 +70,7 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
   try {
     return await compressAndPrint(bytes, format, values, config, store, io);
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

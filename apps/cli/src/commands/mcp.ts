@@ -124,7 +124,7 @@ async function serve(io: CliIo, values: { http?: boolean; host?: string; port?: 
     await write(io.stderr, 'headroom: MCP server stopped\n');
     return 0;
   } finally {
-    headroom.close();
+    await headroom.close();
     await pipeline.kompress?.close();
   }
 }

@@ -45,6 +45,6 @@ export async function runRetrieve(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

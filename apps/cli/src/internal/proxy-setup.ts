@@ -75,7 +75,7 @@ export async function openProxyResources(
       firstSight?.close();
       memories?.close();
       await pipeline.kompress?.close();
-      store?.close();
+      await store?.close();
       counters.close();
     },
   };

@@ -12,15 +12,15 @@ const log = [
   '2024-05-01T10:00:04Z WARN  db    slow query on orders: 2100ms',
 ].join('\n');
 
-function storeWith(original: string) {
+async function storeWith(original: string) {
   const store = createMemoryStore();
-  store.put(entryFor(original));
+  await store.put(entryFor(original));
   return { store, key: contentKey(original) };
 }
 
 describe('retrieve', () => {
   it('gives the exact original, after a header naming the key', async () => {
-    const { store, key } = storeWith(log);
+    const { store, key } = await storeWith(log);
     const result = await retrieve(store, key);
     expect(result).toEqual({
       found: true,
@@ -31,13 +31,13 @@ describe('retrieve', () => {
   });
 
   it('accepts the key as written in a marker', async () => {
-    const { store, key } = storeWith(log);
+    const { store, key } = await storeWith(log);
     expect((await retrieve(store, ` headroom:${key.toUpperCase()} `)).found).toBe(true);
     expect(normalizeKey(`headroom:${key}`)).toBe(key);
   });
 
   it('with a query, gives only matching lines with their numbers, best first', async () => {
-    const { store, key } = storeWith(log);
+    const { store, key } = await storeWith(log);
     const result = await retrieve(store, key, { query: 'why are orders timing out? timeout' });
     expect(result.text).toBe(
       [
@@ -51,7 +51,7 @@ describe('retrieve', () => {
 
   it('caps the matches and counts the rest', async () => {
     const lines = Array.from({ length: 100 }, (_, i) => `request ${i} failed with timeout`).join('\n');
-    const { store, key } = storeWith(lines);
+    const { store, key } = await storeWith(lines);
     const result = await retrieve(store, key, { query: 'timeout', limit: 3 });
     const [header, ...shown] = result.text.split('\n');
     expect(header).toBe(
@@ -74,7 +74,7 @@ describe('retrieve', () => {
       null,
       2,
     );
-    const { store, key } = storeWith(json);
+    const { store, key } = await storeWith(json);
     const result = await retrieve(store, key, { query: 'declined' });
     expect(result.text).toBe(
       `[headroom retrieved ${key}: 1 of 3 items match "declined", best first]\n[1]: {"id":2,"status":"failed","error":"card declined"}`,
@@ -83,7 +83,7 @@ describe('retrieve', () => {
 
   it('folds identical records into one with their count, so copies do not fill the answer', async () => {
     const lines = [...Array.from({ length: 40 }, () => 'GET /health 200'), 'GET /orders 500'].join('\n');
-    const { store, key } = storeWith(lines);
+    const { store, key } = await storeWith(lines);
     expect((await retrieve(store, key, { query: 'GET' })).text).toBe(
       [
         `[headroom retrieved ${key}: 41 (2 distinct) of 41 lines match "GET", best first]`,
@@ -102,7 +102,7 @@ describe('retrieve', () => {
         '',
         `    fix ${n}`,
       ].join('\n');
-    const { store, key } = storeWith([1, 2, 3, 4].map(commit).join('\n\n'));
+    const { store, key } = await storeWith([1, 2, 3, 4].map(commit).join('\n\n'));
     const text = (await retrieve(store, key, { query: `Who wrote commit ${'3'.repeat(40)}?` })).text;
     expect(text.split('\n').slice(0, 2)).toEqual([
       `[headroom retrieved ${key}: 4 of 4 records match "Who wrote commit ${'3'.repeat(40)}?", best first]`,
@@ -112,7 +112,7 @@ describe('retrieve', () => {
   });
 
   it('says so when nothing matches', async () => {
-    const { store, key } = storeWith(log);
+    const { store, key } = await storeWith(log);
     expect((await retrieve(store, key, { query: 'kubernetes' })).text).toBe(
       `[headroom retrieved ${key}: none of 5 lines match "kubernetes"; retrieve without a query for the whole original]`,
     );

@@ -2,18 +2,19 @@ import type { Store, StoredOriginal, StoreEntry } from '@headroom/core';
 
 /**
  * A reversible store: exact originals by content key, kept for a sliding retention period and
- * within a size cap. Both implementations (memory, SQLite) pass the same conformance suite.
+ * within a size cap. Every implementation (memory, SQLite, Redis) passes the same conformance
+ * suite. Asynchronous throughout, so a store on another machine fits the same seam.
  */
 export interface CcrStore extends Store {
   /** Stores an original; storing the same key again only counts as an access. */
-  put(entry: StoreEntry): void;
+  put(entry: StoreEntry): Promise<void>;
   /** Stores several originals in one transaction: all or none. */
-  putMany(entries: readonly StoreEntry[]): void;
-  get(key: string): StoredOriginal | undefined;
+  putMany(entries: readonly StoreEntry[]): Promise<void>;
+  get(key: string): Promise<StoredOriginal | undefined>;
   /** Removes entries not accessed for `olderThanMs`, or all entries. Returns how many went. */
-  purge(options: { readonly olderThanMs: number } | { readonly all: true }): number;
-  stats(): StoreStats;
-  close(): void;
+  purge(options: { readonly olderThanMs: number } | { readonly all: true }): Promise<number>;
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
 }
 
 export interface StoreStats {

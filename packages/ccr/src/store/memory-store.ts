@@ -88,12 +88,12 @@ export function createMemoryStore(options: StoreOptions = {}): CcrStore {
   };
 
   return {
-    put(entry) {
+    async put(entry) {
       const at = now();
       sweepExpired(at);
       putOne(entry, at);
     },
-    putMany(list) {
+    async putMany(list) {
       const at = now();
       sweepExpired(at);
       const before = new Map(entries);
@@ -107,7 +107,7 @@ export function createMemoryStore(options: StoreOptions = {}): CcrStore {
         throw error;
       }
     },
-    get(key) {
+    async get(key) {
       const at = now();
       const held = entries.get(key);
       if (!held) return undefined;
@@ -122,7 +122,7 @@ export function createMemoryStore(options: StoreOptions = {}): CcrStore {
       const { bytes: _bytes, ...original } = touched;
       return original;
     },
-    purge(options) {
+    async purge(options) {
       const at = now();
       let removed = 0;
       for (const [key, held] of [...entries]) {
@@ -133,7 +133,7 @@ export function createMemoryStore(options: StoreOptions = {}): CcrStore {
       }
       return removed;
     },
-    stats(): StoreStats {
+    async stats(): Promise<StoreStats> {
       let hits = 0;
       for (const held of entries.values()) hits += held.hits;
       const oldest = entries.values().next().value;
@@ -150,7 +150,7 @@ export function createMemoryStore(options: StoreOptions = {}): CcrStore {
         location: 'memory',
       };
     },
-    close() {
+    async close() {
       entries.clear();
       bytes = 0;
     },

@@ -37,20 +37,20 @@ describe('sqlite store on disk', () => {
   it('survives a restart: a new process reads what the last one wrote', async () => {
     const path = join(tempDir(), 'ccr.db');
     const entry = entryFor('kept across restarts\n'.repeat(100));
-    const writer = child('const s = createSqliteStore({ path }); s.put(JSON.parse(tag)); s.close();', [
+    const writer = child('const s = createSqliteStore({ path }); await s.put(JSON.parse(tag)); await s.close();', [
       path,
       JSON.stringify(entry),
     ]);
     expect((await exited(writer)).code).toBe(0);
     const store = createSqliteStore({ path });
-    expect(store.get(entry.key)?.original).toBe(entry.original);
-    store.close();
+    expect((await store.get(entry.key))?.original).toBe(entry.original);
+    await store.close();
   });
 
-  it('creates its directory 0700 and its file 0600, at the current schema version', () => {
+  it('creates its directory 0700 and its file 0600, at the current schema version', async () => {
     const home = join(tempDir(), 'home', '.headroom');
     const path = join(home, 'ccr.db');
-    createSqliteStore({ path }).close();
+    await createSqliteStore({ path }).close();
     expect(statSync(home).mode & 0o777).toBe(0o700);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const db = new Database(path, { readonly: true });
@@ -73,7 +73,7 @@ describe('sqlite store on disk', () => {
            const original = 'batch ' + batch + ' entry ' + i + ' ' + 'x'.repeat(4000);
            return { key: (batch * 1000 + i).toString(16).padStart(24, '0'), original, contentType: 'text', tokens: 1000 };
          });
-         s.putMany(entries);
+         await s.putMany(entries);
          process.stdout.write(entries.map((e) => e.key).join(' ') + '\\n');
        }`,
       [path],
@@ -96,10 +96,11 @@ describe('sqlite store on disk', () => {
     const { signal, stderr } = await exited(writer);
     expect({ signal, stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
     const store = createSqliteStore({ path });
-    const missing = committed.filter((key) => store.get(key) === undefined);
+    const found = await Promise.all(committed.map((key) => store.get(key)));
+    const missing = committed.filter((_key, i) => found[i] === undefined);
     expect(missing).toEqual([]);
-    expect(store.stats().entries % 50).toBe(0); // whole batches only: a killed batch left nothing behind
-    store.close();
+    expect((await store.stats()).entries % 50).toBe(0); // whole batches only: a killed batch left nothing behind
+    await store.close();
   });
 
   it('lets two processes write and read the same database at once', async () => {
@@ -109,20 +110,20 @@ describe('sqlite store on disk', () => {
       for (let i = 0; i < 300; i++) {
         const original = tag + ' ' + i + ' ' + 'y'.repeat(2000);
         const key = (tag === 'a' ? 'a' : 'b') + i.toString(16).padStart(23, '0');
-        s.put({ key, original, contentType: 'text', tokens: 500 });
+        await s.put({ key, original, contentType: 'text', tokens: 500 });
         keys.push([key, original]);
         const [k, o] = keys[(i * 7) % keys.length];
-        if (s.get(k)?.original !== o) throw new Error('read back the wrong bytes for ' + k);
+        if ((await s.get(k))?.original !== o) throw new Error('read back the wrong bytes for ' + k);
       }
-      s.close();`;
+      await s.close();`;
     const [a, b] = await Promise.all([exited(child(script, [path, 'a'])), exited(child(script, [path, 'b']))]);
     expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
     const store = createSqliteStore({ path });
-    expect(store.stats().entries).toBe(600);
-    store.close();
+    expect((await store.stats()).entries).toBe(600);
+    await store.close();
   });
 
-  it('moves a corrupt file aside with a warning and starts fresh, overwriting nothing', () => {
+  it('moves a corrupt file aside with a warning and starts fresh, overwriting nothing', async () => {
     const dir = tempDir();
     const path = join(dir, 'ccr.db');
     const garbage = Buffer.from('this is not a database '.repeat(500));
@@ -130,9 +131,9 @@ describe('sqlite store on disk', () => {
     const warnings: string[] = [];
     const store = createSqliteStore({ path, onWarning: (m) => warnings.push(m) });
     const entry = entryFor('fresh start');
-    store.put(entry);
-    expect(store.get(entry.key)?.original).toBe('fresh start');
-    store.close();
+    await store.put(entry);
+    expect((await store.get(entry.key))?.original).toBe('fresh start');
+    await store.close();
     const aside = readdirSync(dir).filter((f) => f.startsWith('ccr.db.unusable-'));
     expect(aside).toHaveLength(1);
     expect(Buffer.compare(readFileSync(join(dir, aside[0] as string)), garbage)).toBe(0);
@@ -141,13 +142,13 @@ describe('sqlite store on disk', () => {
     ]);
   });
 
-  it('moves an unreadable path (a directory where the file should be) aside too', () => {
+  it('moves an unreadable path (a directory where the file should be) aside too', async () => {
     const dir = tempDir();
     const path = join(dir, 'ccr.db');
     mkdirSync(path);
     writeFileSync(join(path, 'precious.txt'), 'keep me');
     const warnings: string[] = [];
-    createSqliteStore({ path, onWarning: (m) => warnings.push(m) }).close();
+    await createSqliteStore({ path, onWarning: (m) => warnings.push(m) }).close();
     const aside = readdirSync(dir).find((f) => f.startsWith('ccr.db.unusable-')) ?? '';
     expect(readFileSync(join(dir, aside, 'precious.txt'), 'utf8')).toBe('keep me');
     expect(statSync(path).isFile()).toBe(true);

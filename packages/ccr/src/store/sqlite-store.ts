@@ -160,16 +160,16 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): CcrStore {
   });
 
   return {
-    put: (entry) => putMany.immediate([entry]),
-    putMany: (entries) => putMany.immediate(entries),
-    get: (key) => get.immediate(key),
-    purge(options) {
+    put: async (entry) => putMany.immediate([entry]),
+    putMany: async (entries) => putMany.immediate(entries),
+    get: async (key) => get.immediate(key),
+    async purge(options) {
       const run = db.transaction(() =>
         'all' in options ? q.deleteAll.run().changes : q.deleteOlder.run(now() - options.olderThanMs).changes,
       );
       return run.immediate();
     },
-    stats(): StoreStats {
+    async stats(): Promise<StoreStats> {
       const summary = q.summary.get() ?? { entries: 0, hits: 0, oldest: null };
       return {
         entries: summary.entries,
@@ -184,7 +184,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): CcrStore {
         location: path,
       };
     },
-    close: () => db.close(),
+    close: async () => {
+      db.close();
+    },
   };
 }
 

@@ -7,7 +7,7 @@ import { handleRetrieveCall, retrieveToolDefinition, retrieveToolResult } from '
 const original = 'line one\nline two has the needle\nline three\n';
 const key = contentKey(original);
 const store = createMemoryStore();
-store.put(entryFor(original));
+await store.put(entryFor(original));
 
 describe('headroom_retrieve tool', () => {
   it('has a definition in each provider’s shape', () => {
