@@ -249,7 +249,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
    */
   const memoriesFor = async (session: string, format: WireFormat, parsed: Record<string, unknown>) => {
     const key = sha256Hex(`memories\u0000${session}`);
-    const remembered = firstSight.get(key);
+    const remembered = await (async () => firstSight.get(key))().catch(() => undefined);
     if (remembered) return remembered.text;
     let block = '';
     try {
@@ -257,8 +257,9 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     } catch {
       // No memories this session rather than a failed request.
     }
-    firstSight.set(key, { text: block });
-    return block;
+    // Another proxy of a fleet may have chosen the session's block first: that one is sent.
+    const kept = await (async () => firstSight.set(key, { text: block }))().catch(() => undefined);
+    return kept?.text ?? block;
   };
   /** Says a thing once per kind, not once per request. */
   const warned = new Set<string>();

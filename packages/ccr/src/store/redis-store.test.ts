@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFirstSightConformance } from '../testing/first-sight-conformance.js';
 import { type RunningRedis, redisServerAvailable, startRedisServer } from '../testing/redis-server.js';
 import { entryFor, runStoreConformance } from '../testing/store-conformance.js';
+import { createRedisCounters } from './redis-counters.js';
+import { createRedisFirstSight } from './redis-first-sight.js';
 import { connectRedis, createRedisStore } from './redis-store.js';
 
 // A real redis-server on a private socket; skipped (visibly) where none is installed, unless
@@ -21,6 +24,12 @@ const fresh = () => `test:{${randomUUID()}}:`;
 
 describe.skipIf(!available)('redis store', () => {
   runStoreConformance('redis', (options) => createRedisStore({ ...options, url: url(), prefix: fresh() }));
+  runFirstSightConformance('redis', async () => {
+    const prefix = fresh();
+    const a = createRedisFirstSight({ url: url(), prefix });
+    const b = createRedisFirstSight({ url: url(), prefix });
+    return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+  });
 
   it('is shared: what one client stored, another finds, with one hit counted once', async () => {
     const prefix = fresh();
@@ -87,5 +96,29 @@ describe.skipIf(!available)('redis store', () => {
     expect(warnings).toHaveLength(1);
     await store.close();
     await again.stop();
+  });
+});
+
+describe.skipIf(!available)('redis counters', () => {
+  it('adds the increments of several replicas into fleet totals, and keeps each replica’s share', async () => {
+    const prefix = fresh();
+    const a = createRedisCounters({ url: url(), prefix, replica: 'proxy-a' });
+    const b = createRedisCounters({ url: url(), prefix, replica: 'proxy-b' });
+    const row = (name: string, value: number) => ({ day: '2026-12-06', agent: 'claude-cli', model: 'm', name, value });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).add([row('requests', 1), row('tokensBefore', 1000 + i)])),
+    );
+    await a.add([row('ms', 1.5)]);
+    const total = (rows: readonly { name: string; value: number }[], name: string) =>
+      rows.filter((r) => r.name === name).reduce((n, r) => n + r.value, 0);
+    const fleet = await b.read();
+    expect(total(fleet, 'requests')).toBe(20);
+    expect(total(fleet, 'tokensBefore')).toBe(20 * 1000 + 190);
+    expect(total(fleet, 'ms')).toBe(1.5);
+    const replicas = await a.readReplicas();
+    expect([...replicas.keys()]).toEqual(['proxy-a', 'proxy-b']);
+    expect(total(replicas.get('proxy-a') ?? [], 'requests')).toBe(10);
+    expect(total(replicas.get('proxy-b') ?? [], 'requests')).toBe(10);
+    await Promise.all([a.close(), b.close()]);
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp.js';
+import { runFirstSightConformance } from '../testing/first-sight-conformance.js';
 import { createSqliteFirstSight } from './sqlite-first-sight.js';
 import { createSqliteStore } from './sqlite-store.js';
 
@@ -33,4 +34,18 @@ describe('sqlite first-sight memory', () => {
     expect(memory.get('k511')).toEqual({ text: 'v511' });
     memory.close();
   });
+});
+
+runFirstSightConformance('sqlite', async () => {
+  const path = join(tempDir(), 'ccr.db');
+  const a = createSqliteFirstSight({ path });
+  const b = createSqliteFirstSight({ path });
+  return {
+    a,
+    b,
+    close: async () => {
+      a.close();
+      b.close();
+    },
+  };
 });

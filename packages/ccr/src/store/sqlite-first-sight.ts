@@ -1,5 +1,6 @@
 import type { FirstSight, FirstSightMemory } from '@headroom/core';
 import Database from 'better-sqlite3';
+import { encodingFor } from './encoding.js';
 import { migrate } from './sqlite-schema.js';
 import { defaultStorePath } from './sqlite-store.js';
 
@@ -31,9 +32,7 @@ export function createSqliteFirstSight(options: SqliteFirstSightOptions = {}): S
   const maxEntries = options.maxEntries ?? 200_000;
   const now = options.now ?? Date.now;
   const q = {
-    get: db.prepare<[string], { text: string; skipped: string | null; via: string | null }>(
-      'SELECT text, skipped, via FROM first_sight WHERE key = ?',
-    ),
+    get: db.prepare<[string], Row>('SELECT text, skipped, via FROM first_sight WHERE key = ?'),
     touch: db.prepare('UPDATE first_sight SET last_used = ? WHERE key = ?'),
     insert: db.prepare('INSERT OR IGNORE INTO first_sight (key, text, skipped, via, last_used) VALUES (?, ?, ?, ?, ?)'),
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM first_sight'),
@@ -45,23 +44,48 @@ export function createSqliteFirstSight(options: SqliteFirstSightOptions = {}): S
       const row = q.get.get(key);
       if (!row) return undefined;
       q.touch.run(now(), key);
-      return {
-        text: row.text,
-        ...(row.skipped ? { skipped: row.skipped as FirstSight['skipped'] & string } : {}),
-        ...(row.via ? { via: row.via } : {}),
-      };
+      return formOf(row);
     },
     set(key, value) {
-      q.insert.run(key, value.text, value.skipped ?? null, value.via ?? null, now());
+      const inserted =
+        q.insert.run(key, storable(value.text), value.skipped ?? null, value.via ?? null, now()).changes > 0;
+      if (!inserted) {
+        // Another process (or an earlier call) saw it first: its form is the one kept.
+        const row = q.get.get(key);
+        if (row) return formOf(row);
+      }
       // Trimming now and then keeps writes cheap while the table stays near its bound.
       if (++writes % 256 === 0) {
         const excess = (q.count.get()?.n ?? 0) - maxEntries;
         if (excess > 0) q.trim.run(excess);
       }
+      return undefined;
     },
     get size() {
       return q.count.get()?.n ?? 0;
     },
     close: () => db.close(),
+  };
+}
+
+interface Row {
+  text: string | Buffer;
+  skipped: string | null;
+  via: string | null;
+}
+
+/**
+ * A form as SQLite keeps it exactly: text as UTF-8, or — when it holds lone surrogates, which
+ * UTF-8 cannot carry — its UTF-16 code units as a blob.
+ */
+function storable(text: string): string | Buffer {
+  return encodingFor(text) === 'utf8' ? text : Buffer.from(text, 'utf16le');
+}
+
+function formOf(row: Row): FirstSight {
+  return {
+    text: typeof row.text === 'string' ? row.text : row.text.toString('utf16le'),
+    ...(row.skipped ? { skipped: row.skipped as FirstSight['skipped'] & string } : {}),
+    ...(row.via ? { via: row.via } : {}),
   };
 }

@@ -25,5 +25,6 @@ export interface SegmentReport {
 export type PipelineEvent =
   | { readonly type: 'segment'; readonly report: SegmentReport }
   | { readonly type: 'store-failed'; readonly key: string; readonly error: unknown }
+  | { readonly type: 'storage-failed'; readonly what: 'first-sight'; readonly error: unknown }
   | { readonly type: 'transform-failed'; readonly name: string; readonly segment: number; readonly error: unknown }
   | { readonly type: 'done'; readonly tokensBefore: number; readonly tokensAfter: number; readonly ms: number };

@@ -1,11 +1,16 @@
 /**
  * Where first sights are kept. The in-process `FirstSightCache` serves the library; a proxy keeps
- * them in SQLite (`createSqliteFirstSight` in `@headroom/ccr/sqlite`) so they survive a restart.
+ * them in SQLite (`createSqliteFirstSight` in `@headroom/ccr/sqlite`) so they survive a restart,
+ * or in Redis (`@headroom/ccr/redis`) so a fleet of proxies agrees on them. Either method may be
+ * asynchronous, and may throw when the memory is unreachable: the segment then passes through.
  */
 export interface FirstSightMemory {
-  get(key: string): FirstSight | undefined;
-  /** Keeps the first value for a key; later sets of the same key are ignored. */
-  set(key: string, value: FirstSight): void;
+  get(key: string): FirstSight | undefined | Promise<FirstSight | undefined>;
+  /**
+   * Keeps the first value for a key and returns the value kept: `value`, or the one another
+   * caller (another process sharing the memory) set first. `undefined` means `value` was kept.
+   */
+  set(key: string, value: FirstSight): FirstSight | undefined | Promise<FirstSight | undefined>;
 }
 
 /**
@@ -31,8 +36,9 @@ export class FirstSightCache implements FirstSightMemory {
     return hit;
   }
 
-  set(key: string, value: FirstSight): void {
-    if (this.entries.has(key)) return; // first sight wins, by definition
+  set(key: string, value: FirstSight): FirstSight {
+    const kept = this.entries.get(key);
+    if (kept) return kept; // first sight wins, by definition
     this.entries.set(key, value);
     this.chars += value.text.length;
     for (const [k, v] of this.entries) {
@@ -40,6 +46,7 @@ export class FirstSightCache implements FirstSightMemory {
       this.entries.delete(k);
       this.chars -= v.text.length;
     }
+    return value;
   }
 
   get size(): number {

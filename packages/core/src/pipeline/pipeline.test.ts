@@ -174,19 +174,53 @@ describe('createPipeline', () => {
     expect(calls).toBe(1);
   });
 
-  it('drops the key from markers when the store fails, so no marker points at nothing', async () => {
-    const failing: Store = {
-      put: () => {
-        throw new Error('disk full');
+  it('passes a segment through when its original cannot be stored, and compresses it once the store answers', async () => {
+    let down = true;
+    const kept = new Map<string, string>();
+    const flaky: Store = {
+      put: async (entry) => {
+        if (down) throw new Error('connection refused');
+        kept.set(entry.key, entry.original);
       },
       get: () => undefined,
     };
-    const run = await createPipeline({ transforms: [headTail], store: failing, firstSight: new FirstSightCache() }).run(
+    const firstSight = new FirstSightCache();
+    const pipeline = createPipeline({ transforms: [headTail], store: flaky, firstSight });
+    const tokenizer = await getTokenizer();
+    const during = await pipeline.run(toolSegments(LINES), tokenizer);
+    expect(during.replacements.size).toBe(0); // never compressed without a retrievable original
+    expect(during.reports[0]?.skipped).toBe('storage-unavailable');
+    expect(firstSight.size).toBe(0); // nothing remembered: the next sight decides afresh
+    down = false;
+    const after = await pipeline.run(toolSegments(LINES), tokenizer);
+    expect(after.replacements.get(0)).toMatch(/\[… 398 of 400 lines omitted · headroom:[0-9a-f]{24} …\]/);
+    expect(after.ccrKeys).toHaveLength(1);
+    expect(kept.get(after.ccrKeys[0] as string)).toBe(LINES);
+  });
+
+  it('passes a segment through when the first-sight memory does not answer', async () => {
+    const unreachable = {
+      get: async () => {
+        throw new Error('Redis is down');
+      },
+      set: async () => undefined,
+    };
+    const run = await createPipeline({ transforms: [headTail], firstSight: unreachable }).run(
       toolSegments(LINES),
       await getTokenizer(),
     );
-    expect(run.replacements.get(0)).toContain('[… 398 of 400 lines omitted …]');
-    expect(run.ccrKeys).toEqual([]);
+    expect(run.replacements.size).toBe(0);
+    expect(run.reports[0]?.skipped).toBe('storage-unavailable');
+  });
+
+  it('sends the form another process remembered first when two race on one segment', async () => {
+    const theirs = { text: 'their compressed form of the segment' };
+    const shared = { get: async () => undefined, set: async () => theirs };
+    const run = await createPipeline({ transforms: [headTail], firstSight: shared }).run(
+      toolSegments(LINES),
+      await getTokenizer(),
+    );
+    expect(run.replacements.get(0)).toBe(theirs.text);
   });
 
   it('rejects a deadline that is not a positive number', () => {

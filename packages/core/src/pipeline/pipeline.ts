@@ -2,7 +2,7 @@ import { type ContentDetector, type ContentType, detectBasicContentType } from '
 import { InvalidOptionError } from '../errors/headroom-error.js';
 import { contentKeyInTurns } from '../hash/content-key.js';
 import { sha256Hex } from '../hash/sha256.js';
-import { KEY_PREFIX, parseMarkers } from '../markers/marker.js';
+import { parseMarkers } from '../markers/marker.js';
 import { type CompressionPolicy, DEFAULT_POLICY, policySkipReason, type SkipReason } from '../policy/policy.js';
 import type { Segment } from '../request/segment.js';
 import type { Store } from '../store/store.js';
@@ -113,32 +113,43 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const sightKey = sha256Hex(
       `${transform.name}@${transform.version}\u0000${retrievalKey ? 'ccr' : ''}\u0000${textKey}`,
     );
-    const remembered = firstSight.get(sightKey);
+    let remembered: FirstSight | undefined;
+    try {
+      remembered = await firstSight.get(sightKey);
+    } catch (error) {
+      emit({ type: 'storage-failed', what: 'first-sight', error });
+      return passThrough('storage-unavailable');
+    }
     let outcome: FirstSight;
     if (remembered) outcome = remembered;
     else {
       outcome = await applyTransform(transform, segment, contentType, tokenizer, retrievalKey, tokensBefore);
-      firstSight.set(sightKey, outcome);
+      // The original is kept before the first sight is recorded: a form with a key is never
+      // remembered (nor sent) unless its original can be retrieved.
+      if (
+        !outcome.skipped &&
+        hasKey(outcome.text, retrievalKey) &&
+        !(await keep(segment, contentType, tokensBefore, retrievalKey))
+      ) {
+        return passThrough('storage-unavailable');
+      }
+      try {
+        // Another process sharing the memory may have seen the segment first: its form wins.
+        outcome = (await firstSight.set(sightKey, outcome)) ?? outcome;
+      } catch (error) {
+        emit({ type: 'storage-failed', what: 'first-sight', error });
+        return passThrough('storage-unavailable');
+      }
     }
     if (outcome.skipped) return passThrough(outcome.skipped, remembered !== undefined);
 
-    let text = outcome.text;
+    const text = outcome.text;
     let ccrKey: string | undefined;
-    if (retrievalKey && parseMarkers(text).some((m) => m.key === retrievalKey)) {
-      try {
-        await options.store?.put({
-          key: retrievalKey,
-          original: segment.text,
-          contentType,
-          ...(segment.toolName !== undefined ? { toolName: segment.toolName } : {}),
-          tokens: tokensBefore,
-        });
-        ccrKey = retrievalKey;
-      } catch (error) {
-        // The original could not be kept: markers still count what was left out, without a key.
-        emit({ type: 'store-failed', key: retrievalKey, error });
-        text = text.split(` · ${KEY_PREFIX}${retrievalKey}`).join('');
-      }
+    if (hasKey(text, retrievalKey)) {
+      // Stored at first sight; storing again restarts its retention. A remembered form is sent as it
+      // was even if this refresh fails: changing its bytes would cost the prompt cache.
+      if (remembered) await keep(segment, contentType, tokensBefore, retrievalKey);
+      ccrKey = retrievalKey;
     }
     const tokensAfter = (await measureTokensInTurns(tokenizer, text)).tokens;
     if (tokensAfter >= tokensBefore) return passThrough('no-saving');
@@ -153,6 +164,29 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         ...(remembered ? { cached: true } : {}),
       },
     };
+  }
+
+  /** Puts a segment's original in the store; false (and an event) when the store failed. */
+  async function keep(
+    segment: Segment,
+    contentType: ContentType,
+    tokens: number,
+    key: string | undefined,
+  ): Promise<boolean> {
+    if (!options.store || !key) return false;
+    try {
+      await options.store.put({
+        key,
+        original: segment.text,
+        contentType,
+        ...(segment.toolName !== undefined ? { toolName: segment.toolName } : {}),
+        tokens,
+      });
+      return true;
+    } catch (error) {
+      emit({ type: 'store-failed', key, error });
+      return false;
+    }
   }
 
   async function applyTransform(
@@ -235,4 +269,9 @@ function now(): number {
 
 function elapsed(started: number): number {
   return Math.round((now() - started) * 100) / 100;
+}
+
+/** Whether a compressed text carries markers with this retrieval key. */
+function hasKey(text: string, key: string | undefined): key is string {
+  return key !== undefined && parseMarkers(text).some((m) => m.key === key);
 }

@@ -50,7 +50,10 @@ export const DEFAULT_POLICY: CompressionPolicy = {
  * - `no-saving`: compression would not make it smaller;
  * - `deadline`: the transform ran past its deadline;
  * - `error`: the transform threw; the text passed through;
- * - `binary`: the input is not valid UTF-8 text; it passed through byte for byte.
+ * - `binary`: the input is not valid UTF-8 text; it passed through byte for byte;
+ * - `storage-unavailable`: the store of originals or of first sights did not answer (a Redis that is
+ *   down): the text passed through uncompressed — never compressed without a retrievable original —
+ *   and is compressed when storage answers again.
  */
 export type SkipReason =
   | 'below-threshold'
@@ -67,7 +70,8 @@ export type SkipReason =
   | 'no-saving'
   | 'deadline'
   | 'error'
-  | 'binary';
+  | 'binary'
+  | 'storage-unavailable';
 
 /**
  * Decides, before any transform runs, whether a segment may be compressed. Returns the skip
