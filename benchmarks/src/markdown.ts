@@ -71,6 +71,30 @@ export function writeMarkdown(name: string, result: any): string | undefined {
     );
     return lines.join('\n');
   }
+  if (name === 'fleet') {
+    if (result.skipped) return `# Fleet — ${result.date}\n\nSkipped: ${result.skipped}.\n`;
+    const row = (r: {
+      store: string;
+      replicas: number;
+      small: { perSecond: number; latency: { p50: number; p99: number }; addedP50: number; addedP99: number };
+      large20k: { perSecond: number; latency: { p50: number; p99: number }; addedP50: number; addedP99: number };
+    }) =>
+      `| ${r.replicas} × ${r.store} | ${r.small.perSecond} | ${r.small.addedP50} / ${r.small.addedP99} | ${r.large20k.perSecond} | ${r.large20k.addedP50} / ${r.large20k.addedP99} |`;
+    const m = result.redisMemory;
+    return [
+      `# Fleet — ${result.date}`,
+      '',
+      `Proxy processes behind a round-robin front on loopback, ${result.concurrency} concurrent clients; added latency is`,
+      'over the fake provider answered directly (ms, p50 / p99). Every 20k-token request carries a new tool output.',
+      '',
+      '| proxies | small req/s | small added p50 / p99 | 20k-token req/s | 20k-token added p50 / p99 |',
+      '|---|---:|---:|---:|---:|',
+      ...result.rows.map(row),
+      '',
+      `Redis memory: ${m.originals} originals of ${m.originalBytes} bytes took ${m.bytesPerOriginal} bytes each (${m.overheadPerOriginal} bytes of overhead).`,
+      '',
+    ].join('\n');
+  }
   if (name === 'corpus-savings') {
     const lines = [
       `# Savings across the offline corpora — ${result.date}`,

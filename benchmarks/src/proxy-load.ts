@@ -4,7 +4,7 @@ import { serveProxy } from '@headroom/proxy/node';
 import { round, summarize } from './corpus.js';
 
 /** A fake provider on loopback with fault modes chosen by path. */
-async function fakeUpstream(): Promise<{ url: string; close(): Promise<void> }> {
+export async function fakeUpstream(): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -38,7 +38,7 @@ async function fakeUpstream(): Promise<{ url: string; close(): Promise<void> }> 
 }
 
 /** `run` changes the output's job numbers, so requests with different runs share no first sight. */
-function chatBody(toolOutputLines: number, run = 0): string {
+export function chatBody(toolOutputLines: number, run = 0): string {
   const tool = Array.from(
     { length: toolOutputLines },
     (_, i) =>
@@ -64,7 +64,7 @@ function chatBody(toolOutputLines: number, run = 0): string {
   });
 }
 
-async function timedRequests(
+export async function timedRequests(
   url: string,
   body: string | ((i: number) => string),
   count: number,

@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runCcrStoreBenchmark } from './ccr-store.js';
 import { runCorpusSavingsBenchmark } from './corpus-savings.js';
+import { runFleetBenchmark } from './fleet.js';
 import { runKompressBenchmark } from './kompress.js';
 import { writeMarkdown } from './markdown.js';
 import { runMemoryBenchmark } from './memory.js';
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'session-cost': runSessionCostBenchmark,
   'proxy-load': runProxyLoadBenchmark,
   'proxy-soak': runProxySoakBenchmark,
+  fleet: runFleetBenchmark,
   memory: runMemoryBenchmark,
   kompress: runKompressBenchmark,
   speed: runSpeedBenchmark,

@@ -11,4 +11,5 @@ export {
   createRedisStore,
   DEFAULT_REDIS_PREFIX,
   type RedisStoreOptions,
+  withoutPassword,
 } from './store/redis-store.js';

@@ -1,3 +1,4 @@
+import type { CcrStore } from '@headroom/ccr';
 import { createSqliteStore, defaultStorePath } from '@headroom/ccr/sqlite';
 import type { Transform } from '@headroom/core';
 import { type Embedder, openMemory } from '@headroom/memory';
@@ -33,11 +34,16 @@ export function openHeadroomMcp(
     /** The compressors `headroom_compress` uses (default: every crusher), and their deadline. */
     readonly transforms?: readonly Transform[];
     readonly deadlineMs?: number;
+    /**
+     * The store of originals, when it is not the SQLite file at `path` (a fleet's Redis store from
+     * `@headroom/ccr/redis`). The caller opened it and closes it.
+     */
+    readonly store?: CcrStore;
   } = {},
 ): HeadroomMcpResources {
   const path = options.path ?? defaultStorePath();
   const warn = options.onWarning ? { onWarning: options.onWarning } : {};
-  const store = createSqliteStore({ path, ...warn });
+  const store = options.store ?? createSqliteStore({ path, ...warn });
   const memory = openMemory({ path, ...warn, ...(options.embedder ? { embedder: options.embedder } : {}) });
   const lifetime = new LifetimeCounters(path, options.onWarning);
   const figures = new SessionFigures();
@@ -55,7 +61,7 @@ export function openHeadroomMcp(
     close: async () => {
       lifetime.close();
       memory.close();
-      await store.close();
+      if (!options.store) await store.close();
     },
   };
 }

@@ -9,7 +9,7 @@ export {
   MemoryCounters,
   modelOf,
 } from './counters.js';
-export { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
+export { createProxy, type HeadroomProxy, type HealthCheck, type ProxyOptions } from './proxy.js';
 export {
   type Breakdown,
   type FiguresOf,

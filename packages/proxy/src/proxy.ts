@@ -33,6 +33,12 @@ import {
 } from './stats.js';
 import { warmUp } from './warm-up.js';
 
+/** One thing `/health` checks: whether it answers, and what it said. */
+export interface HealthCheck {
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
 export interface ProxyOptions {
   /** Anthropic upstream. Default `https://api.anthropic.com`. Never taken from the request or `ANTHROPIC_BASE_URL`. */
   readonly upstreamAnthropic?: string;
@@ -69,6 +75,12 @@ export interface ProxyOptions {
    * whether prose runs on Kompress or falls back to the extractive compressor, and why.
    */
   readonly components?: () => Record<string, unknown>;
+  /**
+   * Checks of what the proxy stands on (storage shared with a fleet, say), run by each `/health`:
+   * any that fails makes the status `degraded` — requests still go through, uncompressed where
+   * storage is needed — so a load balancer or an operator can see it.
+   */
+  readonly health?: () => Promise<Readonly<Record<string, HealthCheck>>>;
   /**
    * Host names (without port) allowed to read `/stats`; requests from web pages on other
    * origins are refused, so a page cannot read the proxy's figures through DNS rebinding.
@@ -370,9 +382,16 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   });
   const app = new Hono();
 
-  app.get('/health', (c) =>
-    c.json({ status: 'ok', ...(options.components ? { components: options.components() } : {}) }),
-  );
+  app.get('/health', async (c) => {
+    const checks =
+      (await options.health?.().catch((error: Error) => ({ health: { ok: false, detail: error.message } }))) ?? {};
+    const degraded = Object.values(checks).some((check) => !check.ok);
+    return c.json({
+      status: degraded ? 'degraded' : 'ok',
+      ...(options.health ? { checks } : {}),
+      ...(options.components ? { components: options.components() } : {}),
+    });
+  });
   /** Admin pages answer only requests addressed to this machine, so no web page can read them through DNS rebinding. */
   const local = (host: string | undefined, origin: string | undefined) => {
     const name = (host ?? '').replace(/:\d+$/, '');

@@ -3,13 +3,14 @@ import { usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { CCR_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
-import { openStore } from '../internal/store.js';
+import { openStorage, storageUrl } from '../internal/storage.js';
 import { formatBytes, formatDuration, requireDuration } from '../internal/units.js';
 
 /** `headroom ccr stats [--json]` and `headroom ccr purge [--older-than DURATION] [--all]`. */
 export async function runCcr(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('ccr', args, {
     json: { type: 'boolean', default: false },
+    store: { type: 'string' },
     'older-than': { type: 'string' },
     all: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -31,7 +32,8 @@ export async function runCcr(args: string[], io: CliIo): Promise<number> {
   const olderThanMs =
     values['older-than'] !== undefined ? requireDuration('--older-than', values['older-than']) : undefined;
 
-  const store = openStore(io, await loadConfig(io));
+  const storage = await openStorage(io, await loadConfig(io), storageUrl(io, values.store));
+  const store = storage.store;
   try {
     if (sub === 'purge') {
       const removed = await store.purge(olderThanMs !== undefined ? { olderThanMs } : { all: true });
@@ -62,6 +64,6 @@ export async function runCcr(args: string[], io: CliIo): Promise<number> {
     await write(io.stdout, `${lines.join('\n')}\n`);
     return 0;
   } finally {
-    await store.close();
+    await storage.close();
   }
 }

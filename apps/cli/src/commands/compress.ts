@@ -14,11 +14,12 @@ import {
   withArticle,
 } from '@headroom/core';
 import { parseCommandArgs } from '../internal/args.js';
-import { inputError, usageError } from '../internal/cli-error.js';
+import { CliError, inputError, usageError } from '../internal/cli-error.js';
 import { type CliConfig, loadConfig } from '../internal/config.js';
 import { COMPRESS_HELP } from '../internal/help.js';
 import { decodeText, readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
+import type { Storage } from '../internal/storage.js';
 
 const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses', 'gemini'] as const;
 type FormatFlag = (typeof FORMATS)[number];
@@ -44,6 +45,7 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean', default: false },
     stats: { type: 'boolean', default: false },
     'no-store': { type: 'boolean', default: false },
+    store: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -66,11 +68,12 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
     await write(io.stdout, bytes);
     return 0;
   }
-  const store = values['no-store'] || !config.store.enabled ? undefined : await tryOpenStore(io, config);
+  const storage =
+    values['no-store'] || !config.store.enabled ? undefined : await tryOpenStorage(io, config, values.store);
   try {
-    return await compressAndPrint(bytes, format, values, config, store, io);
+    return await compressAndPrint(bytes, format, values, config, storage?.store, io);
   } finally {
-    await store?.close();
+    await storage?.close();
   }
 }
 
@@ -86,15 +89,19 @@ function tooSmallToCompress(bytes: Buffer, configured: Partial<CompressionPolicy
 }
 
 /**
- * Originals go to the default store so `headroom retrieve` can give them back. A store that
- * cannot be opened is not worth failing the compression for: omissions are still counted in
- * the markers, they just carry no key.
+ * Originals go to the store (`--store`, HEADROOM_STORE, else the machine's database) so `headroom
+ * retrieve` can give them back. A store that cannot be opened is not worth failing the compression
+ * for: omissions are still counted in the markers, they just carry no key. A malformed URL is the
+ * user's to fix, and says so.
  */
-async function tryOpenStore(io: CliIo, config: CliConfig): Promise<CcrStore | undefined> {
+async function tryOpenStorage(io: CliIo, config: CliConfig, url: string | undefined): Promise<Storage | undefined> {
   try {
-    const { openStore } = await import('../internal/store.js');
-    return openStore(io, config);
+    const { openStorage, storageUrl } = await import('../internal/storage.js');
+    const storage = await openStorage(io, config, storageUrl(io, url));
+    void storage.store; // opened now, so a store that cannot be opened is reported here
+    return storage;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     io.stderr.write(
       `headroom: the CCR store is unavailable (${(error as Error).message.split('\n')[0]}); compressing without keys\n`,
     );

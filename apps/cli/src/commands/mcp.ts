@@ -3,6 +3,7 @@ import { defaultStorePath } from '@headroom/ccr/sqlite';
 import { openHeadroomMcp, serveMcpHttp, serveMcpStdio } from '@headroom/mcp';
 import { parseCommandArgs } from '../internal/args.js';
 import { usageError } from '../internal/cli-error.js';
+import { loadConfig } from '../internal/config.js';
 import { configuredEmbedder } from '../internal/embedder.js';
 import { MCP_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
@@ -15,6 +16,7 @@ import {
   SERVER_NAME,
   type ServerLaunch,
 } from '../internal/mcp-clients.js';
+import { openStorage, storageUrl } from '../internal/storage.js';
 import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from '../internal/transforms.js';
 
 /** `headroom mcp serve|install|uninstall|print`. */
@@ -25,6 +27,7 @@ export async function runMcp(args: string[], io: CliIo): Promise<number> {
     port: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     config: { type: 'string' },
+    store: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -89,13 +92,21 @@ function launch(io: CliIo): ServerLaunch {
   };
 }
 
-async function serve(io: CliIo, values: { http?: boolean; host?: string; port?: string }): Promise<number> {
+async function serve(
+  io: CliIo,
+  values: { http?: boolean; host?: string; port?: string; store?: string | undefined },
+): Promise<number> {
   const warn = (message: string) => io.stderr.write(`headroom: warning: ${message}\n`);
   const embedder = await configuredEmbedder(io);
   // headroom_compress routes prose to Kompress when a model is configured, as the CLI does.
   const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
+  // The machine's database by default (opened by the MCP package with the memories beside it);
+  // another store only when one is named.
+  const url = storageUrl(io, values.store);
+  const storage = url === 'sqlite:' ? undefined : await openStorage(io, await loadConfig(io), url);
   const headroom = openHeadroomMcp({
     path: defaultStorePath(io.env),
+    ...(storage ? { store: storage.store } : {}),
     project: io.cwd,
     onWarning: warn,
     ...(embedder ? { embedder } : {}),
@@ -125,6 +136,7 @@ async function serve(io: CliIo, values: { http?: boolean; host?: string; port?: 
     return 0;
   } finally {
     await headroom.close();
+    await storage?.close();
     await pipeline.kompress?.close();
   }
 }

@@ -22,6 +22,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     'upstream-gemini': { type: 'string' },
     memory: { type: 'boolean', default: false },
     'memory-budget': { type: 'string' },
+    store: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -43,6 +44,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     upstreamAnthropic: values['upstream-anthropic'],
     upstreamOpenAI: values['upstream-openai'],
     upstreamGemini: values['upstream-gemini'],
+    store: values.store,
   });
   const running = await serveProxy({ ...resources.options, host, port });
   if (!LOOPBACK.has(host)) {
@@ -57,6 +59,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
       `  export ANTHROPIC_BASE_URL=${running.url}\n` +
       `  export OPENAI_BASE_URL=${running.url}/v1\n` +
       `  export GOOGLE_GEMINI_BASE_URL=${running.url}\n` +
+      `Storage: ${resources.location}\n` +
       `Stats: ${running.url}/stats · dashboard: ${running.url}/dashboard${running.adminToken ? `?token=${running.adminToken}` : ''} · stop with Ctrl-C\n` +
       (running.adminToken
         ? `Admin token (for /stats and /dashboard from other machines): ${running.adminToken}\n`

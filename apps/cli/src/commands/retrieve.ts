@@ -5,7 +5,7 @@ import { inputError, usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { RETRIEVE_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
-import { openStore } from '../internal/store.js';
+import { openStorage, storageUrl } from '../internal/storage.js';
 
 /**
  * `headroom retrieve KEY [--query TEXT] [--json]`. Without a query, stdout carries the exact
@@ -16,6 +16,7 @@ export async function runRetrieve(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('retrieve', args, {
     query: { type: 'string' },
     json: { type: 'boolean', default: false },
+    store: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -29,7 +30,8 @@ export async function runRetrieve(args: string[], io: CliIo): Promise<number> {
       "retrieve takes one KEY (the hex digits after 'headroom:' in a marker). Run 'headroom retrieve --help'",
     );
   }
-  const store = openStore(io, await loadConfig(io));
+  const storage = await openStorage(io, await loadConfig(io), storageUrl(io, values.store));
+  const store = storage.store;
   try {
     const result = await retrieve(store, key, values.query !== undefined ? { query: values.query } : {});
     if (!result.found) throw inputError(result.text);
@@ -45,6 +47,6 @@ export async function runRetrieve(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    await store.close();
+    await storage.close();
   }
 }

@@ -31,6 +31,8 @@ Options:
   --json            print {output, tokensBefore, tokensAfter, ms, transforms, ccrKeys}
   --stats           print a one-line summary of the savings on stderr (default when stderr is a terminal)
   --no-store        do not keep originals; markers then count omissions but carry no key
+  --store URL       where originals are kept (HEADROOM_STORE): sqlite: (default), sqlite:PATH,
+                    memory: or redis://host:6379 (rediss://, redis+unix:///path.sock)
   --debug           show stack traces on errors
   -h, --help        show this help
 
@@ -42,7 +44,7 @@ userData, userProse, system, assistant, toolSchemas}, deadlineMs, store.{enabled
 go in headroom.config.json in the working directory or in HEADROOM_HOME.
 `;
 
-export const RETRIEVE_HELP = `Usage: headroom retrieve KEY [--query TEXT] [--json]
+export const RETRIEVE_HELP = `Usage: headroom retrieve KEY [--query TEXT] [--json] [--store URL]
 
 Gives back what an omission marker left out. KEY is the hex after 'headroom:' in a marker such
 as [… 412 of 500 lines omitted · headroom:8f3a9c2b1d4e5f60a7b8c9d0 …].
@@ -54,16 +56,19 @@ array items ([3]: …), best first, with a count of the rest.
 Options:
   --query TEXT   only the records matching TEXT (lines, stanzas, commits, JSON items and members), best first
   --json         print {key, query, content}
+  --store URL    the store to ask (HEADROOM_STORE; default sqlite:, the machine's database);
+                 redis://host:6379 for a fleet's shared store
   -h, --help     show this help
 
 An unknown or expired key exits 1 with one line saying so.
 `;
 
-export const CCR_HELP = `Usage: headroom ccr stats [--json]
-       headroom ccr purge (--older-than DURATION | --all) [--json]
+export const CCR_HELP = `Usage: headroom ccr stats [--json] [--store URL]
+       headroom ccr purge (--older-than DURATION | --all) [--json] [--store URL]
 
-The store of originals lives in $HEADROOM_HOME/ccr.db (default ~/.headroom). It holds only tool
-content that was compressed with loss — never request headers or API keys.
+The store of originals lives in $HEADROOM_HOME/ccr.db (default ~/.headroom), or where --store
+(HEADROOM_STORE) says: sqlite:PATH, memory: or redis://host:6379. It holds only tool content that
+was compressed with loss — never request headers or API keys.
 
   stats                     entries, size, cap, retention, hits, expirations and evictions
   purge --older-than 3d     remove entries not used for DURATION (30m, 12h, 7d, 2w)
@@ -98,7 +103,7 @@ Options:
   -h, --help           show this help
 `;
 
-export const PROXY_HELP = `Usage: headroom proxy [--host 127.0.0.1] [--port 8787] [--upstream-anthropic URL] [--upstream-openai URL] [--upstream-gemini URL] [--memory]
+export const PROXY_HELP = `Usage: headroom proxy [--host 127.0.0.1] [--port 8787] [--upstream-anthropic URL] [--upstream-openai URL] [--upstream-gemini URL] [--memory] [--store URL]
 
 Serves an HTTP proxy that compresses every request to /v1/messages, /v1/chat/completions,
 /v1/responses and Gemini's models/{model}:generateContent and :streamGenerateContent, and passes
@@ -119,6 +124,10 @@ Options (environment variable in brackets):
                                its opening (global ones and this directory's), chosen once per
                                session so the prompt cache holds
   --memory-budget TOKENS       most tokens of memories per session (default 400)
+  --store URL                  where originals, first sights and the figures live
+                               (HEADROOM_STORE): sqlite: (default, $HEADROOM_HOME/ccr.db),
+                               sqlite:PATH, memory:, or redis://host:6379 (rediss://,
+                               redis+unix:///path.sock) to share them across a fleet of proxies
   -h, --help                   show this help
 
 The request header x-headroom-bypass: 1 forwards a request untouched. GET /health and
@@ -155,7 +164,7 @@ running until Ctrl-C. --memory [--memory-budget TOKENS] starts each session with
 memories most relevant to it (see 'headroom proxy --help').
 `;
 
-export const MCP_HELP = `Usage: headroom mcp serve [--http] [--host 127.0.0.1] [--port 8788]
+export const MCP_HELP = `Usage: headroom mcp serve [--http] [--host 127.0.0.1] [--port 8788] [--store URL]
        headroom mcp install <claude|cursor|codex|json> [--dry-run] [--config FILE]
        headroom mcp uninstall <claude|cursor|codex|json> [--dry-run] [--config FILE]
        headroom mcp print
@@ -165,7 +174,8 @@ memory_search, memory_list and memory_forget. They share the store and the memor
 proxy and the CLI ($HEADROOM_HOME/ccr.db).
 
   serve          over stdio (for a client to launch), or with --http at http://HOST:PORT/mcp
-                 (default port 8788, or HEADROOM_MCP_PORT)
+                 (default port 8788, or HEADROOM_MCP_PORT); --store URL (HEADROOM_STORE) answers
+                 headroom_retrieve from another store, e.g. a fleet's redis://host:6379
   install        adds the server to a client's configuration: claude (~/.claude.json), cursor
                  (~/.cursor/mcp.json), codex ($CODEX_HOME/config.toml, ~/.codex), json (the
                  {"mcpServers": …} form in --config FILE). Idempotent; a changed file is backed

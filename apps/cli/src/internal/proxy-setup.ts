@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { createSqliteCounters, createSqliteFirstSight, defaultStorePath, headroomHome } from '@headroom/ccr/sqlite';
+import { headroomHome } from '@headroom/core';
 import { importSavedStats, type ServeOptions } from '@headroom/proxy/node';
 import { usageError } from './cli-error.js';
 import type { CliConfig } from './config.js';
 import type { CliIo } from './io.js';
 import { proxyMemories } from './proxy-memories.js';
-import { openStore } from './store.js';
+import { openStorage, storageUrl } from './storage.js';
 import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from './transforms.js';
 
 /**
@@ -23,8 +23,10 @@ export async function openProxyResources(
     readonly upstreamAnthropic?: string | undefined;
     readonly upstreamOpenAI?: string | undefined;
     readonly upstreamGemini?: string | undefined;
+    /** Storage URL (`--store`); see `openStorage`. */
+    readonly store?: string | undefined;
   },
-): Promise<{ options: ServeOptions; close(): Promise<void> }> {
+): Promise<{ options: ServeOptions; location: string; close(): Promise<void> }> {
   if (flags.memoryBudget !== undefined && !flags.memory)
     throw usageError('--memory-budget applies to --memory; add --memory');
   const upstreamAnthropic = flags.upstreamAnthropic ?? io.env.HEADROOM_UPSTREAM_ANTHROPIC;
@@ -42,18 +44,21 @@ export async function openProxyResources(
   const idleTimeoutMs = idleText === undefined ? undefined : Number(idleText);
   if (idleTimeoutMs !== undefined && !(Number.isInteger(idleTimeoutMs) && idleTimeoutMs > 0))
     throw usageError(`HEADROOM_UPSTREAM_IDLE_TIMEOUT_MS takes a number of milliseconds (got '${idleText}')`);
-  const store = config.store.enabled ? openStore(io, config) : undefined;
-  const firstSight = store ? createSqliteFirstSight({ path: defaultStorePath(io.env) }) : undefined;
+  const storage = await openStorage(io, config, storageUrl(io, flags.store));
+  const store = config.store.enabled ? storage.store : undefined;
+  const firstSight = store ? storage.firstSight : undefined;
   const memories = flags.memory ? await proxyMemories(io, flags.memoryBudget) : undefined;
   const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
   const warn = (message: string) => {
     io.stderr.write(`headroom: warning: ${message}\n`);
   };
-  // The figures of /stats and the dashboard, added up in the database every proxy and wrapped
-  // session on this machine shares: they continue across restarts and never overwrite each other.
-  const counters = createSqliteCounters({ path: countersPath(io.env), onWarning: warn });
-  await importSavedStats(join(headroomHome(io.env), 'proxy-stats.json'), counters, warn);
+  // The figures of /stats and the dashboard, added up where every proxy and wrapped session
+  // sharing the storage counts (the machine's database, or a fleet's Redis): they continue across
+  // restarts and never overwrite each other.
+  const counters = storage.counters;
+  if (storage.kind === 'sqlite') await importSavedStats(join(headroomHome(io.env), 'proxy-stats.json'), counters, warn);
   return {
+    location: storage.location,
     options: {
       policy: config.policy,
       counters,
@@ -66,22 +71,21 @@ export async function openProxyResources(
       ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
       ...(upstreamGemini ? { upstreamGemini } : {}),
       components: () => ({ prose: pipeline.prose() }),
+      health: async () => ({ storage: await storage.health() }),
       ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
       ...(store ? { store } : {}),
       ...(firstSight ? { firstSight } : {}),
       ...(memories ? { memories: memories.memories } : {}),
     },
     close: async () => {
-      firstSight?.close();
       memories?.close();
       await pipeline.kompress?.close();
-      await store?.close();
-      counters.close();
+      await storage.close();
     },
   };
 }
 
-/** Where the proxies' figures are kept: the Headroom database, one for `headroom proxy` and every wrapped session. */
+/** Where the proxies' figures are kept by default: the Headroom database, one for `headroom proxy` and every wrapped session. */
 export function countersPath(env: NodeJS.ProcessEnv): string {
-  return defaultStorePath(env);
+  return join(headroomHome(env), 'ccr.db');
 }
