@@ -11,6 +11,8 @@ import { chatBody, fakeUpstream, timedRequests } from './proxy-load.js';
 const CLI = resolve(import.meta.dirname, '../../apps/cli/dist/headroom.js');
 const SMALL_REQUESTS = 1000;
 const LARGE_REQUESTS = 120;
+const LATENCY_SMALL = 300;
+const LATENCY_LARGE = 40;
 const CONCURRENCY = 16;
 /** Lines of the generated log that make a tool output of about 20k tokens. */
 const LINES_20K = 800;
@@ -28,12 +30,17 @@ export async function runFleetBenchmark() {
   const upstream = await fakeUpstream();
   const redis = await startRedis(dir);
   try {
+    // Latency one request at a time (nothing queues), throughput with CONCURRENCY clients.
     const direct = {
-      small: await timedRequests(upstream.url, chatBody(0), SMALL_REQUESTS, CONCURRENCY),
-      large: await timedRequests(upstream.url, (i) => chatBody(LINES_20K, i + 1), LARGE_REQUESTS, CONCURRENCY),
+      small: summarize((await timedRequests(upstream.url, chatBody(0), LATENCY_SMALL, 1)).ms),
+      large: summarize((await timedRequests(upstream.url, (i) => chatBody(LINES_20K, i + 1), LATENCY_LARGE, 1)).ms),
     };
     const rows = [];
     let run = 1_000;
+    const fresh = () => {
+      const base = (run += 10_000);
+      return (i: number) => chatBody(LINES_20K, base + i);
+    };
     for (const [store, replicas] of [
       ['sqlite', 1],
       ['redis', 1],
@@ -45,28 +52,30 @@ export async function runFleetBenchmark() {
       const front = await roundRobin(proxies.map((p) => p.url));
       try {
         await timedRequests(front.url, chatBody(0), 200, 8); // warm-up
-        const base = (run += 10_000);
-        await timedRequests(front.url, (i) => chatBody(LINES_20K, base + i), 8 * replicas, replicas); // warm-up
-        const small = await timedRequests(front.url, chatBody(0), SMALL_REQUESTS, CONCURRENCY);
-        const first = (run += 10_000);
-        const large = await timedRequests(
-          front.url,
-          (i) => chatBody(LINES_20K, first + i),
-          LARGE_REQUESTS,
-          CONCURRENCY,
-        );
+        await timedRequests(front.url, fresh(), 8 * replicas, replicas); // warm-up
+        const small = summarize((await timedRequests(front.url, chatBody(0), LATENCY_SMALL, 1)).ms);
+        const large = summarize((await timedRequests(front.url, fresh(), LATENCY_LARGE, 1)).ms);
+        const smallLoad = await timedRequests(front.url, chatBody(0), SMALL_REQUESTS, CONCURRENCY);
+        const largeLoad = await timedRequests(front.url, fresh(), LARGE_REQUESTS, CONCURRENCY);
         rows.push({
           store,
           replicas,
-          small: figures(small, direct.small),
-          large20k: figures(large, direct.large),
+          small: { latency: small, addedP50: round(small.p50 - direct.small.p50, 2), perSecond: rate(smallLoad) },
+          large20k: { latency: large, addedP50: round(large.p50 - direct.large.p50, 2), perSecond: rate(largeLoad) },
+          statuses: { ...smallLoad.statuses, ...largeLoad.statuses },
         });
       } finally {
         await front.close();
         await Promise.all(proxies.map((p) => p.stop()));
       }
     }
-    return { benchmark: 'fleet', concurrency: CONCURRENCY, rows, redisMemory: await redisMemoryPerOriginal(redis.url) };
+    return {
+      benchmark: 'fleet',
+      concurrency: CONCURRENCY,
+      direct,
+      rows,
+      redisMemory: await redisMemoryPerOriginal(redis.url),
+    };
   } finally {
     await redis.stop();
     await upstream.close();
@@ -74,19 +83,9 @@ export async function runFleetBenchmark() {
   }
 }
 
-function figures(run: Awaited<ReturnType<typeof timedRequests>>, direct: Awaited<ReturnType<typeof timedRequests>>) {
-  const latency = summarize(run.ms);
-  const baseline = summarize(direct.ms);
-  return {
-    perSecond: Math.round(run.ms.length / (run.wallMs / 1000)),
-    latency,
-    addedP50: round(latency.p50 - baseline.p50, 2),
-    addedP99: round(latency.p99 - baseline.p99, 2),
-    statuses: run.statuses,
-  };
-}
+const rate = (run: Awaited<ReturnType<typeof timedRequests>>) => Math.round(run.ms.length / (run.wallMs / 1000));
 
-/** Stores 500 originals of 20 kB through the Redis store and reads Redis's own memory figure. */
+/** Stores 200 originals of a 20k-token tool output through the Redis store and reads Redis's own memory figure. */
 async function redisMemoryPerOriginal(url: string) {
   const { createRedisStore } = await import('@headroom/ccr/redis');
   const client = connectRedis(url);
@@ -94,8 +93,8 @@ async function redisMemoryPerOriginal(url: string) {
   const used = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1] ?? 0);
   const before = await used();
   const store = createRedisStore({ client, url });
-  const original = chatBody(LINES_20K / 40);
-  const count = 500;
+  const original = chatBody(LINES_20K);
+  const count = 200;
   for (let i = 0; i < count; i++) {
     await store.put({
       key: i.toString(16).padStart(24, '0'),

@@ -73,25 +73,25 @@ export function writeMarkdown(name: string, result: any): string | undefined {
   }
   if (name === 'fleet') {
     if (result.skipped) return `# Fleet — ${result.date}\n\nSkipped: ${result.skipped}.\n`;
-    const row = (r: {
-      store: string;
-      replicas: number;
-      small: { perSecond: number; latency: { p50: number; p99: number }; addedP50: number; addedP99: number };
-      large20k: { perSecond: number; latency: { p50: number; p99: number }; addedP50: number; addedP99: number };
-    }) =>
-      `| ${r.replicas} × ${r.store} | ${r.small.perSecond} | ${r.small.addedP50} / ${r.small.addedP99} | ${r.large20k.perSecond} | ${r.large20k.addedP50} / ${r.large20k.addedP99} |`;
+    type Figures = { latency: { p50: number; p99: number }; addedP50: number; perSecond: number };
+    const cell = (f: Figures) => `${f.latency.p50} / ${f.latency.p99} (+${f.addedP50})`;
     const m = result.redisMemory;
     return [
       `# Fleet — ${result.date}`,
       '',
-      `Proxy processes behind a round-robin front on loopback, ${result.concurrency} concurrent clients; added latency is`,
-      'over the fake provider answered directly (ms, p50 / p99). Every 20k-token request carries a new tool output.',
+      'Proxy processes behind a round-robin front on loopback. Latency: ms p50 / p99 one request at a time (+ added p50',
+      `over the fake provider answered directly); throughput: ${result.concurrency} clients at once. Every 20k-token`,
+      'request carries a tool output not seen before.',
       '',
-      '| proxies | small req/s | small added p50 / p99 | 20k-token req/s | 20k-token added p50 / p99 |',
+      '| proxies | small: latency | small: req/s | 20k tokens: latency | 20k tokens: req/s |',
       '|---|---:|---:|---:|---:|',
-      ...result.rows.map(row),
+      `| provider direct | ${result.direct.small.p50} / ${result.direct.small.p99} | | ${result.direct.large.p50} / ${result.direct.large.p99} | |`,
+      ...result.rows.map(
+        (r: { store: string; replicas: number; small: Figures; large20k: Figures }) =>
+          `| ${r.replicas} × ${r.store} | ${cell(r.small)} | ${r.small.perSecond} | ${cell(r.large20k)} | ${r.large20k.perSecond} |`,
+      ),
       '',
-      `Redis memory: ${m.originals} originals of ${m.originalBytes} bytes took ${m.bytesPerOriginal} bytes each (${m.overheadPerOriginal} bytes of overhead).`,
+      `Redis memory: ${m.originals} originals of ${m.originalBytes} bytes took ${m.bytesPerOriginal} bytes each (${m.overheadPerOriginal} bytes beyond the original).`,
       '',
     ].join('\n');
   }
