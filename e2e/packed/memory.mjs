@@ -8,4 +8,4 @@ await memory.save({ text: 'Deploys go through the staging cluster first', agent:
 const hits = await memory.search('how do I run the tests', { project });
 const { text } = await selectMemories(memory, 'run the tests', { budgetTokens: 300, project });
 console.log(JSON.stringify({ hits: hits.length, first: hits[0]?.entry.text, selected: text }));
-memory.close();
+await memory.close();

@@ -60,7 +60,7 @@ export function openHeadroomMcp(
       }),
     close: async () => {
       lifetime.close();
-      memory.close();
+      await memory.close();
       if (!options.store) await store.close();
     },
   };

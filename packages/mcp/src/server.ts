@@ -156,7 +156,7 @@ export function createHeadroomMcpServer(options: HeadroomMcpOptions): McpServer 
         session: { ...session, savedTokens: session.tokensBefore - session.tokensAfter, since: figures.startedAt },
         ...(lifetime ? { lifetime: { ...lifetime, savedTokens: lifetime.tokensBefore - lifetime.tokensAfter } } : {}),
         store: { entries: store.entries, bytes: store.bytes },
-        memories: options.memory.count(),
+        memories: await options.memory.count(),
       };
       return { content: [text(JSON.stringify(report, null, 2))], structuredContent: report };
     },
@@ -240,7 +240,7 @@ export function createHeadroomMcpServer(options: HeadroomMcpOptions): McpServer 
       },
     },
     async (args, extra) => {
-      const entries = options.memory.list({
+      const entries = await options.memory.list({
         project: args.project ?? project,
         session: extra.sessionId ?? processSession,
         limit: args.limit ?? 50,
@@ -261,7 +261,7 @@ export function createHeadroomMcpServer(options: HeadroomMcpOptions): McpServer 
       inputSchema: { id: z.number().int().positive() },
     },
     async ({ id }) =>
-      options.memory.forget(id)
+      (await options.memory.forget(id))
         ? { content: [text(`Forgot memory #${id}.`)] }
         : failure(`There is no memory #${id}; memory_list shows the ids.`),
   );

@@ -40,18 +40,24 @@ export interface ListOptions extends MemoryContext {
   readonly limit?: number;
 }
 
+/**
+ * The memory every agent shares. Asynchronous throughout, so a memory on another machine (the
+ * PostgreSQL one in `@headroom/memory/postgres`) fits the same seam; both pass one conformance suite.
+ */
 export interface Memory {
   save(input: SaveInput): Promise<SaveResult>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
-  list(options?: ListOptions): MemoryEntry[];
-  get(id: number): MemoryEntry | undefined;
+  list(options?: ListOptions): Promise<MemoryEntry[]>;
+  get(id: number): Promise<MemoryEntry | undefined>;
   /** Removes a memory; false when there was none with this id. */
-  forget(id: number): boolean;
-  export(options?: ListOptions): MemoryExport;
+  forget(id: number): Promise<boolean>;
+  export(options?: ListOptions): Promise<MemoryExport>;
   /** Saves every memory of an export (duplicates and near-duplicates merge as usual). */
   import(data: unknown): Promise<{ created: number; duplicate: number; merged: number }>;
-  count(): number;
-  close(): void;
+  count(): Promise<number>;
+  /** What search runs on: full text alone, or full text and vectors (an embedder, and where the database has them). */
+  searchKinds(): Promise<readonly ('text' | 'vector')[]>;
+  close(): Promise<void>;
 }
 
 interface Row {
@@ -253,43 +259,51 @@ export function openMemory(options: MemoryOptions = {}): Memory {
   return {
     save,
     search,
-    list,
-    get: (id) => {
+    list: async (options) => list(options),
+    get: async (id) => {
       const row = q.byId.get(id);
       return row && (row.expires_at === null || row.expires_at > now()) ? toEntry(row) : undefined;
     },
-    forget: (id) => {
+    forget: async (id) => {
       const removed = q.remove.run(id).changes > 0;
       if (removed) vectors?.remove(id);
       return removed;
     },
-    export: (options = { all: true }) => ({
-      format: 'headroom-memory',
-      version: 1,
-      exportedAt: now(),
-      memories: list(options),
-    }),
-    async import(data) {
-      const memories = parseExport(data);
-      const counts = { created: 0, duplicate: 0, merged: 0 };
-      for (const m of memories) {
-        const { outcome } = await save({
-          text: m.text,
-          scope: m.scope,
-          ...(m.project ? { project: m.project } : {}),
-          ...(m.session ? { session: m.session } : {}),
-          tags: m.tags,
-          provenance: m.provenance,
-          createdAt: m.createdAt,
-          ...(m.expiresAt ? { expiresAt: m.expiresAt } : {}),
-        });
-        counts[outcome]++;
-      }
-      return counts;
+    export: async (options = { all: true }) => exportOf(list(options), now()),
+    import: (data) => importInto(save, data),
+    count: async () => (q.count.get() as { n: number }).n,
+    searchKinds: async () => (vectors ? ['text', 'vector'] : ['text']),
+    close: async () => {
+      db.close();
     },
-    count: () => (q.count.get() as { n: number }).n,
-    close: () => db.close(),
   };
+}
+
+export function exportOf(memories: MemoryEntry[], at: number): MemoryExport {
+  return { format: 'headroom-memory', version: 1, exportedAt: at, memories };
+}
+
+/** Saves every memory of an export through `save`, after checking the whole file. */
+export async function importInto(
+  save: (input: SaveInput) => Promise<SaveResult>,
+  data: unknown,
+): Promise<{ created: number; duplicate: number; merged: number }> {
+  const memories = parseExport(data);
+  const counts = { created: 0, duplicate: 0, merged: 0 };
+  for (const m of memories) {
+    const { outcome } = await save({
+      text: m.text,
+      scope: m.scope,
+      ...(m.project ? { project: m.project } : {}),
+      ...(m.session ? { session: m.session } : {}),
+      tags: m.tags,
+      provenance: m.provenance,
+      createdAt: m.createdAt,
+      ...(m.expiresAt ? { expiresAt: m.expiresAt } : {}),
+    });
+    counts[outcome]++;
+  }
+  return counts;
 }
 
 function toEntry(row: Row): MemoryEntry {
@@ -329,7 +343,7 @@ function parseExport(data: unknown): MemoryEntry[] {
 }
 
 /** Whether `dir` is the project directory or inside it: a project's memories hold in its subdirectories too. */
-function within(dir: string | undefined, project: string | null): boolean {
+export function within(dir: string | undefined, project: string | null): boolean {
   if (!dir || !project) return false;
   const root = project.replace(/[\\/]+$/, '');
   return dir === project || dir === root || dir.startsWith(`${root}/`) || dir.startsWith(`${root}\\`);

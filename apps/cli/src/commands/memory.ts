@@ -85,7 +85,7 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
       }
       case 'list': {
         if (rest.length) throw usageError(`memory list takes no arguments (got '${rest[0]}')`);
-        const entries = memory.list({
+        const entries = await memory.list({
           ...context,
           all: values.all,
           ...(values.scope ? { scope: values.scope as MemoryScope } : {}),
@@ -99,17 +99,18 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
         if (!ids.length || ids.some((id) => !Number.isInteger(id) || id <= 0))
           throw usageError("memory forget takes memory ids (the #numbers 'headroom memory list' shows)");
         // All or nothing: one unknown id and none is forgotten.
-        const missing = ids.filter((id) => !memory.get(id));
+        const found = await Promise.all(ids.map((id) => memory.get(id)));
+        const missing = ids.filter((_id, i) => !found[i]);
         if (missing.length)
           throw inputError(`no memory ${missing.map((id) => `#${id}`).join(', ')}; nothing was forgotten`);
-        for (const id of ids) memory.forget(id);
+        for (const id of ids) await memory.forget(id);
         await out({ forgotten: ids }, `forgot ${ids.map((id) => `#${id}`).join(', ')}\n`);
         return 0;
       }
       case 'export': {
         if (rest.length > 1) throw usageError('memory export takes at most one FILE (default: standard output)');
         // Everything by default (a backup); --project DIR: what that directory sees.
-        const exported = memory.export(values.project ? context : { all: true });
+        const exported = await memory.export(values.project ? context : { all: true });
         const data = `${JSON.stringify(exported, null, 2)}\n`;
         if (rest[0] && rest[0] !== '-') {
           await writeFile(resolve(io.cwd, rest[0]), data).catch((error: NodeJS.ErrnoException) => {
@@ -144,7 +145,7 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
         );
     }
   } finally {
-    memory.close();
+    await memory.close();
   }
 }
 

@@ -16,7 +16,7 @@ const DEFAULT_BUDGET = 400;
 export async function proxyMemories(
   io: CliIo,
   budgetText: string | undefined,
-): Promise<{ memories: (question: string) => Promise<string>; close(): void }> {
+): Promise<{ memories: (question: string) => Promise<string>; close(): Promise<void> }> {
   const budgetTokens = budgetText === undefined ? DEFAULT_BUDGET : Number(budgetText);
   if (!Number.isInteger(budgetTokens) || budgetTokens < 1)
     throw usageError(`--memory-budget takes a number of tokens (got '${budgetText}')`);

@@ -78,7 +78,7 @@ export async function openProxyResources(
       ...(memories ? { memories: memories.memories } : {}),
     },
     close: async () => {
-      memories?.close();
+      await memories?.close();
       await pipeline.kompress?.close();
       await storage.close();
     },

@@ -1,0 +1,7 @@
+// Test helpers for memory authors. Imports vitest, so use it from test files only.
+export {
+  conceptEmbedder,
+  type MemoryFactory,
+  type MemoryFactoryOptions,
+  runMemoryConformance,
+} from './memory-conformance.js';
