@@ -2,19 +2,21 @@ import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunningRedis, redisServerAvailable, startRedisServer } from '@headroom/ccr/testing';
+import { postgresServerAvailable, type RunningPostgres, startPostgresServer } from '@headroom/memory/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDir, startServing } from './run-cli.js';
+import { emptyDir, runCli, startServing } from './run-cli.js';
 
 /**
- * Two `headroom proxy` processes (separate homes, as on two machines) on one real Redis, behind a
- * round-robin front on loopback, with a scripted model upstream: what a team behind a load
- * balancer runs.
+ * Two `headroom proxy` processes (separate homes, as on two machines) on one real Redis and one
+ * real PostgreSQL (the team's memory), behind a round-robin front on loopback, with a scripted
+ * model upstream: what a team behind a load balancer runs.
  */
-const available = redisServerAvailable();
+const available = redisServerAvailable() && postgresServerAvailable();
 const fixture = (name: string) =>
   readFileSync(new URL(`../../../packages/crushers/test/fixtures/${name}`, import.meta.url), 'utf8');
 const LOG = fixture('dpkg-log.txt');
 const LISTING = fixture('dpkg-l.txt');
+const GREP = fixture('grep-repo.txt');
 const KEY = /headroom:([0-9a-f]{24})/;
 
 interface Upstream {
@@ -145,6 +147,8 @@ const toolContent = (body: Record<string, unknown>) =>
 
 describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
   let redis: RunningRedis;
+  let postgres: RunningPostgres;
+  let memoryDb: string;
   let model: Upstream;
   let replicas: ReturnType<typeof startServing>[];
   let urls: string[];
@@ -152,17 +156,30 @@ describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
 
   beforeAll(async () => {
     redis = await startRedisServer();
+    postgres = await startPostgresServer();
+    memoryDb = await postgres.freshDatabase();
     model = await scriptedModel();
     replicas = [0, 1].map(() =>
       startServing(
-        ['proxy', '--port', '0', '--store', redis.url, '--upstream-openai', model.url],
+        [
+          'proxy',
+          '--port',
+          '0',
+          '--store',
+          redis.url,
+          '--memory',
+          '--memory-db',
+          memoryDb,
+          '--upstream-openai',
+          model.url,
+        ],
         { HEADROOM_HOME: emptyDir() },
         /Headroom proxy on (http:\/\/127\.0\.0\.1:\d+)/,
       ),
     );
     urls = await Promise.all(replicas.map((r) => r.url));
     front = await roundRobin(urls);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await front?.close();
@@ -174,9 +191,21 @@ describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
     }
     await model?.close();
     await redis?.stop();
+    await postgres?.stop();
   });
 
   it('answers a retrieve on the replica that did not compress, with the history byte-stable', async () => {
+    // A memory one developer saved (their CLI, on the team's PostgreSQL) reaches every replica's sessions.
+    const saved = runCli([
+      'memory',
+      'add',
+      'dpkg logs live in /var/log/dpkg.log',
+      '--scope',
+      'global',
+      '--memory-db',
+      memoryDb,
+    ]);
+    expect(saved.code).toBe(0);
     // Turn 1 goes to the first replica, which compresses the log and keeps its original in Redis.
     const first = await chat(front.url, session(LOG, []));
     expect(first.status).toBe(200);
@@ -199,6 +228,11 @@ describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
     expect((second.json.choices as { message: { content: string } }[])[0]?.message.content).toBe('done');
     expect(model.bodies).toHaveLength(3);
     expect(toolContent(model.bodies[1] as Record<string, unknown>)).toBe(compressed);
+    // The session's memories, chosen once on the first replica, go up from the second in the same bytes.
+    const system = (body: Record<string, unknown>) =>
+      (body.messages as { role: string; content: string }[])[0]?.content;
+    expect(system(model.bodies[0] as Record<string, unknown>)).toContain('dpkg logs live in /var/log/dpkg.log');
+    expect(system(model.bodies[1] as Record<string, unknown>)).toBe(system(model.bodies[0] as Record<string, unknown>));
     const round = model.bodies[2] as { messages: { role: string; tool_call_id?: string; content: string }[] };
     const answer = round.messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_r')?.content ?? '';
     expect(answer).toContain(key);
@@ -235,5 +269,21 @@ describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
       )
       .toBeLessThan(LISTING.length / 2);
     for (const url of urls) await expect.poll(() => health(url), { timeout: 5000 }).toBe('ok');
+  });
+
+  it('moves a machine’s originals into the fleet’s Redis with ccr migrate', async () => {
+    const home = emptyDir();
+    const env = { HEADROOM_HOME: home };
+    const compressed = runCli(['compress', '--json', '-'], { input: GREP, env });
+    const key = (JSON.parse(compressed.stdout.toString()) as { ccrKeys: string[] }).ccrKeys[0] as string;
+    expect(key).toMatch(/^[0-9a-f]{24}$/);
+    expect(runCli(['retrieve', key, '--store', redis.url], { env }).code).toBe(1);
+    const moved = runCli(['ccr', 'migrate', '--to', redis.url, '--json'], { env });
+    expect(moved.code).toBe(0);
+    expect(JSON.parse(moved.stdout.toString())).toMatchObject({ copied: 1, alreadyThere: 0 });
+    const back = runCli(['retrieve', key, '--store', redis.url], { env });
+    expect(back.stdout.toString()).toBe(GREP);
+    const again = runCli(['ccr', 'migrate', '--to', redis.url, '--json'], { env });
+    expect(JSON.parse(again.stdout.toString())).toMatchObject({ copied: 0, alreadyThere: 1 });
   });
 });

@@ -1,7 +1,7 @@
 import type { CcrStore } from '@headroom/ccr';
 import { createSqliteStore, defaultStorePath } from '@headroom/ccr/sqlite';
 import type { Transform } from '@headroom/core';
-import { type Embedder, openMemory } from '@headroom/memory';
+import { type Embedder, type Memory, openMemory } from '@headroom/memory';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { LifetimeCounters } from './counters.js';
 import { createHeadroomMcpServer, SessionFigures } from './server.js';
@@ -39,12 +39,15 @@ export function openHeadroomMcp(
      * `@headroom/ccr/redis`). The caller opened it and closes it.
      */
     readonly store?: CcrStore;
+    /** The shared memory, when it is not the SQLite file at `path` (a team's PostgreSQL one). The caller closes it. */
+    readonly memory?: Memory;
   } = {},
 ): HeadroomMcpResources {
   const path = options.path ?? defaultStorePath();
   const warn = options.onWarning ? { onWarning: options.onWarning } : {};
   const store = options.store ?? createSqliteStore({ path, ...warn });
-  const memory = openMemory({ path, ...warn, ...(options.embedder ? { embedder: options.embedder } : {}) });
+  const memory =
+    options.memory ?? openMemory({ path, ...warn, ...(options.embedder ? { embedder: options.embedder } : {}) });
   const lifetime = new LifetimeCounters(path, options.onWarning);
   const figures = new SessionFigures();
   return {
@@ -60,7 +63,7 @@ export function openHeadroomMcp(
       }),
     close: async () => {
       lifetime.close();
-      await memory.close();
+      if (!options.memory) await memory.close();
       if (!options.store) await store.close();
     },
   };

@@ -1,7 +1,7 @@
 import { defaultStorePath, openHeadroomDatabase } from '@headroom/ccr/sqlite';
-import { isStopword } from '@headroom/core';
+import { DEFAULT_LIMIT, fuseRankings, isVisible, mergedInto, prepareSave, SCOPES, searchTerms } from './rules.js';
 import { migrateMemory } from './schema.js';
-import { exactForm, fingerprint, isNearDuplicate, words } from './similarity.js';
+import { fingerprint, isNearDuplicate } from './similarity.js';
 import type {
   Embedder,
   MemoryContext,
@@ -74,11 +74,6 @@ interface Row {
   expires_at: number | null;
 }
 
-const SCOPES: readonly MemoryScope[] = ['global', 'project', 'session'];
-const DEFAULT_LIMIT = 10;
-/** Reciprocal rank fusion constant: how much the first ranks outweigh later ones. */
-const RRF_K = 60;
-
 /**
  * Opens the machine's memory: shared by every agent and process (the proxy, MCP servers, the
  * CLI) through one SQLite file. Saves are transactions, so concurrent writers lose nothing.
@@ -120,14 +115,11 @@ export function openMemory(options: MemoryOptions = {}): Memory {
   };
 
   const visible = (row: Row, context: MemoryContext, t: number) =>
-    (row.expires_at === null || row.expires_at > t) &&
-    (row.scope === 'global' ||
-      (row.scope === 'project' && within(context.project, row.project)) ||
-      (row.scope === 'session' && row.session === (context.session ?? null)));
+    isVisible({ ...row, expiresAt: row.expires_at }, context, t);
 
   /** Full-text candidates, best first: any of the query's meaningful words, quoted so FTS syntax never breaks. */
   const textCandidates = (query: string, limit: number): number[] => {
-    const terms = [...new Set(words(query))].filter((w) => !isStopword(w)).slice(0, 64);
+    const terms = searchTerms(query);
     if (!terms.length) return [];
     return q.textSearch.all(terms.map((t) => `"${t}"`).join(' OR '), limit).map((r) => r.id);
   };
@@ -137,28 +129,9 @@ export function openMemory(options: MemoryOptions = {}): Memory {
   };
 
   async function save(input: SaveInput): Promise<SaveResult> {
-    const text = exactForm(input.text ?? '');
-    if (!text) throw new TypeError('a memory needs some text');
-    if (text.length > maxChars) throw new RangeError(`a memory is at most ${maxChars} characters (got ${text.length})`);
-    const scope = input.scope ?? (input.project ? 'project' : 'global');
-    if (!SCOPES.includes(scope)) throw new TypeError(`scope must be one of ${SCOPES.join(', ')} (got '${scope}')`);
-    if (scope === 'project' && !input.project) throw new TypeError('a project-scoped memory needs its project');
-    if (scope === 'session' && !input.session) throw new TypeError('a session-scoped memory needs its session');
-    const project = scope === 'project' ? (input.project as string) : null;
-    const session = scope === 'session' ? (input.session as string) : null;
-    const place = `${scope}\u0000${project ?? ''}\u0000${session ?? ''}`;
     const t = now();
-    const said: Provenance[] = input.provenance?.length
-      ? [...input.provenance]
-      : [
-          {
-            agent: input.agent || 'unknown',
-            ...(input.session ? { session: input.session } : {}),
-            ...(input.project ? { project: input.project } : {}),
-            at: t,
-          },
-        ];
-    const tags = [...new Set((input.tags ?? []).map((tag) => tag.trim()).filter(Boolean))];
+    const prepared = prepareSave(input, maxChars, t);
+    const { text, scope, project, session, said, tags } = prepared;
     // Near-duplicate candidates are found before the write lock: the search reads, the save writes.
     const similar = textCandidates(text, 20);
     await vectors?.ready();
@@ -167,7 +140,7 @@ export function openMemory(options: MemoryOptions = {}): Memory {
     const outcome = db
       .transaction((): { id: number; outcome: SaveResult['outcome'] } => {
         purgeExpired();
-        const exact = q.byFingerprint.get(fingerprint(text, place));
+        const exact = q.byFingerprint.get(prepared.fingerprint);
         const near =
           exact ??
           similar
@@ -183,7 +156,7 @@ export function openMemory(options: MemoryOptions = {}): Memory {
         if (!near) {
           const info = q.insert.run({
             text,
-            fingerprint: fingerprint(text, place),
+            fingerprint: prepared.fingerprint,
             scope,
             project,
             session,
@@ -195,19 +168,25 @@ export function openMemory(options: MemoryOptions = {}): Memory {
           });
           return { id: Number(info.lastInsertRowid), outcome: 'created' };
         }
-        // The later statement wins the wording; tags and provenance of both are kept.
-        const keptText = exact ? near.text : text;
+        const merged = mergedInto(
+          {
+            text: near.text,
+            tags: JSON.parse(near.tags) as string[],
+            provenance: JSON.parse(near.provenance) as Provenance[],
+            expiresAt: near.expires_at,
+          },
+          prepared,
+          exact !== undefined,
+          input.expiresAt,
+        );
         q.update.run({
           id: near.id,
-          text: keptText,
-          fingerprint: fingerprint(keptText, place),
-          tags: JSON.stringify([...new Set([...(JSON.parse(near.tags) as string[]), ...tags])]),
-          provenance: JSON.stringify([...(JSON.parse(near.provenance) as Provenance[]), ...said]),
+          text: merged.text,
+          fingerprint: fingerprint(merged.text, prepared.place),
+          tags: JSON.stringify(merged.tags),
+          provenance: JSON.stringify(merged.provenance),
           updatedAt: t,
-          expiresAt:
-            near.expires_at === null || input.expiresAt === undefined
-              ? null
-              : Math.max(near.expires_at, input.expiresAt),
+          expiresAt: merged.expiresAt,
         });
         return { id: near.id, outcome: exact ? 'duplicate' : 'merged' };
       })
@@ -220,27 +199,19 @@ export function openMemory(options: MemoryOptions = {}): Memory {
     const limit = Math.max(1, options.limit ?? DEFAULT_LIMIT);
     const pool = limit * 5 + 20;
     const t = now();
-    const ranked = new Map<number, { score: number; matchedBy: Set<'text' | 'vector'> }>();
-    const fuse = (ids: readonly number[], by: 'text' | 'vector') =>
-      ids.forEach((id, rank) => {
-        const hit = ranked.get(id) ?? { score: 0, matchedBy: new Set() };
-        hit.score += 1 / (RRF_K + rank + 1);
-        hit.matchedBy.add(by);
-        ranked.set(id, hit);
-      });
-    fuse(textCandidates(query, pool), 'text');
+    const rankings: { ids: number[]; by: 'text' | 'vector' }[] = [{ ids: textCandidates(query, pool), by: 'text' }];
     if (vectors && query.trim()) {
       await vectors.ready();
-      fuse(vectors.nearest(await vectors.embed(query), pool), 'vector');
+      rankings.push({ ids: vectors.nearest(await vectors.embed(query), pool), by: 'vector' });
     }
     const hits: SearchHit[] = [];
-    for (const [id, hit] of [...ranked].sort((a, b) => b[1].score - a[1].score || a[0] - b[0])) {
+    for (const [id, hit] of fuseRankings(rankings)) {
       const row = q.byId.get(id);
       if (!row || !visible(row, options, t)) continue;
       if (options.scope && row.scope !== options.scope) continue;
       const entry = toEntry(row);
       if (options.tags?.some((tag) => !entry.tags.includes(tag))) continue;
-      hits.push({ entry, score: Math.round(hit.score * 1e6) / 1e6, matchedBy: [...hit.matchedBy] });
+      hits.push({ entry, ...hit });
       if (hits.length >= limit) break;
     }
     return hits;
@@ -340,11 +311,4 @@ function parseExport(data: unknown): MemoryEntry[] {
       throw new TypeError(`memory ${i} of the export is malformed (needs text, scope, tags and provenance)`);
   });
   return exported.memories as MemoryEntry[];
-}
-
-/** Whether `dir` is the project directory or inside it: a project's memories hold in its subdirectories too. */
-export function within(dir: string | undefined, project: string | null): boolean {
-  if (!dir || !project) return false;
-  const root = project.replace(/[\\/]+$/, '');
-  return dir === project || dir === root || dir.startsWith(`${root}/`) || dir.startsWith(`${root}\\`);
 }

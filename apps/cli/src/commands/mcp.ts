@@ -16,6 +16,7 @@ import {
   SERVER_NAME,
   type ServerLaunch,
 } from '../internal/mcp-clients.js';
+import { openMemoryDb } from '../internal/memory-db.js';
 import { openStorage, storageUrl } from '../internal/storage.js';
 import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from '../internal/transforms.js';
 
@@ -28,6 +29,7 @@ export async function runMcp(args: string[], io: CliIo): Promise<number> {
     'dry-run': { type: 'boolean', default: false },
     config: { type: 'string' },
     store: { type: 'string' },
+    'memory-db': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -94,7 +96,13 @@ function launch(io: CliIo): ServerLaunch {
 
 async function serve(
   io: CliIo,
-  values: { http?: boolean; host?: string; port?: string; store?: string | undefined },
+  values: {
+    http?: boolean;
+    host?: string;
+    port?: string;
+    store?: string | undefined;
+    'memory-db'?: string | undefined;
+  },
 ): Promise<number> {
   const warn = (message: string) => io.stderr.write(`headroom: warning: ${message}\n`);
   const embedder = await configuredEmbedder(io);
@@ -104,9 +112,12 @@ async function serve(
   // another store only when one is named.
   const url = storageUrl(io, values.store);
   const storage = url === 'sqlite:' ? undefined : await openStorage(io, await loadConfig(io), url);
+  const memoryUrl = values['memory-db'] ?? io.env.HEADROOM_MEMORY_DB;
+  const shared = memoryUrl && memoryUrl !== 'sqlite:' ? await openMemoryDb(io, memoryUrl) : undefined;
   const headroom = openHeadroomMcp({
     path: defaultStorePath(io.env),
     ...(storage ? { store: storage.store } : {}),
+    ...(shared ? { memory: shared.memory } : {}),
     project: io.cwd,
     onWarning: warn,
     ...(embedder ? { embedder } : {}),
@@ -137,6 +148,7 @@ async function serve(
   } finally {
     await headroom.close();
     await storage?.close();
+    await shared?.memory.close();
     await pipeline.kompress?.close();
   }
 }

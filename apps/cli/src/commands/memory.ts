@@ -1,13 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { defaultStorePath } from '@headroom/ccr/sqlite';
-import { type MemoryEntry, type MemoryScope, openMemory } from '@headroom/memory';
+import type { MemoryEntry, MemoryScope } from '@headroom/memory';
 import { parseCommandArgs } from '../internal/args.js';
 import { inputError, usageError } from '../internal/cli-error.js';
-import { configuredEmbedder } from '../internal/embedder.js';
 import { MEMORY_HELP } from '../internal/help.js';
 import { readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
+import { openMemoryDb } from '../internal/memory-db.js';
 import { requireDuration } from '../internal/units.js';
 
 const SCOPES = ['global', 'project', 'session'];
@@ -24,6 +23,7 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
     limit: { type: 'string' },
     all: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    'memory-db': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -42,12 +42,7 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
   const context = { project: values.project ?? io.cwd, ...(values.session ? { session: values.session } : {}) };
   const out = (value: unknown, human: string) => write(io.stdout, values.json ? `${JSON.stringify(value)}\n` : human);
 
-  const embedder = await configuredEmbedder(io);
-  const memory = openMemory({
-    path: defaultStorePath(io.env),
-    ...(embedder ? { embedder } : {}),
-    onWarning: (message) => io.stderr.write(`headroom: warning: ${message}\n`),
-  });
+  const { memory } = await openMemoryDb(io, values['memory-db']);
   try {
     switch (sub) {
       case 'add': {

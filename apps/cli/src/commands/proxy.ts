@@ -23,6 +23,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     memory: { type: 'boolean', default: false },
     'memory-budget': { type: 'string' },
     store: { type: 'string' },
+    'memory-db': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -45,6 +46,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     upstreamOpenAI: values['upstream-openai'],
     upstreamGemini: values['upstream-gemini'],
     store: values.store,
+    memoryDb: values['memory-db'],
   });
   const running = await serveProxy({ ...resources.options, host, port });
   if (!LOOPBACK.has(host)) {

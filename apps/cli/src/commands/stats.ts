@@ -31,7 +31,10 @@ interface Stats {
   scope?: 'shared' | 'process';
   byAgent?: Record<string, Figures>;
   byModel?: Record<string, Figures>;
-  components?: { prose?: { engine?: string; kompress?: string; pool?: { ready?: number }; fallbacks?: number } };
+  components?: {
+    prose?: { engine?: string; kompress?: string; pool?: { ready?: number }; fallbacks?: number };
+    memory?: { location?: string; search?: string };
+  };
 }
 
 /** `headroom stats [--url URL] [--token TOKEN] [--json]`: what a running proxy has saved so far. */
@@ -91,6 +94,9 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     `compression  ${stats.compressionMs} ms in all`,
     `saved        ~$${stats.estimatedSavedUsd.toFixed(4)} of input at list prices (estimate)`,
     ...(stats.components?.prose ? [`prose        ${describeProse(stats.components.prose)}`] : []),
+    ...(stats.components?.memory
+      ? [`memory       ${stats.components.memory.location} (search: ${stats.components.memory.search})`]
+      : []),
     ...breakdown('agents', stats.byAgent),
     ...breakdown('models', stats.byModel),
     ...Object.entries(stats.byTransform).map(

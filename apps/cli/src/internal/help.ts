@@ -65,6 +65,7 @@ An unknown or expired key exits 1 with one line saying so.
 
 export const CCR_HELP = `Usage: headroom ccr stats [--json] [--store URL]
        headroom ccr purge (--older-than DURATION | --all) [--json] [--store URL]
+       headroom ccr migrate --to URL [--store URL] [--json]
 
 The store of originals lives in $HEADROOM_HOME/ccr.db (default ~/.headroom), or where --store
 (HEADROOM_STORE) says: sqlite:PATH, memory: or redis://host:6379. It holds only tool content that
@@ -73,6 +74,8 @@ was compressed with loss — never request headers or API keys.
   stats                     entries, size, cap, retention, hits, expirations and evictions
   purge --older-than 3d     remove entries not used for DURATION (30m, 12h, 7d, 2w)
   purge --all               remove every entry
+  migrate --to URL          copy every unexpired original into another store, e.g. a fleet's
+                            redis://host:6379 (from --store, default this machine's database)
 `;
 
 export const EVAL_HELP = `Usage: headroom eval <tool-qa|squad|gsm8k|bfcl> [options]
@@ -124,6 +127,9 @@ Options (environment variable in brackets):
                                its opening (global ones and this directory's), chosen once per
                                session so the prompt cache holds
   --memory-budget TOKENS       most tokens of memories per session (default 400)
+  --memory-db URL              where the memories live (HEADROOM_MEMORY_DB): sqlite: (default,
+                               $HEADROOM_HOME/ccr.db), sqlite:PATH, or postgres://user@host/db
+                               for a team's shared memory (pgvector used where the server has it)
   --store URL                  where originals, first sights and the figures live
                                (HEADROOM_STORE): sqlite: (default, $HEADROOM_HOME/ccr.db),
                                sqlite:PATH, memory:, or redis://host:6379 (rediss://,
@@ -175,7 +181,8 @@ proxy and the CLI ($HEADROOM_HOME/ccr.db).
 
   serve          over stdio (for a client to launch), or with --http at http://HOST:PORT/mcp
                  (default port 8788, or HEADROOM_MCP_PORT); --store URL (HEADROOM_STORE) answers
-                 headroom_retrieve from another store, e.g. a fleet's redis://host:6379
+                 headroom_retrieve from another store, e.g. a fleet's redis://host:6379;
+                 --memory-db URL (HEADROOM_MEMORY_DB) uses a team's postgres://… memory
   install        adds the server to a client's configuration: claude (~/.claude.json), cursor
                  (~/.cursor/mcp.json), codex ($CODEX_HOME/config.toml, ~/.codex), json (the
                  {"mcpServers": …} form in --config FILE). Idempotent; a changed file is backed
@@ -196,6 +203,8 @@ in $HEADROOM_HOME/ccr.db. A memory applies to this project directory (the defaul
 or to one session; saving the same fact again, or nearly the same, updates the existing one.
 
 Options:
+  --memory-db URL the memory to use (HEADROOM_MEMORY_DB): sqlite: (default), sqlite:PATH, or a
+                  team's postgres://user@host:5432/db
   --project DIR   the project directory (default: the current one; its memories hold in
                   its subdirectories too). export writes every memory unless --project is given
   --session ID    the session, for session-scoped memories

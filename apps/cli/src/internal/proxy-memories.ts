@@ -1,9 +1,8 @@
-import { defaultStorePath } from '@headroom/ccr/sqlite';
 import { getTokenizer } from '@headroom/core';
-import { openMemory, selectMemories } from '@headroom/memory';
+import { selectMemories } from '@headroom/memory';
 import { usageError } from './cli-error.js';
-import { configuredEmbedder } from './embedder.js';
 import type { CliIo } from './io.js';
+import { openMemoryDb } from './memory-db.js';
 
 /** Tokens of memories a session gets by default. */
 const DEFAULT_BUDGET = 400;
@@ -16,16 +15,18 @@ const DEFAULT_BUDGET = 400;
 export async function proxyMemories(
   io: CliIo,
   budgetText: string | undefined,
-): Promise<{ memories: (question: string) => Promise<string>; close(): Promise<void> }> {
+  memoryDb: string | undefined,
+): Promise<{
+  memories: (question: string) => Promise<string>;
+  /** Where the memories live and what their search runs on, for `/health` and `/stats`. */
+  describe: { readonly location: string; readonly search: string };
+  close(): Promise<void>;
+}> {
   const budgetTokens = budgetText === undefined ? DEFAULT_BUDGET : Number(budgetText);
   if (!Number.isInteger(budgetTokens) || budgetTokens < 1)
     throw usageError(`--memory-budget takes a number of tokens (got '${budgetText}')`);
-  const embedder = await configuredEmbedder(io);
-  const memory = openMemory({
-    path: defaultStorePath(io.env),
-    ...(embedder ? { embedder } : {}),
-    onWarning: (message) => io.stderr.write(`headroom: warning: ${message}\n`),
-  });
+  const { memory, location } = await openMemoryDb(io, memoryDb);
+  const kinds = await memory.searchKinds();
   const tokenizer = await getTokenizer();
   return {
     memories: async (question) =>
@@ -36,6 +37,7 @@ export async function proxyMemories(
           countTokens: (t) => tokenizer.count(t),
         })
       ).text,
+    describe: { location, search: kinds.includes('vector') ? 'full text and vectors' : 'full text only' },
     close: () => memory.close(),
   };
 }

@@ -25,6 +25,8 @@ export async function openProxyResources(
     readonly upstreamGemini?: string | undefined;
     /** Storage URL (`--store`); see `openStorage`. */
     readonly store?: string | undefined;
+    /** Memory URL (`--memory-db`); see `openMemoryDb`. */
+    readonly memoryDb?: string | undefined;
   },
 ): Promise<{ options: ServeOptions; location: string; close(): Promise<void> }> {
   if (flags.memoryBudget !== undefined && !flags.memory)
@@ -47,7 +49,8 @@ export async function openProxyResources(
   const storage = await openStorage(io, config, storageUrl(io, flags.store));
   const store = config.store.enabled ? storage.store : undefined;
   const firstSight = store ? storage.firstSight : undefined;
-  const memories = flags.memory ? await proxyMemories(io, flags.memoryBudget) : undefined;
+  if (flags.memoryDb !== undefined && !flags.memory) throw usageError('--memory-db applies to --memory; add --memory');
+  const memories = flags.memory ? await proxyMemories(io, flags.memoryBudget, flags.memoryDb) : undefined;
   const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
   const warn = (message: string) => {
     io.stderr.write(`headroom: warning: ${message}\n`);
@@ -70,7 +73,7 @@ export async function openProxyResources(
       ...(upstreamAnthropic ? { upstreamAnthropic } : {}),
       ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
       ...(upstreamGemini ? { upstreamGemini } : {}),
-      components: () => ({ prose: pipeline.prose() }),
+      components: () => ({ prose: pipeline.prose(), ...(memories ? { memory: memories.describe } : {}) }),
       health: async () => ({ storage: await storage.health() }),
       ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
       ...(store ? { store } : {}),

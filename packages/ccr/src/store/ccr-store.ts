@@ -13,6 +13,11 @@ export interface CcrStore extends Store {
   get(key: string): Promise<StoredOriginal | undefined>;
   /** Removes entries not accessed for `olderThanMs`, or all entries. Returns how many went. */
   purge(options: { readonly olderThanMs: number } | { readonly all: true }): Promise<number>;
+  /**
+   * Every unexpired entry, least recently used first, without counting as accesses: what
+   * `headroom ccr migrate` copies from one store into another.
+   */
+  entries(): AsyncIterable<StoredOriginal>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

@@ -133,6 +133,12 @@ export function createMemoryStore(options: StoreOptions = {}): CcrStore {
       }
       return removed;
     },
+    async *entries() {
+      const at = now();
+      for (const { bytes: _bytes, ...held } of [...entries.values()]) {
+        if (at - held.lastAccessAt <= retentionMs) yield held;
+      }
+    },
     async stats(): Promise<StoreStats> {
       let hits = 0;
       for (const held of entries.values()) hits += held.hits;

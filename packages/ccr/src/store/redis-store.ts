@@ -218,6 +218,13 @@ export function createRedisStore(options: RedisStoreOptions = {}): CcrStore {
       const cutoff = 'all' in which ? '+inf' : String(now() - which.olderThanMs);
       return Number(await purge(keys, [prefix, cutoff]));
     },
+    async *entries() {
+      const keysInOrder = (await client.zrangebyscore(keys[0] as string, now() - retentionMs, '+inf')) as string[];
+      for (const key of keysInOrder) {
+        const flat = await client.hgetallBuffer(`${prefix}e:${key}`);
+        if (Object.keys(flat).length) yield decodeEntry(key, Object.entries(flat).flat() as Buffer[]);
+      }
+    },
     async stats(): Promise<StoreStats> {
       const [entries, oldest, bytes, hits, expired, evicted, young] = (
         (await stats(keys, [prefix, now(), retentionMs])) as Buffer[]

@@ -77,6 +77,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): CcrStore {
     lru: db.prepare<[string], { key: string; created_at: number }>(
       'SELECT key, created_at FROM originals WHERE key <> ? ORDER BY last_access_at LIMIT 64',
     ),
+    keysByAccess: db.prepare<[number], { key: string }>(
+      'SELECT key FROM originals WHERE last_access_at >= ? ORDER BY last_access_at, key',
+    ),
     summary: db.prepare<[], { entries: number; hits: number | null; oldest: number | null }>(
       'SELECT count(*) AS entries, sum(hits) AS hits, min(last_access_at) AS oldest FROM originals',
     ),
@@ -147,16 +150,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): CcrStore {
       return undefined;
     }
     q.hit.run(at, key);
-    return {
-      key: row.key,
-      original: row.original.toString(row.encoding),
-      contentType: row.content_type,
-      ...(row.tool_name !== null ? { toolName: row.tool_name } : {}),
-      tokens: row.tokens,
-      createdAt: row.created_at,
-      lastAccessAt: at,
-      hits: row.hits + 1,
-    };
+    return { ...originalOf(row), lastAccessAt: at, hits: row.hits + 1 };
   });
 
   return {
@@ -168,6 +162,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): CcrStore {
         'all' in options ? q.deleteAll.run().changes : q.deleteOlder.run(now() - options.olderThanMs).changes,
       );
       return run.immediate();
+    },
+    async *entries() {
+      // Keys first, then one row at a time: a store of gigabytes is never held in memory at once.
+      for (const { key } of q.keysByAccess.all(now() - retentionMs)) {
+        const row = q.select.get(key);
+        if (row) yield originalOf(row);
+      }
     },
     async stats(): Promise<StoreStats> {
       const summary = q.summary.get() ?? { entries: 0, hits: 0, oldest: null };
@@ -190,7 +191,19 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): CcrStore {
   };
 }
 
-/** Opens (creating if needed) the database; moves an unusable file aside once and starts fresh. */
+function originalOf(row: Row): StoredOriginal {
+  return {
+    key: row.key,
+    original: row.original.toString(row.encoding),
+    contentType: row.content_type,
+    ...(row.tool_name !== null ? { toolName: row.tool_name } : {}),
+    tokens: row.tokens,
+    createdAt: row.created_at,
+    lastAccessAt: row.last_access_at,
+    hits: row.hits,
+  };
+}
+
 /**
  * Opens (creating if needed) a Headroom database file: owner-only, WAL, busy timeout, the CCR
  * schema migrated, a newer Headroom's file refused untouched, an unusable file moved aside with a

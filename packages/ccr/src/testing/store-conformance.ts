@@ -150,6 +150,35 @@ export function runStoreConformance(name: string, create: StoreFactory): void {
       });
     });
 
+    it('lists every unexpired entry, least recently used first, without counting an access', async () => {
+      let t = 0;
+      await withStore({ now: () => t, retentionMs: 7 * DAY_MS }, async (store) => {
+        const [a, b, c] = ['first', 'second', 'third'].map((w) => entryFor(`${w} output\n`.repeat(3)));
+        await store.put(a as StoreEntry);
+        t = 1;
+        await store.put(b as StoreEntry);
+        t = 2;
+        await store.put(c as StoreEntry);
+        t = 3;
+        await store.get((a as StoreEntry).key);
+        const listed = [];
+        for await (const entry of store.entries()) listed.push(entry);
+        expect(listed.map((e) => e.original)).toEqual([b, c, a].map((e) => (e as StoreEntry).original));
+        expect(listed[2]).toMatchObject({
+          hits: 1,
+          lastAccessAt: 3,
+          createdAt: 0,
+          contentType: 'log',
+          toolName: 'bash',
+        });
+        expect((await store.stats()).hits).toBe(1);
+        t = 2 + 7 * DAY_MS + 1; // b and c expired
+        const left = [];
+        for await (const entry of store.entries()) left.push(entry.key);
+        expect(left).toEqual([(a as StoreEntry).key]);
+      });
+    });
+
     it('answers many concurrent puts and gets of the same keys consistently', async () => {
       await withStore({}, async (store) => {
         const entries = Array.from({ length: 20 }, (_, i) => entryFor(`output ${i}\n`.repeat(i + 1)));

@@ -5,3 +5,4 @@ export {
   type MemoryFactoryOptions,
   runMemoryConformance,
 } from './memory-conformance.js';
+export { postgresServerAvailable, type RunningPostgres, startPostgresServer } from './postgres-server.js';
