@@ -38,7 +38,8 @@ export async function runFleetBenchmark() {
     const rows = [];
     let run = 1_000;
     const fresh = () => {
-      const base = (run += 10_000);
+      run += 10_000;
+      const base = run;
       return (i: number) => chatBody(LINES_20K, base + i);
     };
     for (const [store, replicas] of [

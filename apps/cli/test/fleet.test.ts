@@ -245,8 +245,15 @@ describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
   it('shows the fleet’s figures on every replica', async () => {
     const requests = async (url: string) =>
       ((await (await fetch(`${url}/stats`)).json()) as { requests: number }).requests;
-    // Figures are written about once a second: both replicas see both turns.
+    // Figures are written about once a second: both replicas see both turns, and each one's share.
     for (const url of urls) await expect.poll(() => requests(url), { timeout: 5000 }).toBe(2);
+    const stats = (await (await fetch(`${urls[0]}/stats`)).json()) as {
+      replicas: Record<string, { requests: number }>;
+    };
+    expect(Object.values(stats.replicas).map((r) => r.requests)).toEqual([1, 1]);
+    const human = runCli(['stats', '--url', urls[1] as string]).stdout.toString();
+    expect(human).toMatch(/\nreplicas {5}\S+ 1 request, \S+ 1 request\n/);
+    expect(human).toMatch(/\nmemory {7}postgres:\/\/headroom@\S+ \(search: full text only\)\n/);
   });
 
   it('keeps answering while Redis is down — uncompressed, degraded — and compresses again once it is back', async () => {

@@ -160,7 +160,10 @@ describe('headroom ccr', () => {
       ['ccr', 'purge', '--older-than', 'soon'],
       "headroom: --older-than takes a duration like 30m, 12h, 7d or 2w (got 'soon')",
     ],
-    [['ccr', 'vacuum'], "headroom: unknown ccr command 'vacuum' (expected stats or purge). Run 'headroom ccr --help'"],
+    [
+      ['ccr', 'vacuum'],
+      "headroom: unknown ccr command 'vacuum' (expected stats, purge or migrate). Run 'headroom ccr --help'",
+    ],
   ])('bad usage %j: exit 2', (args, message) => {
     const run = runCli(args);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `${message}\n` });

@@ -21,6 +21,8 @@ export interface CounterStore {
   add(increments: readonly CounterIncrement[]): Promise<void>;
   /** Every counter's total so far, per day, agent and model. */
   read(): Promise<readonly CounterIncrement[]>;
+  /** Where several processes count into one store (a fleet on Redis): each one's own totals, by name. */
+  readReplicas?(): Promise<ReadonlyMap<string, readonly CounterIncrement[]>>;
   close?(): void | Promise<void>;
 }
 

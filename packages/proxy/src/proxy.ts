@@ -15,7 +15,7 @@ import {
   type WireFormat,
 } from '@headroom/core';
 import { Hono } from 'hono';
-import { agentOf, type CounterStore, modelOf } from './counters.js';
+import { agentOf, type CounterIncrement, type CounterStore, modelOf } from './counters.js';
 import { dashboardHtml } from './dashboard.js';
 import { compressBody, relayReply } from './exchange.js';
 import { type Provider, providerOfRequest, upstreamHeaders } from './forward.js';
@@ -29,6 +29,7 @@ import {
   type ProxyStats,
   type RequestLabels,
   StatsTally,
+  statsOfCounters,
   UNLABELLED,
 } from './stats.js';
 import { warmUp } from './warm-up.js';
@@ -426,7 +427,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     const components = options.components ? { components: options.components() } : {};
     if (!counters) return c.json({ ...tally.snapshot(), scope: 'process', ...components });
     try {
-      return c.json({ ...tally.sharedSnapshot(await counters.read()), scope: 'shared', ...components });
+      const replicas = counters.readReplicas ? { replicas: replicaFigures(await counters.readReplicas()) } : {};
+      return c.json({ ...tally.sharedSnapshot(await counters.read()), scope: 'shared', ...replicas, ...components });
     } catch (error) {
       // The shared totals cannot be read: this process's own, saying so.
       return c.json({ ...tally.snapshot(), scope: 'process', countersError: (error as Error).message, ...components });
@@ -680,4 +682,16 @@ function upstreamBase(option: string, value: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new TypeError(`${option} must be an http(s) URL like https://api.openai.com (got '${value}')`);
   return value.replace(/\/$/, '');
+}
+
+/** Each replica's share of a fleet's figures: requests and tokens before and after. */
+function replicaFigures(
+  replicas: ReadonlyMap<string, readonly CounterIncrement[]>,
+): Record<string, { requests: number; tokensBefore: number; tokensAfter: number }> {
+  return Object.fromEntries(
+    [...replicas].map(([name, rows]) => {
+      const { requests, tokensBefore, tokensAfter } = statsOfCounters(rows);
+      return [name, { requests, tokensBefore, tokensAfter }];
+    }),
+  );
 }

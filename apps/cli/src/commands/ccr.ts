@@ -34,7 +34,8 @@ export async function runCcr(args: string[], io: CliIo): Promise<number> {
   const olderThanMs =
     values['older-than'] !== undefined ? requireDuration('--older-than', values['older-than']) : undefined;
 
-  const storage = await openStorage(io, await loadConfig(io), storageUrl(io, values.store));
+  const config = await loadConfig(io);
+  const storage = await openStorage(io, config, storageUrl(io, config, values.store));
   const store = storage.store;
   try {
     if (sub === 'purge') {
@@ -78,7 +79,7 @@ export async function runCcr(args: string[], io: CliIo): Promise<number> {
 async function migrate(io: CliIo, from: string | undefined, to: string | undefined, json: boolean): Promise<number> {
   if (!to) throw usageError("ccr migrate needs --to URL (e.g. redis://host:6379). Run 'headroom ccr --help'");
   const config = await loadConfig(io);
-  const source = await openStorage(io, config, storageUrl(io, from));
+  const source = await openStorage(io, config, storageUrl(io, config, from));
   const target = await openStorage(io, config, to);
   try {
     let copied = 0;

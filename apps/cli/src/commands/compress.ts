@@ -97,7 +97,7 @@ function tooSmallToCompress(bytes: Buffer, configured: Partial<CompressionPolicy
 async function tryOpenStorage(io: CliIo, config: CliConfig, url: string | undefined): Promise<Storage | undefined> {
   try {
     const { openStorage, storageUrl } = await import('../internal/storage.js');
-    const storage = await openStorage(io, config, storageUrl(io, url));
+    const storage = await openStorage(io, config, storageUrl(io, config, url));
     void storage.store; // opened now, so a store that cannot be opened is reported here
     return storage;
   } catch (error) {

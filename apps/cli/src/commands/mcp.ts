@@ -110,8 +110,9 @@ async function serve(
   const pipeline = await assemblePipeline(io, { kompressDeadlineMs: PROXY_KOMPRESS_DEADLINE_MS });
   // The machine's database by default (opened by the MCP package with the memories beside it);
   // another store only when one is named.
-  const url = storageUrl(io, values.store);
-  const storage = url === 'sqlite:' ? undefined : await openStorage(io, await loadConfig(io), url);
+  const config = await loadConfig(io);
+  const url = storageUrl(io, config, values.store);
+  const storage = url === 'sqlite:' ? undefined : await openStorage(io, config, url);
   const memoryUrl = values['memory-db'] ?? io.env.HEADROOM_MEMORY_DB;
   const shared = memoryUrl && memoryUrl !== 'sqlite:' ? await openMemoryDb(io, memoryUrl) : undefined;
   const headroom = openHeadroomMcp({

@@ -30,7 +30,8 @@ export async function runRetrieve(args: string[], io: CliIo): Promise<number> {
       "retrieve takes one KEY (the hex digits after 'headroom:' in a marker). Run 'headroom retrieve --help'",
     );
   }
-  const storage = await openStorage(io, await loadConfig(io), storageUrl(io, values.store));
+  const config = await loadConfig(io);
+  const storage = await openStorage(io, config, storageUrl(io, config, values.store));
   const store = storage.store;
   try {
     const result = await retrieve(store, key, values.query !== undefined ? { query: values.query } : {});

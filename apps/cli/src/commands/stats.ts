@@ -31,6 +31,8 @@ interface Stats {
   scope?: 'shared' | 'process';
   byAgent?: Record<string, Figures>;
   byModel?: Record<string, Figures>;
+  /** A fleet's replicas (proxies counting into one Redis) and each one's share. */
+  replicas?: Record<string, { requests: number; tokensBefore: number; tokensAfter: number }>;
   components?: {
     prose?: { engine?: string; kompress?: string; pool?: { ready?: number }; fallbacks?: number };
     memory?: { location?: string; search?: string };
@@ -94,6 +96,13 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     `compression  ${stats.compressionMs} ms in all`,
     `saved        ~$${stats.estimatedSavedUsd.toFixed(4)} of input at list prices (estimate)`,
     ...(stats.components?.prose ? [`prose        ${describeProse(stats.components.prose)}`] : []),
+    ...(stats.replicas
+      ? [
+          `replicas     ${Object.entries(stats.replicas)
+            .map(([name, f]) => `${name} ${plural(f.requests, 'request')}`)
+            .join(', ')}`,
+        ]
+      : []),
     ...(stats.components?.memory
       ? [`memory       ${stats.components.memory.location} (search: ${stats.components.memory.search})`]
       : []),

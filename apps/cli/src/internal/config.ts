@@ -21,6 +21,8 @@ export interface CliConfig {
 /** The reversible store: on by default; retention and size cap as durations and sizes. */
 export interface StoreConfig {
   readonly enabled: boolean;
+  /** Where originals, first sights and figures live (`sqlite:`, `memory:`, `redis://…`); see `openStorage`. */
+  readonly url?: string;
   readonly retentionMs?: number;
   readonly maxBytes?: number;
 }
@@ -48,7 +50,7 @@ export async function loadConfig(io: CliIo): Promise<CliConfig> {
 
 const POLICY_SWITCHES = ['toolResults', 'userData', 'userProse', 'system', 'assistant', 'toolSchemas'] as const;
 const TOP_LEVEL = ['model', 'minTokens', 'excludeTools', 'deadlineMs', 'compress', 'store'];
-const STORE_KEYS = ['enabled', 'retention', 'maxSize'];
+const STORE_KEYS = ['enabled', 'url', 'retention', 'maxSize'];
 
 export function parseConfig(text: string, path: string): CliConfig {
   let raw: unknown;
@@ -112,6 +114,7 @@ function parseStoreConfig(raw: unknown, path: string): StoreConfig {
       throw inputError(`${path}: unknown option "store.${key}" (known: ${STORE_KEYS.join(', ')})`);
   }
   if (obj.enabled !== undefined && typeof obj.enabled !== 'boolean') throw bad('enabled', 'true or false');
+  if (obj.url !== undefined && typeof obj.url !== 'string') throw bad('url', 'a storage URL like "redis://host:6379"');
   const retentionMs = obj.retention === undefined ? undefined : parseDuration(String(obj.retention));
   if (obj.retention !== undefined && !(typeof obj.retention === 'string' && retentionMs)) {
     throw bad('retention', 'a duration like "12h", "7d" or "2w"');
@@ -122,6 +125,7 @@ function parseStoreConfig(raw: unknown, path: string): StoreConfig {
   }
   return {
     enabled: obj.enabled !== false,
+    ...(typeof obj.url === 'string' ? { url: obj.url } : {}),
     ...(retentionMs ? { retentionMs } : {}),
     ...(maxBytes ? { maxBytes } : {}),
   };

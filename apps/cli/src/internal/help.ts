@@ -40,7 +40,7 @@ Originals of everything compressed with loss are kept in $HEADROOM_HOME/ccr.db (
 ~/.headroom) for seven days after their last use; 'headroom retrieve KEY' gives them back.
 
 Settings you would otherwise repeat (model, minTokens, excludeTools, compress.{toolResults,
-userData, userProse, system, assistant, toolSchemas}, deadlineMs, store.{enabled, retention, maxSize}) can
+userData, userProse, system, assistant, toolSchemas}, deadlineMs, store.{enabled, url, retention, maxSize}) can
 go in headroom.config.json in the working directory or in HEADROOM_HOME.
 `;
 

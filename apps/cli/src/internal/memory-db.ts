@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { headroomHome } from '@headroom/core';
 import type { Memory } from '@headroom/memory';
-import { usageError } from './cli-error.js';
+import { inputError, usageError } from './cli-error.js';
 import { configuredEmbedder } from './embedder.js';
 import type { CliIo } from './io.js';
 
@@ -30,7 +30,7 @@ export async function openMemoryDb(
     const { openPostgresMemory } = await import('@headroom/memory/postgres');
     const location = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
     const memory = await openPostgresMemory({ url, ...common }).catch((error: Error) => {
-      throw usageError(`cannot open the memory at ${location}: ${error.message}`);
+      throw inputError(`cannot open the memory at ${location}: ${error.message}`, error);
     });
     return { memory, location, kind: 'postgres' };
   }

@@ -46,7 +46,7 @@ export async function openProxyResources(
   const idleTimeoutMs = idleText === undefined ? undefined : Number(idleText);
   if (idleTimeoutMs !== undefined && !(Number.isInteger(idleTimeoutMs) && idleTimeoutMs > 0))
     throw usageError(`HEADROOM_UPSTREAM_IDLE_TIMEOUT_MS takes a number of milliseconds (got '${idleText}')`);
-  const storage = await openStorage(io, config, storageUrl(io, flags.store));
+  const storage = await openStorage(io, config, storageUrl(io, config, flags.store));
   const store = config.store.enabled ? storage.store : undefined;
   const firstSight = store ? storage.firstSight : undefined;
   if (flags.memoryDb !== undefined && !flags.memory) throw usageError('--memory-db applies to --memory; add --memory');

@@ -42,9 +42,9 @@ interface Opened {
   closeShared?(): Promise<void>;
 }
 
-/** The storage URL: `--store`, else HEADROOM_STORE, else `sqlite:` (the Headroom database). */
-export function storageUrl(io: CliIo, flag: string | undefined): string {
-  return flag ?? io.env.HEADROOM_STORE ?? 'sqlite:';
+/** The storage URL: `--store`, else HEADROOM_STORE, else `store.url` in the config, else `sqlite:` (the Headroom database). */
+export function storageUrl(io: CliIo, config: CliConfig, flag: string | undefined): string {
+  return flag ?? io.env.HEADROOM_STORE ?? config.store.url ?? 'sqlite:';
 }
 
 export async function openStorage(io: CliIo, config: CliConfig, url: string): Promise<Storage> {
