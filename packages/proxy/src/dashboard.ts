@@ -38,6 +38,10 @@ export function dashboardHtml(): string {
 <svg data-testid="chart" width="640" height="160" viewBox="0 0 640 160" role="img" aria-label="tokens before and after per request"></svg>
 <h2>By transform</h2>
 <table data-testid="transforms"><thead><tr><th>transform</th><th>segments</th><th>tokens before</th><th>tokens after</th><th>saved</th></tr></thead><tbody></tbody></table>
+<section data-testid="replicas-section" hidden>
+<h2>Replicas (proxies sharing these figures)</h2>
+<table data-testid="replicas"><thead><tr><th>replica</th><th>requests</th><th>tokens before</th><th>tokens after</th><th>saved</th></tr></thead><tbody></tbody></table>
+</section>
 <h2>Recent requests</h2>
 <table data-testid="recent"><thead><tr><th>path</th><th>session</th><th>status</th><th>tokens before</th><th>tokens after</th><th>compression ms</th></tr></thead><tbody></tbody></table>
 <script>
@@ -72,6 +76,11 @@ async function refresh() {
   const transforms = document.querySelector('[data-testid=transforms] tbody');
   transforms.replaceChildren(...Object.entries(stats.byTransform).map(([name, t]) =>
     row([name, fmt(t.segments), fmt(t.tokensBefore), fmt(t.tokensAfter), fmt(t.tokensBefore - t.tokensAfter)])));
+  // A fleet (proxies counting into one Redis) shows each replica's share of the figures above.
+  const replicas = Object.entries(stats.replicas ?? {});
+  document.querySelector('[data-testid=replicas-section]').hidden = replicas.length === 0;
+  document.querySelector('[data-testid=replicas] tbody').replaceChildren(...replicas.map(([name, r]) =>
+    row([name, fmt(r.requests), fmt(r.tokensBefore), fmt(r.tokensAfter), fmt(r.tokensBefore - r.tokensAfter)])));
   const recent = document.querySelector('[data-testid=recent] tbody');
   recent.replaceChildren(...stats.recent.slice().reverse().map((r) =>
     row([r.path, r.session ?? '–', String(r.status), fmt(r.tokensBefore), fmt(r.tokensAfter), String(r.compressionMs)])));

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryCounters } from '../src/counters.js';
 import { type RunningProxy, serveProxy } from '../src/node.js';
 import { json, startUpstream } from './fake-upstream.js';
 
@@ -104,12 +105,60 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.locator('[data-testid=transforms] tbody tr').count()).toBe(Object.keys(stats.byTransform).length);
     expect(await page.locator('[data-testid=recent] tbody tr').count()).toBe(3);
     expect(await page.locator('[data-testid=chart] rect').count()).toBe(2 * stats.recent.length);
+    // One proxy on its own: no replicas to show.
+    expect(await page.locator('[data-testid=replicas-section]').isVisible()).toBe(false);
     const shot = await page.screenshot({ fullPage: true });
     if (process.env.HEADROOM_SCREENSHOT) (await import('node:fs')).writeFileSync(process.env.HEADROOM_SCREENSHOT, shot);
     // A rendered page with cards, tables and a chart, not a blank canvas.
     expect(shot.subarray(1, 4).toString()).toBe('PNG');
     expect(shot.length).toBeGreaterThan(20_000);
     await page.close();
+  });
+
+  it('shows each replica’s share when the figures are a fleet’s', async () => {
+    // Counters shared by two proxies, as on Redis (`createRedisCounters`): this one is replica a.
+    const other = [{ day: '2026-12-06', agent: 'codex', model: 'gpt-5', name: 'requests', value: 4 }];
+    class FleetCounters extends MemoryCounters {
+      override async read() {
+        return [...(await super.read()), ...other];
+      }
+      async readReplicas() {
+        return new Map([
+          ['proxy-a', await super.read()],
+          ['proxy-b', other],
+        ]);
+      }
+    }
+    const fleet = await serveProxy({ port: 0, upstreamAnthropic: upstream.url, counters: new FleetCounters() });
+    const page = await browser.newPage();
+    try {
+      await fetch(`${fleet.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      // Figures reach the shared counters about once a second.
+      const share = async () =>
+        ((await (await fetch(`${fleet.url}/stats`)).json()) as { replicas: Record<string, { requests: number }> })
+          .replicas['proxy-a']?.requests;
+      await expect.poll(share, { timeout: 5000 }).toBe(1);
+      await page.goto(`${fleet.url}/dashboard`);
+      await page.waitForSelector('body[data-ready=true]');
+      expect(await page.locator('[data-testid=replicas-section]').isVisible()).toBe(true);
+      const cells = async (n: number) =>
+        (await page.locator(`[data-testid=replicas] tbody tr:nth-child(${n}) td`).allTextContents()).slice(0, 2);
+      expect([await cells(1), await cells(2)]).toEqual([
+        ['proxy-a', '1'],
+        ['proxy-b', '4'],
+      ]);
+    } finally {
+      await page.close();
+      await fleet.close();
+    }
   });
 
   it('is refused to pages from other origins', async () => {
