@@ -248,9 +248,11 @@ describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
     // Figures are written about once a second: both replicas see both turns, and each one's share.
     for (const url of urls) await expect.poll(() => requests(url), { timeout: 5000 }).toBe(2);
     const stats = (await (await fetch(`${urls[0]}/stats`)).json()) as {
+      sessions: number;
       replicas: Record<string, { requests: number }>;
     };
     expect(Object.values(stats.replicas).map((r) => r.requests)).toEqual([1, 1]);
+    expect(stats.sessions).toBe(1); // one conversation, though two replicas met it
     const human = runCli(['stats', '--url', urls[1] as string]).stdout.toString();
     expect(human).toMatch(/\nreplicas {5}\S+ 1 request, \S+ 1 request\n/);
     expect(human).toMatch(/\nmemory {7}postgres:\/\/headroom@\S+ \(search: full text only\)\n/);

@@ -274,6 +274,21 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     const kept = await (async () => firstSight.set(key, { text: block }))().catch(() => undefined);
     return kept?.text ?? block;
   };
+  /**
+   * Whether a conversation this process meets for the first time is new to every process sharing
+   * its first sights: claimed there once, so a session that moves between a fleet's replicas (or
+   * outlives a restart) is counted once. Storage that does not answer counts it here.
+   */
+  const newToFleet = async (session: string | undefined): Promise<boolean> => {
+    if (!session || tally.knows(session)) return true;
+    const mine = { text: '' };
+    try {
+      const kept = await firstSight.set(sha256Hex(`session\u0000${session}`), mine);
+      return kept === undefined || kept === mine;
+    } catch {
+      return true;
+    }
+  };
   /** Says a thing once per kind, not once per request. */
   const warned = new Set<string>();
   const warnOnce = (kind: string, message: string) => {
@@ -533,13 +548,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         );
       }
 
-      tally.recordRequest(labels, {
-        at: Date.now(),
-        path: url.pathname,
-        status: response.status,
-        ...figures,
-        ...(session ? { session } : {}),
-      });
+      tally.recordRequest(
+        labels,
+        { at: Date.now(), path: url.pathname, status: response.status, ...figures, ...(session ? { session } : {}) },
+        await newToFleet(session),
+      );
       // Retrieve rounds send JSON text of their own, never the client's encoding.
       const followUpHeaders = upstreamHeaders(request.headers);
       followUpHeaders.delete('content-encoding');
@@ -587,13 +600,17 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       const prepared = await prepare(new TextEncoder().encode(message), 'responses', headers, path);
       const text = typeof prepared.body === 'string' ? prepared.body : message;
       const response = await send(text);
-      tally.recordRequest(prepared.labels, {
-        at: Date.now(),
-        path,
-        status: response.status,
-        ...prepared.figures,
-        ...(prepared.session ? { session: prepared.session } : {}),
-      });
+      tally.recordRequest(
+        prepared.labels,
+        {
+          at: Date.now(),
+          path,
+          status: response.status,
+          ...prepared.figures,
+          ...(prepared.session ? { session: prepared.session } : {}),
+        },
+        await newToFleet(prepared.session),
+      );
       return relayReply(response, {
         ...replyOptions('responses', prepared.retrieval, text, 'openai', prepared.labels),
         send,

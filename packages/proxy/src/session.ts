@@ -45,6 +45,10 @@ export class SessionRegister {
     return count;
   }
 
+  has(session: string): boolean {
+    return this.seen.has(session);
+  }
+
   /** Sessions seen since the proxy started. */
   get count(): number {
     return this.total;

@@ -116,10 +116,19 @@ export class StatsTally {
     }
   }
 
-  recordRequest(labels: RequestLabels, record: RequestRecord): void {
+  /** Whether this process has seen a request of `session` already. */
+  knows(session: string): boolean {
+    return this.sessions.has(session);
+  }
+
+  /**
+   * `newToFleet`: false when another process sharing the first sights (a fleet's replica, or this
+   * proxy before a restart) counted the conversation already.
+   */
+  recordRequest(labels: RequestLabels, record: RequestRecord, newToFleet = true): void {
     this.add(labels, 'requests', 1);
     // A conversation is counted once, by the process that first sees it.
-    if (record.session && this.sessions.note(record.session) === 1) this.add(labels, 'sessions', 1);
+    if (record.session && this.sessions.note(record.session) === 1 && newToFleet) this.add(labels, 'sessions', 1);
     this.recent.push(record);
     if (this.recent.length > RECENT) this.recent.shift();
   }
