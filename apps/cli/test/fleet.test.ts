@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type RunningRedis, redisServerAvailable, startRedisServer } from '@headroom/ccr/testing';
 import { postgresServerAvailable, type RunningPostgres, startPostgresServer } from '@headroom/memory/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDir, runCli, startServing } from './run-cli.js';
+import { emptyDir, runCli, startServing, stdioClient } from './run-cli.js';
 
 /**
  * Two `headroom proxy` processes (separate homes, as on two machines) on one real Redis and one
@@ -294,5 +294,31 @@ describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
     expect(back.stdout.toString()).toBe(GREP);
     const again = runCli(['ccr', 'migrate', '--to', redis.url, '--json'], { env });
     expect(JSON.parse(again.stdout.toString())).toMatchObject({ copied: 0, alreadyThere: 1 });
+  });
+
+  it('shares memories between two developers’ MCP servers on other machines, and retrieves from the fleet', async () => {
+    const env = { HEADROOM_MEMORY_DB: memoryDb, HEADROOM_STORE: redis.url };
+    const project = emptyDir();
+    const alice = await stdioClient(emptyDir(), 'alice-claude', project, env);
+    const bob = await stdioClient(emptyDir(), 'bob-codex', project, env);
+    try {
+      const text = (result: unknown) =>
+        (result as { content: { type: string; text?: string }[] }).content.map((c) => c.text ?? '').join('\n');
+      await alice.callTool({
+        name: 'memory_save',
+        arguments: { text: 'Release notes go in docs/CHANGES.md.', scope: 'global' },
+      });
+      const found = await bob.callTool({ name: 'memory_search', arguments: { query: 'where do release notes go' } });
+      expect(text(found)).toContain('Release notes go in docs/CHANGES.md. (global; from alice-claude)');
+      // A key the fleet's proxies stored answers from a developer's own MCP server too.
+      const compressed = await chat(front.url, session(GREP.replace('grep', 'rg'), []));
+      expect(compressed.status).toBe(200);
+      const key = KEY.exec(toolContent(model.bodies[model.bodies.length - 1] as Record<string, unknown>) ?? '')?.[1];
+      expect(key).toBeDefined();
+      const original = await bob.callTool({ name: 'headroom_retrieve', arguments: { key } });
+      expect(text(original)).toContain(GREP.replace('grep', 'rg').split('\n')[5] as string);
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
   });
 });
