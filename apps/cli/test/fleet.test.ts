@@ -260,12 +260,19 @@ describe.skipIf(!available)('a fleet of proxies on one Redis', () => {
 
   it('keeps answering while Redis is down — uncompressed, degraded — and compresses again once it is back', async () => {
     const health = async (url: string) => ((await (await fetch(`${url}/health`)).json()) as { status: string }).status;
+    // Killed mid-load: requests in flight and after all come back 200.
+    const burst = Array.from({ length: 24 }, (_, i) => chat(front.url, session(`${LISTING}\nrun ${i}`, [])));
+    await new Promise((resolve) => setTimeout(resolve, 30));
     await redis.stop({ hard: true, keepDir: true });
+    expect((await Promise.all(burst)).map((r) => r.status)).toEqual(Array.from({ length: 24 }, () => 200));
     const during = await chat(front.url, session(LISTING, []));
     expect(during.status).toBe(200);
     // Never compressed without a retrievable original: the listing went up as it came.
     expect(toolContent(model.bodies[model.bodies.length - 1] as Record<string, unknown>)).toBe(LISTING);
     for (const url of urls) expect(await health(url)).toBe('degraded');
+    const checks = ((await (await fetch(`${urls[0]}/health`)).json()) as { checks: Record<string, { ok: boolean }> })
+      .checks;
+    expect({ storage: checks.storage?.ok, memory: checks.memory?.ok }).toEqual({ storage: false, memory: true });
 
     redis = await redis.restart();
     await expect

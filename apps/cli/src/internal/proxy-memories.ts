@@ -20,6 +20,8 @@ export async function proxyMemories(
   memories: (question: string) => Promise<string>;
   /** Where the memories live and what their search runs on, for `/health` and `/stats`. */
   describe: { readonly location: string; readonly search: string };
+  /** Whether the memory answers now (within a second). */
+  health(): Promise<{ readonly ok: boolean; readonly detail: string }>;
   close(): Promise<void>;
 }> {
   const budgetTokens = budgetText === undefined ? DEFAULT_BUDGET : Number(budgetText);
@@ -38,6 +40,20 @@ export async function proxyMemories(
         })
       ).text,
     describe: { location, search: kinds.includes('vector') ? 'full text and vectors' : 'full text only' },
+    async health() {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 1 s')), 1000);
+      });
+      try {
+        await Promise.race([memory.count(), late]);
+        return { ok: true, detail: location };
+      } catch (error) {
+        return { ok: false, detail: `${location}: ${(error as Error).message}` };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     close: () => memory.close(),
   };
 }

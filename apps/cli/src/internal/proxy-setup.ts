@@ -74,7 +74,10 @@ export async function openProxyResources(
       ...(upstreamOpenAI ? { upstreamOpenAI } : {}),
       ...(upstreamGemini ? { upstreamGemini } : {}),
       components: () => ({ prose: pipeline.prose(), ...(memories ? { memory: memories.describe } : {}) }),
-      health: async () => ({ storage: await storage.health() }),
+      health: async () => ({
+        storage: await storage.health(),
+        ...(memories ? { memory: await memories.health() } : {}),
+      }),
       ...(pipeline.kompress ? { transforms: pipeline.transforms } : {}),
       ...(store ? { store } : {}),
       ...(firstSight ? { firstSight } : {}),

@@ -249,9 +249,10 @@ export function createRedisStore(options: RedisStoreOptions = {}): CcrStore {
 }
 
 /**
- * A client that fails a command within seconds when Redis is away (one retry) instead of queueing
- * it for ever, reconnects in the background with a backoff capped at 2 s, and warns once per
- * outage (when it first fails after being up, or never came up), not once per attempt.
+ * A client that fails a command at once when a connection it had is lost (within seconds when it
+ * never had one, within a second when Redis is slow) instead of queueing it, reconnects in the
+ * background with a backoff capped at 2 s, and warns once per outage (when it first fails after
+ * being up, or never came up), not once per attempt.
  */
 export function connectRedis(
   url: string,
@@ -261,6 +262,8 @@ export function connectRedis(
   const settings: RedisOptions = {
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    // A slow Redis costs a request at most this long per call; the segment then passes through.
+    commandTimeout: 1000,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
     ...options.redis,
   };
@@ -268,13 +271,24 @@ export function connectRedis(
   const client = socket ? new Redis({ path: socket, ...settings } as never) : new Redis(url, settings as never);
   const warn = options.onWarning ?? defaultWarn;
   let warned = false;
-  client.on('error', (error: Error) => {
+  let wasReady = false;
+  const outage = (why: string) => {
     if (warned) return;
     warned = true;
-    warn(`Redis at ${withoutPassword(url)} is unavailable (${error.message}); retrying`);
+    warn(`Redis at ${withoutPassword(url)} is unavailable (${why}); retrying`);
+  };
+  client.on('error', (error: Error) => outage(error.message));
+  // A connection that was up and is lost (not closed by us: that never reconnects).
+  client.on('reconnecting', () => {
+    if (wasReady) outage('connection lost');
   });
   client.on('ready', () => {
     warned = false;
+    wasReady = true;
+    // Once connected, a lost connection fails calls at once instead of queueing them until the
+    // next reconnect attempt: requests go through uncompressed without waiting on Redis. (Before
+    // the first connection, calls wait for it, so a proxy's first requests are compressed.)
+    if (options.redis?.enableOfflineQueue === undefined) client.options.enableOfflineQueue = false;
   });
   return client;
 }
