@@ -11,5 +11,4 @@ export {
   createRedisStore,
   DEFAULT_REDIS_PREFIX,
   type RedisStoreOptions,
-  withoutPassword,
 } from './store/redis-store.js';

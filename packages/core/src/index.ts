@@ -73,6 +73,7 @@ export { FORMAT_NAMES, withArticle } from './request/shape.js';
 export { detectFormat, parseRequest, writeRequest } from './request/wire.js';
 export { headroomHome } from './store/headroom-home.js';
 export type { Store, StoredOriginal, StoreEntry } from './store/store.js';
+export { withoutPassword } from './store/without-password.js';
 export {
   EXACT_COUNT_LIMIT,
   encodingForModel,

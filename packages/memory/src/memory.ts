@@ -3,10 +3,10 @@ import { DEFAULT_LIMIT, fuseRankings, isVisible, mergedInto, prepareSave, SCOPES
 import { migrateMemory } from './schema.js';
 import { fingerprint, isNearDuplicate } from './similarity.js';
 import type {
-  Embedder,
   MemoryContext,
   MemoryEntry,
   MemoryExport,
+  MemoryRuleOptions,
   MemoryScope,
   Provenance,
   SaveInput,
@@ -16,21 +16,10 @@ import type {
 } from './types.js';
 import { VectorIndex } from './vectors.js';
 
-export interface MemoryOptions {
+export interface MemoryOptions extends MemoryRuleOptions {
   /** Database file. Default `$HEADROOM_HOME/ccr.db`, the file the CCR store and proxy use. */
   readonly path?: string;
-  /** Enables semantic search next to full-text search. */
-  readonly embedder?: Embedder;
-  /**
-   * Near-duplicates at or above this similarity (0–1, word Dice) merge, when they name the same
-   * specifics (numbers, identifiers, names). Default 0.85.
-   */
-  readonly mergeThreshold?: number;
-  /** Longest memory text accepted, in characters. Default 20,000. */
-  readonly maxTextChars?: number;
   readonly busyTimeoutMs?: number;
-  readonly now?: () => number;
-  readonly onWarning?: (message: string) => void;
 }
 
 export interface ListOptions extends MemoryContext {

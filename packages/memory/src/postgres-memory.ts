@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
 import { exportOf, importInto, type ListOptions, type Memory } from './memory.js';
 import { DEFAULT_LIMIT, fuseRankings, isVisible, mergedInto, prepareSave, searchTerms } from './rules.js';
-import { isNearDuplicate } from './similarity.js';
-import type { Embedder, MemoryEntry, MemoryScope, Provenance, SaveInput, SaveResult, SearchHit } from './types.js';
+import { fingerprint, isNearDuplicate } from './similarity.js';
+import type {
+  Embedder,
+  MemoryEntry,
+  MemoryRuleOptions,
+  MemoryScope,
+  Provenance,
+  SaveInput,
+  SaveResult,
+  SearchHit,
+} from './types.js';
 
 /** What the PostgreSQL memory needs of a connection: queries, and transactions. `pg` and PGlite both fit. */
 export interface SqlSession {
@@ -14,19 +23,12 @@ export interface SqlDatabase extends SqlSession {
   close(): Promise<void>;
 }
 
-export interface PostgresMemoryOptions {
+/** Semantic search (an `embedder`) needs pgvector on the server; without it search is full-text only. */
+export interface PostgresMemoryOptions extends MemoryRuleOptions {
   /** `postgres://user:password@host:5432/db` (or `postgresql://…`); a `pg` pool is opened on it. */
   readonly url?: string;
   /** A database handle instead of a URL (a PGlite instance through `pgliteDatabase`, a pool of your own). */
   readonly database?: SqlDatabase;
-  /** Enables semantic search next to full-text search, where the server has pgvector. */
-  readonly embedder?: Embedder;
-  /** See `MemoryOptions.mergeThreshold`. Default 0.85. */
-  readonly mergeThreshold?: number;
-  /** Longest memory text accepted, in characters. Default 20,000. */
-  readonly maxTextChars?: number;
-  readonly now?: () => number;
-  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -116,6 +118,13 @@ export async function openPostgresMemory(options: PostgresMemoryOptions): Promis
   };
   const byId = async (tx: SqlSession, id: number) =>
     (await tx.query<Row>('SELECT * FROM headroom_memories WHERE id = $1', [id])).rows[0];
+  /** Rows of several ids in one query, in the order of `ids`. */
+  const byIds = async (tx: SqlSession, ids: readonly number[]): Promise<Row[]> => {
+    if (!ids.length) return [];
+    const { rows } = await tx.query<Row>('SELECT * FROM headroom_memories WHERE id = ANY($1::bigint[])', [ids]);
+    const found = new Map(rows.map((row) => [Number(row.id), row]));
+    return ids.flatMap((id) => found.get(id) ?? []);
+  };
   const live = (row: Row | undefined, t: number) =>
     row !== undefined && (row.expires_at === null || Number(row.expires_at) > t) ? row : undefined;
 
@@ -139,13 +148,7 @@ export async function openPostgresMemory(options: PostgresMemoryOptions): Promis
           'AND scope = $2 AND project IS NOT DISTINCT FROM $3 AND session IS NOT DISTINCT FROM $4',
           [prepared.scope, prepared.project, prepared.session],
         );
-        for (const id of ids) {
-          const row = await byId(tx, id);
-          if (row && isNearDuplicate(row.text, prepared.text, threshold)) {
-            near = row;
-            break;
-          }
-        }
+        near = (await byIds(tx, ids)).find((row) => isNearDuplicate(row.text, prepared.text, threshold));
       }
       if (!near) {
         const { rows } = await tx.query<{ id: string }>(
@@ -177,14 +180,13 @@ export async function openPostgresMemory(options: PostgresMemoryOptions): Promis
         exact !== undefined,
         input.expiresAt,
       );
-      const { fingerprint } = prepareSave({ ...input, text: merged.text }, maxChars, t);
       await tx.query(
         `UPDATE headroom_memories SET text = $2, fingerprint = $3, tags = $4, provenance = $5, updated_at = $6, expires_at = $7
          WHERE id = $1`,
         [
           near.id,
           merged.text,
-          fingerprint,
+          fingerprint(merged.text, prepared.place),
           JSON.stringify(merged.tags),
           JSON.stringify(merged.provenance),
           t,
@@ -206,8 +208,17 @@ export async function openPostgresMemory(options: PostgresMemoryOptions): Promis
     ];
     if (vectors && query.trim()) rankings.push({ ids: await vectors.nearest(query, pool), by: 'vector' });
     const hits: SearchHit[] = [];
-    for (const [id, hit] of fuseRankings(rankings)) {
-      const row = live(await byId(db, id), t);
+    const fused = fuseRankings(rankings);
+    const rows = new Map(
+      (
+        await byIds(
+          db,
+          fused.map(([id]) => id),
+        )
+      ).map((row) => [Number(row.id), row]),
+    );
+    for (const [id, hit] of fused) {
+      const row = live(rows.get(id), t);
       if (!row) continue;
       const entry = toEntry(row);
       if (!isVisible({ ...entry, project: row.project, session: row.session, expiresAt: null }, options, t)) continue;

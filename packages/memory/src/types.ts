@@ -68,6 +68,21 @@ export interface SearchHit {
   readonly matchedBy: readonly ('text' | 'vector')[];
 }
 
+/** What every memory takes, wherever it is kept. */
+export interface MemoryRuleOptions {
+  /** Enables semantic search next to full-text search. */
+  readonly embedder?: Embedder;
+  /**
+   * Near-duplicates at or above this similarity (0–1, word Dice) merge, when they name the same
+   * specifics (numbers, identifiers, names). Default 0.85.
+   */
+  readonly mergeThreshold?: number;
+  /** Longest memory text accepted, in characters. Default 20,000. */
+  readonly maxTextChars?: number;
+  readonly now?: () => number;
+  readonly onWarning?: (message: string) => void;
+}
+
 /**
  * Turns texts into vectors for semantic search. Any model fits (a local ONNX model, a hosted
  * API); the same embedder must be used for the life of a database.

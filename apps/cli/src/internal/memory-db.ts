@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { headroomHome } from '@headroom/core';
+import { headroomHome, withoutPassword } from '@headroom/core';
 import type { Memory } from '@headroom/memory';
 import { inputError, usageError } from './cli-error.js';
 import { configuredEmbedder } from './embedder.js';
@@ -28,7 +28,7 @@ export async function openMemoryDb(
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { openPostgresMemory } = await import('@headroom/memory/postgres');
-    const location = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+    const location = withoutPassword(url);
     const memory = await openPostgresMemory({ url, ...common }).catch((error: Error) => {
       throw inputError(`cannot open the memory at ${location}: ${error.message}`, error);
     });

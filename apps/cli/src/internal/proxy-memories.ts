@@ -1,5 +1,6 @@
 import { getTokenizer } from '@headroom/core';
 import { selectMemories } from '@headroom/memory';
+import { answersWithin } from './answers-within.js';
 import { usageError } from './cli-error.js';
 import type { CliIo } from './io.js';
 import { openMemoryDb } from './memory-db.js';
@@ -41,17 +42,11 @@ export async function proxyMemories(
       ).text,
     describe: { location, search: kinds.includes('vector') ? 'full text and vectors' : 'full text only' },
     async health() {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('no answer within 1 s')), 1000);
-      });
       try {
-        await Promise.race([memory.count(), late]);
+        await answersWithin(memory.count(), 1000);
         return { ok: true, detail: location };
       } catch (error) {
         return { ok: false, detail: `${location}: ${(error as Error).message}` };
-      } finally {
-        clearTimeout(timer);
       }
     },
     close: () => memory.close(),

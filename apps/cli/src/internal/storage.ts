@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { CcrStore } from '@headroom/ccr';
 import type { FirstSightMemory } from '@headroom/core';
-import { headroomHome } from '@headroom/core';
+import { headroomHome, withoutPassword } from '@headroom/core';
 import type { CounterStore } from '@headroom/proxy';
+import { answersWithin } from './answers-within.js';
 import { usageError } from './cli-error.js';
 import type { CliConfig } from './config.js';
 import type { CliIo } from './io.js';
@@ -129,18 +130,14 @@ async function open(io: CliIo, config: CliConfig, url: string): Promise<Opened> 
     // One connection for the three parts: a fleet member holds one socket to Redis, not three.
     const client = redis.connectRedis(url, { onWarning });
     return {
-      location: redis.withoutPassword(url),
+      location: withoutPassword(url),
       kind: 'redis',
       store: () => redis.createRedisStore({ client, url, ...limits, onWarning }),
       firstSight: () =>
         redis.createRedisFirstSight({ client, ...(limits.retentionMs ? { retentionMs: limits.retentionMs } : {}) }),
       counters: () => redis.createRedisCounters({ client }),
       ping: async () => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const late = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('no answer within 1 s')), 1000);
-        });
-        await Promise.race([client.ping(), late]).finally(() => clearTimeout(timer));
+        await answersWithin(client.ping(), 1000);
       },
       closeShared: async () => {
         await client.quit().catch(() => client.disconnect());

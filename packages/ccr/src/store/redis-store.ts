@@ -1,4 +1,4 @@
-import { HeadroomError, type StoredOriginal, type StoreEntry } from '@headroom/core';
+import { HeadroomError, type StoredOriginal, type StoreEntry, withoutPassword } from '@headroom/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import {
   type CcrStore,
@@ -314,11 +314,6 @@ function decodeEntry(key: string, flat: readonly Buffer[]): StoredOriginal {
 function location(options: RedisStoreOptions): string {
   const url = options.url ?? (options.client ? 'redis (given client)' : 'redis://127.0.0.1:6379');
   return `${withoutPassword(url)} ${options.prefix ?? DEFAULT_REDIS_PREFIX}`;
-}
-
-/** A Redis URL fit for logs: `redis://user:***@host`. */
-export function withoutPassword(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
 
 function unavailable(error: unknown, where: string): HeadroomError {
