@@ -127,7 +127,8 @@ async function open(io: CliIo, config: CliConfig, url: string): Promise<Opened> 
   }
   if (/^(redis|rediss|redis\+unix):\/\//.test(url)) {
     const redis = await import('@headroom/ccr/redis');
-    // One connection for the three parts: a fleet member holds one socket to Redis, not three.
+    // One connection for originals and first sights, which the request path waits on (with a 1 s
+    // command timeout); the counters, written in the background, keep their own without one.
     const client = redis.connectRedis(url, { onWarning });
     return {
       location: withoutPassword(url),
@@ -135,7 +136,8 @@ async function open(io: CliIo, config: CliConfig, url: string): Promise<Opened> 
       store: () => redis.createRedisStore({ client, url, ...limits, onWarning }),
       firstSight: () =>
         redis.createRedisFirstSight({ client, ...(limits.retentionMs ? { retentionMs: limits.retentionMs } : {}) }),
-      counters: () => redis.createRedisCounters({ client }),
+      // (Its outages are the same server's: the other connection says so, once.)
+      counters: () => redis.createRedisCounters({ url, onWarning: () => {} }),
       ping: async () => {
         await answersWithin(client.ping(), 1000);
       },

@@ -28,13 +28,17 @@ const SEPARATOR = '\u0000';
 /**
  * The proxies' figures in Redis: atomic `HINCRBY`s into one hash for the fleet and one per
  * replica, so N proxies behind a load balancer show one set of figures — and each its share —
- * and none ever overwrites another's counts.
+ * and none ever overwrites another's counts. Give it a client without a command timeout (or let it
+ * make its own).
  */
 export function createRedisCounters(options: RedisCountersOptions = {}): RedisCounters {
+  // No command timeout: the counters are written in the background, and a transaction that timed
+  // out may still have been applied — retrying it would count everything twice.
   const client =
     options.client ??
     connectRedis(options.url ?? 'redis://127.0.0.1:6379', {
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      redis: { commandTimeout: undefined } as never,
     });
   const prefix = options.prefix ?? 'headroom:{counters}:';
   const replica = options.replica ?? `${process.env.HOSTNAME ?? 'host'}-${process.pid}`;
