@@ -28,6 +28,7 @@ if (values.total) {
   let failed = runs.length ? 0 : 1; // no run kept is a failure, never a green zero
   for (const run of runs) {
     console.log(`${run.name}: ${run.passed} passed, ${run.failed} failed`);
+    for (const line of run.names ?? []) console.log(line);
     passed += run.passed;
     failed += run.failed;
   }
@@ -35,12 +36,13 @@ if (values.total) {
   process.exitCode = failed > 0 ? 1 : 0;
 } else {
   const only = values.only ? new Set(values.only.split(',')) : undefined;
-  const { passed, failed, missing } = countReports(only);
+  const { passed, failed, missing, names } = countReports(only);
   if (missing.length) console.log(`no test report from: ${missing.join(', ')}`);
+  for (const line of names) console.log(line);
   console.log(`${values.run ? `${values.run}: ` : ''}${passed} passed, ${failed} failed`);
   if (values.run) {
     mkdirSync(join(root, '.ci-results'), { recursive: true });
-    appendFileSync(kept, `${JSON.stringify({ name: values.run, passed, failed })}\n`);
+    appendFileSync(kept, `${JSON.stringify({ name: values.run, passed, failed, names })}\n`);
   }
   process.exitCode = failed > 0 ? 1 : 0;
 }
@@ -55,6 +57,7 @@ function countReports(only) {
   let passed = 0;
   let failed = 0;
   const missing = [];
+  const names = [];
   for (const dir of dirs) {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     if (!pkg.scripts?.test || (only && !only.has(pkg.name))) continue;
@@ -66,8 +69,26 @@ function countReports(only) {
     }
     const result = JSON.parse(readFileSync(report, 'utf8'));
     passed += result.numPassedTests ?? 0;
+    names.push(...failedTests(pkg.name, dir, result));
     // A file that failed to load fails no test but must still count: one failure for the package.
     failed += (result.numFailedTests ?? 0) || (result.success === false ? 1 : 0);
   }
-  return { passed, failed, missing };
+  return { passed, failed, missing, names };
+}
+
+// The failing tests by file and name, so the last lines of a long log say what broke.
+function failedTests(name, dir, result) {
+  const lines = [];
+  for (const file of result.testResults ?? []) {
+    const where = `${name} ${file.name?.startsWith(dir) ? file.name.slice(dir.length + 1) : file.name}`;
+    const failing = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failing) {
+      const why = (test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 200);
+      lines.push(`  failed: ${where} > ${test.fullName ?? test.title}${why ? ` — ${why}` : ''}`);
+    }
+    if (!failing.length && file.status === 'failed') {
+      lines.push(`  failed: ${where} — ${(file.message ?? 'did not run').split('\n')[0].slice(0, 200)}`);
+    }
+  }
+  return lines;
 }
