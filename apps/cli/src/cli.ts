@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   mcp: async () => (await import('./commands/mcp.js')).runMcp,
   memory: async () => (await import('./commands/memory.js')).runMemory,
   models: async () => (await import('./commands/models.js')).runModels,
+  'output-savings': async () => (await import('./commands/output-savings.js')).runOutputSavings,
   proxy: async () => (await import('./commands/proxy.js')).runProxy,
   stats: async () => (await import('./commands/stats.js')).runStats,
   wrap: async () => (await import('./commands/wrap.js')).runWrap,

@@ -22,8 +22,21 @@ export type {
   WireDialect,
 } from './dialects/dialect.js';
 export { asEventStreamUrl, isJsonArrayStream, jsonArrayFromEvents } from './dialects/gemini/json-array.js';
-export { appendToArrayAt, arraySpanAt, prependMember, prependToArrayAt } from './dialects/json-text.js';
+export {
+  appendToArrayAt,
+  arraySpanAt,
+  prependMember,
+  prependToArrayAt,
+  replaceValueAt,
+  valueSpanAt,
+} from './dialects/json-text.js';
 export { parseOpenAIChat } from './dialects/openai-chat/parse.js';
+export {
+  LOW_EFFORT,
+  LOW_THINKING_BUDGET,
+  readsAsFailure,
+  type TurnKind,
+} from './dialects/output-controls.js';
 export { DIALECTS, dialectOf, formatOfPath } from './dialects/registry.js';
 export { parseResponses } from './dialects/responses/parse.js';
 export { offersRetrieveTool, RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_PARAMETERS } from './dialects/retrieve-tool.js';
@@ -50,6 +63,22 @@ export {
   validateMarkers,
 } from './markers/marker.js';
 export { formatRetrievedHeader, isRetrievedContent, RETRIEVED_HEADER_PREFIX } from './markers/retrieved.js';
+export {
+  carriesInstruction,
+  DEFAULT_VERBOSITY_LEVEL,
+  OUTPUT_SHAPING_TAG,
+  parseVerbosityLevel,
+  type VerbosityLevel,
+  verbosityInstruction,
+} from './output-shaping/instruction.js';
+export {
+  armFor,
+  armOfText,
+  armText,
+  type OutputArm,
+  type OutputShaperSettings,
+} from './output-shaping/session-arm.js';
+export { type ShapedRequest, shapeOutput } from './output-shaping/shape-output.js';
 export type { PipelineEvent, SegmentReport } from './pipeline/events.js';
 export { type FirstSight, FirstSightCache, type FirstSightMemory } from './pipeline/first-sight-cache.js';
 export { createPipeline, type Pipeline, type PipelineOptions, type PipelineRun } from './pipeline/pipeline.js';

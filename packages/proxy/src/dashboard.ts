@@ -33,6 +33,7 @@ export function dashboardHtml(): string {
   <div class="card"><div class="label">cache hit rate</div><div class="value" data-testid="cache-hit">–</div></div>
   <div class="card"><div class="label">saved (estimate, list prices)</div><div class="value" data-testid="saved-usd">–</div></div>
   <div class="card"><div class="label">retrieve rounds answered</div><div class="value" data-testid="retrieve-rounds">–</div></div>
+  <div class="card"><div class="label" data-testid="output-basis">output tokens saved</div><div class="value" data-testid="output-saved">–</div><div class="label" data-testid="output-interval"></div></div>
 </div>
 <h2>Savings over time (recent requests)</h2>
 <svg data-testid="chart" width="640" height="160" viewBox="0 0 640 160" role="img" aria-label="tokens before and after per request"></svg>
@@ -73,6 +74,14 @@ async function refresh() {
   document.querySelector('[data-testid=savings]').textContent = stats.tokensBefore ? pct(1 - stats.tokensAfter / stats.tokensBefore) : '0.0%';
   document.querySelector('[data-testid=saved-usd]').textContent = '$' + stats.estimatedSavedUsd.toFixed(4);
   document.querySelector('[data-testid=cache-hit]').textContent = stats.inputTokens ? pct(stats.cacheReadTokens / stats.inputTokens) : '–';
+  // Output shaping: counterfactual, so always with its basis and its interval.
+  const output = stats.outputShaping;
+  const shaped = output && output.basis !== 'none';
+  document.querySelector('[data-testid=output-basis]').textContent = shaped ? 'output tokens saved (' + output.basis + ')' : 'output tokens saved';
+  document.querySelector('[data-testid=output-saved]').textContent = shaped ? fmt(output.savedTokens) + ' (' + pct(output.savedShare) + ')' : '–';
+  document.querySelector('[data-testid=output-interval]').textContent = shaped
+    ? '95% interval ' + fmt(output.low) + ' to ' + fmt(output.high) + ', ' + fmt(output.shapedTurns) + ' shaped turns against ' + fmt(output.controlTurns)
+    : output && output.shapedTurns ? fmt(output.shapedTurns) + ' shaped turns, no comparison yet' : 'output shaping off';
   const transforms = document.querySelector('[data-testid=transforms] tbody');
   transforms.replaceChildren(...Object.entries(stats.byTransform).map(([name, t]) =>
     row([name, fmt(t.segments), fmt(t.tokensBefore), fmt(t.tokensAfter), fmt(t.tokensBefore - t.tokensAfter)])));

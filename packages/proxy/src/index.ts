@@ -9,6 +9,13 @@ export {
   MemoryCounters,
   modelOf,
 } from './counters.js';
+export {
+  estimateOutputSavings,
+  type OutputCounterRow,
+  type OutputSavings,
+  type OutputStratum,
+  sizeBucket,
+} from './output-savings.js';
 export { createProxy, type HeadroomProxy, type HealthCheck, type ProxyOptions } from './proxy.js';
 export {
   type Breakdown,

@@ -1,4 +1,7 @@
 import {
+  armFor,
+  armOfText,
+  armText,
   asEventStreamUrl,
   type CompressionPolicy,
   DIALECTS,
@@ -8,9 +11,12 @@ import {
   formatOfPath,
   InvalidRequestError,
   isJsonArrayStream,
+  type OutputArm,
+  type OutputShaperSettings,
   parseJsonInTurns,
   type Store,
   sha256Hex,
+  shapeOutput,
   type Transform,
   type WireFormat,
 } from '@headroom/core';
@@ -19,6 +25,7 @@ import { agentOf, type CounterIncrement, type CounterStore, modelOf } from './co
 import { dashboardHtml } from './dashboard.js';
 import { compressBody, relayReply } from './exchange.js';
 import { type Provider, providerOfRequest, upstreamHeaders } from './forward.js';
+import { type OutputStratumKey, sizeBucket } from './output-savings.js';
 import { inputPrice } from './prices.js';
 import { providerError } from './provider-errors.js';
 import { type BodyDecoder, readRequestBody } from './request-body.js';
@@ -112,6 +119,14 @@ export interface ProxyOptions {
    */
   readonly memories?: (question: string) => Promise<string>;
   /**
+   * Opt-in: output-token reduction (see `docs/output-shaping.md`). Each new session joins an arm
+   * at its first request — shaped (a verbosity instruction at the end of the system prompt, and
+   * with `effortRouting` a lower effort on turns that only resume after tool results) or, for a
+   * `holdout` share, a control group — and keeps it; sessions begun without it stay unshaped.
+   * Output tokens are counted per arm and stratum, for `/stats`' `outputShaping` estimate.
+   */
+  readonly outputShaper?: OutputShaperSettings;
+  /**
    * How the proxy reaches the upstream. Default: the runtime's `fetch`. `serveProxy` uses one that
    * sends exactly the client's headers (the runtime's `fetch` adds some of a browser's).
    */
@@ -170,6 +185,10 @@ interface Prepared {
   readonly figures: { tokensBefore: number; tokensAfter: number; compressionMs: number };
   readonly session: string | undefined;
   readonly labels: RequestLabels;
+  /** Whether the session is new to every process sharing the first sights (counted once). */
+  readonly newToFleet: boolean;
+  /** The stratum the reply's output tokens are counted in, for a request of a known session. */
+  readonly output?: OutputStratumKey;
 }
 
 const NO_FIGURES = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
@@ -275,18 +294,30 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     return kept?.text ?? block;
   };
   /**
-   * Whether a conversation this process meets for the first time is new to every process sharing
-   * its first sights: claimed there once, so a session that moves between a fleet's replicas (or
-   * outlives a restart) is counted once. Storage that does not answer counts it here.
+   * What a session is to this proxy, settled at its first request and kept with the first sights
+   * (so across restarts and a fleet's replicas): whether it is new to every process sharing them —
+   * a conversation that moves between replicas, or outlives a restart, is counted once — and its
+   * output-shaping arm, so a setting changed mid-session never changes that session's bytes.
+   * Storage that does not answer counts the session here and uses the arm the settings give,
+   * asking again on its next request.
    */
-  const newToFleet = async (session: string | undefined): Promise<boolean> => {
-    if (!session || tally.knows(session)) return true;
-    const mine = { text: '' };
+  const sessionArms = new Map<string, OutputArm>();
+  const meetSession = async (session: string | undefined): Promise<{ arm: OutputArm; newToFleet: boolean }> => {
+    if (!session) return { arm: armFor('', undefined), newToFleet: true };
+    const known = sessionArms.get(session);
+    if (known) return { arm: known, newToFleet: true };
+    const wanted = armFor(session, options.outputShaper);
+    const mine = { text: armText(wanted) };
     try {
       const kept = await firstSight.set(sha256Hex(`session\u0000${session}`), mine);
-      return kept === undefined || kept === mine;
+      const first = kept === undefined || kept === mine;
+      // A session kept before output shaping existed has an empty text: it began unshaped.
+      const arm = first ? wanted : armOfText(kept.text);
+      sessionArms.set(session, arm);
+      if (sessionArms.size > 10_000) sessionArms.delete(sessionArms.keys().next().value as string);
+      return { arm, newToFleet: first && !tally.knows(session) };
     } catch {
-      return true;
+      return { arm: wanted, newToFleet: !tally.knows(session) };
     }
   };
   /** Says a thing once per kind, not once per request. */
@@ -327,6 +358,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       figures: NO_FIGURES,
       session: undefined,
       labels: { agent, model: 'unknown' },
+      newToFleet: true,
     };
     if (headers.get('x-headroom-bypass') === '1') {
       passThrough(unchanged.labels, 'bypass');
@@ -355,11 +387,16 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       });
       const { result } = compressed;
       tally.recordCompression(labels, result, inputPrice(model));
+      const request = parsed as Record<string, unknown>;
       let next = compressed.text;
       if (options.memories) {
-        const block = await memoriesFor(session, format, parsed as Record<string, unknown>);
-        if (block) next = DIALECTS[format].addToSystemPrompt(next, parsed as Record<string, unknown>, block) ?? next;
+        const block = await memoriesFor(session, format, request);
+        if (block) next = DIALECTS[format].addToSystemPrompt(next, request, block) ?? next;
       }
+      const { arm, newToFleet } = await meetSession(session);
+      // Last, so the instruction ends the system prompt, after the memories.
+      const shaped = shapeOutput(next, request, format, arm);
+      next = shaped.text;
       return {
         // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
         body: next === text ? bytes : next,
@@ -367,6 +404,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         figures: { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms },
         session,
         labels,
+        newToFleet,
+        output: { arm: arm.arm, turn: shaped.turn, bucket: sizeBucket(result.tokensAfter) },
       };
     } catch (error) {
       // A body without the format's essentials, or one the pipeline failed on: forwarded untouched.
@@ -375,7 +414,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         error instanceof InvalidRequestError ? 'not-a-request' : 'compression-failed',
         error instanceof Error ? error.message : String(error),
       );
-      return { ...unchanged, session, labels };
+      return { ...unchanged, session, labels, newToFleet: (await meetSession(session)).newToFleet };
     }
   };
   /** How a reply is relayed: retrieve rounds answered from the store, usage and rounds counted. */
@@ -385,14 +424,15 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     body: Uint8Array | string | undefined,
     errorFormat: WireFormat,
     labels: RequestLabels,
+    output?: OutputStratumKey,
   ) => ({
     format,
     retrieval,
     ...(options.store ? { store: options.store } : {}),
     // The request exactly as it went upstream, as the start of a retrieve round.
     sent: () => JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>,
-    onReply: (reply: unknown) => tally.recordUsage(labels, reply),
-    tap: (stream: ReadableStream<Uint8Array>) => stream.pipeThrough(usageTap(tally, labels)),
+    onReply: (reply: unknown) => tally.recordUsage(labels, reply, output),
+    tap: (stream: ReadableStream<Uint8Array>) => stream.pipeThrough(usageTap(tally, labels, output)),
     onRetrieveRound: () => tally.recordRetrieveRound(labels),
     errorFormat,
   });
@@ -513,13 +553,21 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       const prepared =
         format && decoded
           ? await prepare(decoded, format, request.headers, url.pathname)
-          : { body: raw, retrieval: false, figures: NO_FIGURES, session: undefined, labels: unlabelled };
+          : {
+              body: raw,
+              retrieval: false,
+              figures: NO_FIGURES,
+              session: undefined,
+              labels: unlabelled,
+              newToFleet: true,
+              output: undefined,
+            };
       // A compressed body that was rewritten goes upstream decoded; an untouched one as it came.
       const rewritten = decoded !== undefined && prepared.body !== decoded;
       const body = rewritten || !decoded ? prepared.body : raw;
       const headers = upstreamHeaders(request.headers);
       if (rewritten) headers.delete('content-encoding');
-      const { retrieval, figures, session, labels } = prepared;
+      const { retrieval, figures, session, labels, output } = prepared;
       // Where a retrieve round may be answered inside Gemini's JSON-array stream, the upstream is
       // asked for the same stream as events (`alt=sse`), which the rounds follow; the client is
       // written the array it asked for.
@@ -551,13 +599,13 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       tally.recordRequest(
         labels,
         { at: Date.now(), path: url.pathname, status: response.status, ...figures, ...(session ? { session } : {}) },
-        await newToFleet(session),
+        prepared.newToFleet,
       );
       // Retrieve rounds send JSON text of their own, never the client's encoding.
       const followUpHeaders = upstreamHeaders(request.headers);
       followUpHeaders.delete('content-encoding');
       return relayReply(response, {
-        ...replyOptions(format, retrieval, rewritten || !decoded ? body : decoded, errorFormat, labels),
+        ...replyOptions(format, retrieval, rewritten || !decoded ? body : decoded, errorFormat, labels, output),
         relayAsIs: jsonArrayStream && !retrieval,
         ...(eventsForArray ? { asJsonArray: true } : {}),
         send: (next) =>
@@ -609,10 +657,10 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
           ...prepared.figures,
           ...(prepared.session ? { session: prepared.session } : {}),
         },
-        await newToFleet(prepared.session),
+        prepared.newToFleet,
       );
       return relayReply(response, {
-        ...replyOptions('responses', prepared.retrieval, text, 'openai', prepared.labels),
+        ...replyOptions('responses', prepared.retrieval, text, 'openai', prepared.labels, prepared.output),
         send,
       });
     },
@@ -646,7 +694,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
  * (Anthropic's message_start and message_delta, OpenAI's final chunk, Responses' completed event,
  * Gemini's last chunk).
  */
-function usageTap(tally: StatsTally, labels: RequestLabels): TransformStream<Uint8Array, Uint8Array> {
+function usageTap(
+  tally: StatsTally,
+  labels: RequestLabels,
+  output?: OutputStratumKey,
+): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   let pending = '';
   const scan = (final: boolean) => {
@@ -657,19 +709,22 @@ function usageTap(tally: StatsTally, labels: RequestLabels): TransformStream<Uin
         if (!line.startsWith('data:') || !/"usage(Metadata)?"/.test(line)) continue;
         try {
           const data = JSON.parse(line.slice(5).trim()) as Record<string, unknown>;
-          // Anthropic's message_delta repeats the input counts of message_start (they are cumulative).
-          if (data.type === 'message_delta') continue;
+          // Anthropic's message_delta repeats the input counts of message_start (they are cumulative)
+          // and carries the turn's output count; message_start's output count is a placeholder.
+          if (data.type === 'message_delta') {
+            tally.recordUsage(labels, data, output, 'output');
+            continue;
+          }
+          if (data.type === 'message_start') {
+            tally.recordUsage(labels, data.message, output, 'input');
+            continue;
+          }
           // Every Gemini chunk repeats the prompt's count; the one that ends the turn is counted.
           const candidate = Array.isArray(data.candidates)
             ? (data.candidates[0] as Record<string, unknown>)
             : undefined;
           if (data.usageMetadata && !candidate?.finishReason) continue;
-          tally.recordUsage(
-            labels,
-            (data.message as Record<string, unknown> | undefined) ??
-              (data.response as Record<string, unknown> | undefined) ??
-              data,
-          );
+          tally.recordUsage(labels, (data.response as Record<string, unknown> | undefined) ?? data, output);
         } catch {
           // Not JSON: nothing to read.
         }

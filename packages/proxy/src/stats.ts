@@ -1,4 +1,10 @@
 import { type CounterIncrement, dayOf, sumInto } from './counters.js';
+import {
+  estimateOutputSavings,
+  type OutputSavings,
+  type OutputStratumKey,
+  outputCounterNames,
+} from './output-savings.js';
 import { SessionRegister } from './session.js';
 
 /**
@@ -28,6 +34,10 @@ export interface ProxyStats {
   readonly inputTokens: number;
   readonly cacheReadTokens: number;
   readonly cacheWriteTokens: number;
+  /** Output tokens the upstream reported. */
+  readonly outputTokens: number;
+  /** What output shaping saved, against a holdout or unshaped sessions (see `output-savings.ts`). */
+  readonly outputShaping: OutputSavings;
   /** Milliseconds spent compressing, summed. */
   readonly compressionMs: number;
   /** `headroom_retrieve` rounds the proxy answered itself (each is one more upstream request). */
@@ -141,25 +151,36 @@ export class StatsTally {
     this.add(labels, 'retrieveRounds', 1);
   }
 
-  /** Reads usage from a JSON response body in any provider's shape (Gemini's `usageMetadata` too). */
-  recordUsage(labels: RequestLabels, body: unknown): void {
+  /**
+   * Reads usage from a JSON response body in any provider's shape (Gemini's `usageMetadata` too):
+   * the prompt's figures, and the reply's output tokens — also in `output`'s stratum, for the
+   * output-savings estimate. `part` reads one side only, for a stream that reports them apart.
+   */
+  recordUsage(labels: RequestLabels, body: unknown, output?: OutputStratumKey, part?: 'input' | 'output'): void {
     const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
     const gemini = (body as { usageMetadata?: Record<string, unknown> } | undefined)?.usageMetadata;
-    if (gemini) {
-      this.add(labels, 'inputTokens', n(gemini.promptTokenCount));
-      this.add(labels, 'cacheReadTokens', n(gemini.cachedContentTokenCount));
-      return;
-    }
-    const usage = (body as { usage?: Record<string, unknown> } | undefined)?.usage;
+    const usage = gemini ?? (body as { usage?: Record<string, unknown> } | undefined)?.usage;
     if (!usage) return;
-    this.add(labels, 'inputTokens', n(usage.input_tokens) + n(usage.prompt_tokens));
-    this.add(
-      labels,
-      'cacheReadTokens',
-      n(usage.cache_read_input_tokens) +
-        n((usage.prompt_tokens_details as Record<string, unknown> | undefined)?.cached_tokens),
-    );
-    this.add(labels, 'cacheWriteTokens', n(usage.cache_creation_input_tokens));
+    if (part !== 'output') {
+      const details = usage.prompt_tokens_details as Record<string, unknown> | undefined;
+      this.add(labels, 'inputTokens', n(usage.promptTokenCount) + n(usage.input_tokens) + n(usage.prompt_tokens));
+      this.add(
+        labels,
+        'cacheReadTokens',
+        n(usage.cachedContentTokenCount) + n(usage.cache_read_input_tokens) + n(details?.cached_tokens),
+      );
+      this.add(labels, 'cacheWriteTokens', n(usage.cache_creation_input_tokens));
+    }
+    if (part === 'input') return;
+    const tokens = gemini
+      ? n(gemini.candidatesTokenCount) + n(gemini.thoughtsTokenCount)
+      : n(usage.output_tokens) + n(usage.completion_tokens);
+    this.add(labels, 'outputTokens', tokens);
+    if (!output || !tokens) return;
+    const [count, sum, squares] = outputCounterNames(output.arm, output.turn, output.bucket);
+    this.add(labels, count, 1);
+    this.add(labels, sum, tokens);
+    this.add(labels, squares, tokens * tokens);
   }
 
   /** The increments not yet written to a shared store; they are forgotten here once taken. */
@@ -202,7 +223,12 @@ function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Br
   const byAgent: Record<string, Figures> = {};
   const byModel: Record<string, Figures> = {};
   const figureNames = new Set<string>(['requests', 'tokensBefore', 'tokensAfter', 'estimatedSavedUsd']);
+  const outputRows: { model: string; name: string; value: number }[] = [];
   for (const row of rows) {
+    if (row.name.startsWith('output.')) {
+      outputRows.push(row);
+      continue;
+    }
     totals.set(row.name, (totals.get(row.name) ?? 0) + row.value);
     if (row.name.startsWith('passedThrough.')) {
       const reason = row.name.slice('passedThrough.'.length) as PassThroughReason;
@@ -240,6 +266,8 @@ function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Br
     inputTokens: total('inputTokens'),
     cacheReadTokens: total('cacheReadTokens'),
     cacheWriteTokens: total('cacheWriteTokens'),
+    outputTokens: total('outputTokens'),
+    outputShaping: estimateOutputSavings(outputRows),
     compressionMs: Math.round(total('compressionMs') * 100) / 100,
     retrieveRounds: total('retrieveRounds'),
     estimatedSavedUsd: usd(total('estimatedSavedUsd')),

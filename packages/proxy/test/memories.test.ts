@@ -68,7 +68,8 @@ describe('memories in the proxy (opt-in)', () => {
     expect(
       inject('{"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],"messages":[]}', 'anthropic'),
     ).toBe(
-      '{"system":[{"type":"text","text":"S\\n\\nRelevant memories:\\n- x","cache_control":{"type":"ephemeral"}}],"messages":[]}',
+      // A block of its own: the client's, and its cache breakpoint, stay as sent.
+      '{"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}},{"type":"text","text":"Relevant memories:\\n- x"}],"messages":[]}',
     );
     expect(inject('{"instructions":"I","input":"q"}', 'responses')).toBe(
       '{"instructions":"I\\n\\nRelevant memories:\\n- x","input":"q"}',

@@ -2,6 +2,7 @@ import type { CcrStore } from '@headroom/ccr';
 import {
   type CompressionFigures,
   type CompressionPolicy,
+  carriesInstruction,
   compress,
   compressText,
   DEFAULT_POLICY,
@@ -9,7 +10,10 @@ import {
   FORMAT_NAMES,
   getTokenizer,
   InvalidRequestError,
+  type OutputArm,
+  shapeOutput,
   spliceJsonText,
+  verbosityInstruction,
   type WireFormat,
   withArticle,
 } from '@headroom/core';
@@ -19,6 +23,7 @@ import { type CliConfig, loadConfig } from '../internal/config.js';
 import { COMPRESS_HELP } from '../internal/help.js';
 import { decodeText, readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
+import { outputShaperSettings } from '../internal/output-shaper.js';
 import type { Storage } from '../internal/storage.js';
 
 const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses', 'gemini'] as const;
@@ -46,6 +51,9 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
     stats: { type: 'boolean', default: false },
     'no-store': { type: 'boolean', default: false },
     store: { type: 'string' },
+    'output-shaper': { type: 'boolean', default: false },
+    verbosity: { type: 'string' },
+    'effort-routing': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -56,6 +64,16 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
   if (positionals.length > 1)
     throw usageError(`compress takes one FILE (got ${positionals.length}). Run 'headroom compress --help'`);
   const format = values.format as FormatFlag;
+  // Output shaping of one request: always shaped (there is no session to hold out).
+  const shaper = outputShaperSettings(io, {
+    'output-shaper': values['output-shaper'],
+    verbosity: values.verbosity,
+    'effort-routing': values['effort-routing'],
+  });
+  const shaping: OutputArm | undefined = shaper
+    ? { arm: 'shaped', level: shaper.level, effortRouting: shaper.effortRouting === true }
+    : undefined;
+  if (shaping && format === 'text') throw usageError('--output-shaper applies to a request, not to --format text');
   if (!FORMATS.includes(format)) {
     throw usageError(`unknown --format '${values.format}' (expected one of ${FORMATS.join(', ')})`);
   }
@@ -64,14 +82,21 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
   const bytes = await readInput(positionals[0], io);
   // A declared request format is still checked, however small the input.
   const undeclared = format === 'auto' || format === 'text';
-  if (undeclared && !values.json && !values.stats && !io.stderr.isTTY && tooSmallToCompress(bytes, config.policy)) {
+  if (
+    undeclared &&
+    !shaping &&
+    !values.json &&
+    !values.stats &&
+    !io.stderr.isTTY &&
+    tooSmallToCompress(bytes, config.policy)
+  ) {
     await write(io.stdout, bytes);
     return 0;
   }
   const storage =
     values['no-store'] || !config.store.enabled ? undefined : await tryOpenStorage(io, config, values.store);
   try {
-    return await compressAndPrint(bytes, format, values, config, storage?.store, io);
+    return await compressAndPrint(bytes, format, values, config, storage?.store, io, shaping);
   } finally {
     await storage?.close();
   }
@@ -121,6 +146,7 @@ async function compressAndPrint(
   config: CliConfig,
   store: CcrStore | undefined,
   io: CliIo,
+  shaping: OutputArm | undefined,
 ): Promise<number> {
   const { assemblePipeline } = await import('../internal/transforms.js');
   const { kompress, deadlineMs: pipelineDeadline, prose: _prose, ...pipeline } = await assemblePipeline(io);
@@ -134,7 +160,7 @@ async function compressAndPrint(
     ...(values.query !== undefined ? { query: values.query } : {}),
   };
 
-  const outcome = await compressInput(bytes, format, options).finally(() => kompress?.close());
+  const outcome = await compressInput(bytes, format, options, shaping).finally(() => kompress?.close());
   if (values.json) {
     const { tokensBefore, tokensAfter, ms, transforms, ccrKeys } = outcome.figures;
     const entries = transforms.map(({ name, contentType, tokensBefore, tokensAfter, ms, skipped }) => ({
@@ -173,6 +199,7 @@ async function compressInput(
   bytes: Buffer,
   format: FormatFlag,
   options: Parameters<typeof compressText>[1] & { query?: string },
+  shaping?: OutputArm,
 ): Promise<Outcome> {
   const text = decodeText(bytes);
   if (text === undefined) {
@@ -192,20 +219,34 @@ async function compressInput(
       const result = await compress(request, { ...options, format: wire }).catch((error: unknown) => {
         throw error instanceof InvalidRequestError ? inputError(error.message, error) : error;
       });
-      const body =
+      const compressed =
         result.edits.length === 0
           ? text
           : (spliceJsonText(text, result.edits, { valid: true }) ?? JSON.stringify(result.request));
+      const shaped = shaping ? shapeOutput(compressed, request as Record<string, unknown>, wire, shaping) : undefined;
+      const body = shaped?.text ?? compressed;
+      // The instruction is tokens the request carries now: counted on the after side.
+      const added = shaped?.instructed
+        ? (await getTokenizer(options.model ?? modelOf(request))).count(
+            verbosityInstruction(shaping?.arm === 'shaped' ? shaping.level : 2),
+          )
+        : 0;
+      if (shaping && !shaped?.instructed && !carriesInstruction(compressed))
+        throw inputError(`the system prompt of this ${requestOf(wire)} cannot be added to, so it cannot be shaped`);
       return {
-        plain: result.edits.length === 0 ? bytes : body,
+        plain: body === text ? bytes : body,
         jsonOutput: body,
-        figures: { ...result, ms: elapsed(started) },
+        figures: { ...result, tokensAfter: result.tokensAfter + added, ms: elapsed(started) },
         estimate: result.tokenizer.estimate,
         encoding: result.tokenizer.encoding,
       };
     }
   }
 
+  if (shaping)
+    throw inputError(
+      '--output-shaper applies to a request (Chat Completions, Messages, Responses or Gemini), and this input is none',
+    );
   await getTokenizer(options.model);
   const started = performance.now();
   const result = await compressText(text, options);

@@ -4,6 +4,7 @@ import { usageError } from '../internal/cli-error.js';
 import { loadConfig } from '../internal/config.js';
 import { PROXY_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
+import { describeOutputShaper, OUTPUT_SHAPER_FLAGS } from '../internal/output-shaper.js';
 import { openProxyResources } from '../internal/proxy-setup.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -24,6 +25,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     'memory-budget': { type: 'string' },
     store: { type: 'string' },
     'memory-db': { type: 'string' },
+    ...OUTPUT_SHAPER_FLAGS,
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -47,6 +49,10 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     upstreamGemini: values['upstream-gemini'],
     store: values.store,
     memoryDb: values['memory-db'],
+    'output-shaper': values['output-shaper'],
+    verbosity: values.verbosity,
+    'output-holdout': values['output-holdout'],
+    'effort-routing': values['effort-routing'],
   });
   const running = await serveProxy({ ...resources.options, host, port });
   if (!LOOPBACK.has(host)) {
@@ -62,6 +68,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
       `  export OPENAI_BASE_URL=${running.url}/v1\n` +
       `  export GOOGLE_GEMINI_BASE_URL=${running.url}\n` +
       `Storage: ${resources.location}\n` +
+      `${describeOutputShaper(resources.outputShaper)}\n` +
       `Stats: ${running.url}/stats · dashboard: ${running.url}/dashboard${running.adminToken ? `?token=${running.adminToken}` : ''} · stop with Ctrl-C\n` +
       (running.adminToken
         ? `Admin token (for /stats and /dashboard from other machines): ${running.adminToken}\n`

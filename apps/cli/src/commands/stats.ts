@@ -1,43 +1,8 @@
-import { existsSync } from 'node:fs';
-import { createSqliteCounters } from '@headroom/ccr/sqlite';
-import { statsOfCounters } from '@headroom/proxy';
 import { parseCommandArgs } from '../internal/args.js';
-import { inputError, usageError } from '../internal/cli-error.js';
+import { usageError } from '../internal/cli-error.js';
 import { STATS_HELP } from '../internal/help.js';
 import { type CliIo, write } from '../internal/io.js';
-import { countersPath } from '../internal/proxy-setup.js';
-
-interface Figures {
-  requests: number;
-  tokensBefore: number;
-  tokensAfter: number;
-}
-
-interface Stats {
-  requests: number;
-  sessions?: number;
-  retrieveRounds?: number;
-  compressedRequests: number;
-  passedThrough?: Record<string, number>;
-  tokensBefore: number;
-  tokensAfter: number;
-  byTransform: Record<string, { segments: number; tokensBefore: number; tokensAfter: number }>;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  compressionMs: number;
-  estimatedSavedUsd: number;
-  /** `shared`: every process that counts into the same store; `process`: the answering proxy alone. */
-  scope?: 'shared' | 'process';
-  byAgent?: Record<string, Figures>;
-  byModel?: Record<string, Figures>;
-  /** A fleet's replicas (proxies counting into one Redis) and each one's share. */
-  replicas?: Record<string, { requests: number; tokensBefore: number; tokensAfter: number }>;
-  components?: {
-    prose?: { engine?: string; kompress?: string; pool?: { ready?: number }; fallbacks?: number };
-    memory?: { location?: string; search?: string };
-  };
-}
+import { type Figures, readStats, type Stats } from '../internal/read-stats.js';
 
 /** `headroom stats [--url URL] [--token TOKEN] [--json]`: what a running proxy has saved so far. */
 export async function runStats(args: string[], io: CliIo): Promise<number> {
@@ -53,29 +18,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length) throw usageError(`stats takes no arguments. Run 'headroom stats --help'`);
-  const base = (values.url ?? `http://127.0.0.1:${io.env.HEADROOM_PROXY_PORT ?? '8787'}`).replace(/\/$/, '');
-  let stats: Stats;
-  let source = `proxy        ${base}`;
-  try {
-    // A proxy bound beyond loopback asks for the admin token it printed at start.
-    const token = values.token ?? io.env.HEADROOM_ADMIN_TOKEN;
-    const response = await fetch(`${base}/stats`, {
-      signal: AbortSignal.timeout(5000),
-      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-    });
-    if (!response.ok) throw new Error(`it answered ${response.status}`);
-    stats = (await response.json()) as Stats;
-  } catch (error) {
-    // No proxy running: the figures every proxy and wrapped session on this machine added up.
-    const kept = values.url === undefined ? await keptFigures(io.env) : undefined;
-    if (!kept)
-      throw inputError(
-        `no Headroom proxy answered at ${base} (${(error as Error).message}); start one with 'headroom proxy' or pass --url`,
-        error,
-      );
-    stats = kept.stats;
-    source = `figures      ${kept.path} (no proxy answered at ${base})`;
-  }
+  const { stats, source } = await readStats(io, values);
   if (values.json) {
     await write(io.stdout, `${JSON.stringify(stats)}\n`);
     return 0;
@@ -129,18 +72,6 @@ function breakdown(title: string, groups: Record<string, Figures> | undefined): 
       })
       .join(', ')}`,
   ];
-}
-
-/** The shared counters in the Headroom database, when it exists. */
-async function keptFigures(env: NodeJS.ProcessEnv): Promise<{ stats: Stats; path: string } | undefined> {
-  const path = countersPath(env);
-  if (!existsSync(path)) return undefined;
-  const counters = createSqliteCounters({ path });
-  try {
-    return { stats: { ...statsOfCounters(await counters.read()), scope: 'shared' }, path };
-  } finally {
-    counters.close();
-  }
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

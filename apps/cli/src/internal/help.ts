@@ -7,6 +7,7 @@ Usage:
   headroom eval <suite> [options]        measure what compression keeps (tool-qa, squad, gsm8k, bfcl)
   headroom proxy [--host] [--port]       serve the compressing proxy for any client
   headroom stats [--url URL]             what a running proxy has saved
+  headroom output-savings [--url URL]    what output shaping saved, with its interval
   headroom wrap <agent> [-- args]        run a coding agent through the proxy
   headroom mcp serve | install <client>  Headroom's tools and memory for MCP clients
   headroom memory add|search|list|…      the memory every agent on this machine shares
@@ -33,6 +34,10 @@ Options:
   --no-store        do not keep originals; markers then count omissions but carry no key
   --store URL       where originals are kept (HEADROOM_STORE): sqlite: (default), sqlite:PATH,
                     memory: or redis://host:6379 (rediss://, redis+unix:///path.sock)
+  --output-shaper   for a request: end its system prompt with the instruction that asks for
+                    shorter replies (--verbosity 1|2|3, default 2), as 'headroom proxy
+                    --output-shaper' does; --effort-routing also lowers the effort the request
+                    sets when its last turn only resumes after successful tool calls
   --debug           show stack traces on errors
   -h, --help        show this help
 
@@ -134,6 +139,18 @@ Options (environment variable in brackets):
                                (HEADROOM_STORE): sqlite: (default, $HEADROOM_HOME/ccr.db),
                                sqlite:PATH, memory:, or redis://host:6379 (rediss://,
                                redis+unix:///path.sock) to share them across a fleet of proxies
+  --output-shaper              ask the model for shorter replies: a short instruction ends the
+                               system prompt of every session that begins from now on (one that
+                               began without it stays as it was) (HEADROOM_OUTPUT_SHAPER=1)
+  --verbosity 1|2|3            1 no preamble or recap; 2 also never restate code, files or tool
+                               output (default); 3 also conclusions only (HEADROOM_VERBOSITY_LEVEL)
+  --output-holdout SHARE       keep this share of sessions unshaped (0 to 0.5, like 0.1), so
+                               'headroom output-savings' measures the saving rather than
+                               estimating it (HEADROOM_OUTPUT_HOLDOUT)
+  --effort-routing             lower the effort or thinking budget the client set on turns that
+                               only resume after successful tool calls; off by default because
+                               providers re-write the cached prompt when it changes, which
+                               costs more than it saves on long sessions (HEADROOM_EFFORT_ROUTING=1)
   -h, --help                   show this help
 
 The request header x-headroom-bypass: 1 forwards a request untouched. GET /health and
@@ -222,4 +239,20 @@ files, JSON files parse. Nothing replaces an earlier copy until every file is in
 
 The hub is HEADROOM_HUB_URL, or HF_ENDPOINT, or https://huggingface.co. Headroom never downloads
 weights anywhere else: without a model, prose uses the extractive compressor.
+`;
+
+export const OUTPUT_SAVINGS_HELP = `Usage: headroom output-savings [--url http://127.0.0.1:8787] [--token TOKEN] [--json]
+
+What output shaping ('headroom proxy --output-shaper') saved in output tokens. Nobody sees the
+reply a shaped turn would have had, so the saving is a comparison: shaped turns against unshaped
+ones of the same kind (a new question, a turn resumed after tool results, one after a failed
+tool), prompt size and model. Against sessions held out at random (--output-holdout) it is
+'measured'; against sessions begun before shaping was on, 'estimated'. Always with its 95%
+interval. Reads GET /stats of the proxy, else the counters in $HEADROOM_HOME/ccr.db.
+
+Options:
+  --url URL      the proxy (default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787)
+  --token TOKEN  its admin token, for a proxy bound beyond loopback (HEADROOM_ADMIN_TOKEN)
+  --json         print the figures as one JSON object
+  -h, --help     show this help
 `;

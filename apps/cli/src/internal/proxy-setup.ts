@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { headroomHome } from '@headroom/core';
+import { headroomHome, type OutputShaperSettings } from '@headroom/core';
 import { importSavedStats, type ServeOptions } from '@headroom/proxy/node';
 import { usageError } from './cli-error.js';
 import type { CliConfig } from './config.js';
 import type { CliIo } from './io.js';
+import { type OutputShaperFlags, outputShaperSettings } from './output-shaper.js';
 import { proxyMemories } from './proxy-memories.js';
 import { openStorage, storageUrl } from './storage.js';
 import { assemblePipeline, PROXY_KOMPRESS_DEADLINE_MS } from './transforms.js';
@@ -27,8 +28,13 @@ export async function openProxyResources(
     readonly store?: string | undefined;
     /** Memory URL (`--memory-db`); see `openMemoryDb`. */
     readonly memoryDb?: string | undefined;
-  },
-): Promise<{ options: ServeOptions; location: string; close(): Promise<void> }> {
+  } & OutputShaperFlags,
+): Promise<{
+  options: ServeOptions;
+  location: string;
+  outputShaper: OutputShaperSettings | undefined;
+  close(): Promise<void>;
+}> {
   if (flags.memoryBudget !== undefined && !flags.memory)
     throw usageError('--memory-budget applies to --memory; add --memory');
   const upstreamAnthropic = flags.upstreamAnthropic ?? io.env.HEADROOM_UPSTREAM_ANTHROPIC;
@@ -46,6 +52,7 @@ export async function openProxyResources(
   const idleTimeoutMs = idleText === undefined ? undefined : Number(idleText);
   if (idleTimeoutMs !== undefined && !(Number.isInteger(idleTimeoutMs) && idleTimeoutMs > 0))
     throw usageError(`HEADROOM_UPSTREAM_IDLE_TIMEOUT_MS takes a number of milliseconds (got '${idleText}')`);
+  const outputShaper = outputShaperSettings(io, flags);
   const storage = await openStorage(io, config, storageUrl(io, config, flags.store));
   const store = config.store.enabled ? storage.store : undefined;
   const firstSight = store ? storage.firstSight : undefined;
@@ -62,6 +69,7 @@ export async function openProxyResources(
   if (storage.kind === 'sqlite') await importSavedStats(join(headroomHome(io.env), 'proxy-stats.json'), counters, warn);
   return {
     location: storage.location,
+    outputShaper,
     options: {
       policy: config.policy,
       counters,
@@ -82,6 +90,7 @@ export async function openProxyResources(
       ...(store ? { store } : {}),
       ...(firstSight ? { firstSight } : {}),
       ...(memories ? { memories: memories.memories } : {}),
+      ...(outputShaper ? { outputShaper } : {}),
     },
     close: async () => {
       await memories?.close();

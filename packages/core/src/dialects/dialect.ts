@@ -1,4 +1,5 @@
 import type { RequestView, WireFormat } from '../request/segment.js';
+import type { TurnKind } from './output-controls.js';
 import type { SseEvent } from './sse.js';
 import type { UsageFields } from './usage.js';
 
@@ -108,8 +109,19 @@ export interface WireDialect<F extends WireFormat = WireFormat> {
   streamErrorEvent(message: string, type?: string): string;
 
   /**
-   * The client's JSON text with `block` added to the system prompt (appended to the system text
-   * there is, else a new system prompt at the front); undefined when it cannot be edited safely.
+   * The client's JSON text with `block` added at the end of the system prompt — a block or part of
+   * its own where the format has them, so the client's system blocks before it (and a prompt cache
+   * keyed on them) stay exactly as sent; a new system prompt at the front when there is none;
+   * undefined when it cannot be edited safely.
    */
   addToSystemPrompt(text: string, request: Record<string, unknown>, block: string): string | undefined;
+
+  /** What the request's last turn asks of the model (see `TurnKind`). */
+  turnKind(request: Record<string, unknown>): TurnKind;
+  /**
+   * The client's JSON text with the reasoning effort or thinking budget the client set lowered
+   * (effort to `low`, a budget to 1,024 tokens); unchanged where it set none or one already as
+   * low. Never adds a setting and never switches thinking on or off.
+   */
+  lowerEffort(text: string, request: Record<string, unknown>): string;
 }

@@ -61,3 +61,69 @@ export function prependMember(text: string, key: string, value: string): string 
   const rest = text.slice(open + 1).trim();
   return `${text.slice(0, open + 1)}${JSON.stringify(key)}:${value}${rest.startsWith('}') ? '' : ','}${text.slice(open + 1)}`;
 }
+
+/**
+ * Offsets of the value at `path` (any JSON value: string, number, literal, object, array) in a
+ * JSON text, end exclusive; `undefined` when the path leads nowhere. When a key repeats in one
+ * object, the last occurrence is found (the one `JSON.parse` reads).
+ */
+export function valueSpanAt(text: string, path: readonly (string | number)[]): [number, number] | undefined {
+  const frames: { array: boolean; index: number; key: string | undefined; expectKey: boolean }[] = [];
+  const wanted = JSON.stringify(path);
+  const here = () => JSON.stringify(frames.map((f) => (f.array ? f.index : f.key)));
+  let found: [number, number] | undefined;
+  let openAt = -1;
+  let openDepth = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const top = frames[frames.length - 1];
+    if (c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === ':') continue;
+    if (c === ',') {
+      if (top?.array) top.index++;
+      else if (top) top.expectKey = true;
+      continue;
+    }
+    if (c === '}' || c === ']') {
+      frames.pop();
+      if (openAt >= 0 && frames.length === openDepth) {
+        found = [openAt, i + 1];
+        openAt = -1;
+      }
+      continue;
+    }
+    if (c === '"' && top && !top.array && top.expectKey) {
+      const end = jsonStringEnd(text, i);
+      top.key = JSON.parse(text.slice(i, end)) as string;
+      top.expectKey = false;
+      i = end - 1;
+      continue;
+    }
+    // A value starts here.
+    const atWanted = openAt < 0 && here() === wanted;
+    if (c === '{' || c === '[') {
+      if (atWanted) {
+        openAt = i;
+        openDepth = frames.length;
+      }
+      frames.push({ array: c === '[', index: 0, key: undefined, expectKey: c === '{' });
+      continue;
+    }
+    const end = c === '"' ? jsonStringEnd(text, i) : scalarEnd(text, i);
+    if (atWanted) found = [i, end];
+    i = end - 1;
+  }
+  return found;
+}
+
+/** The end of a number or literal (`true`, `false`, `null`) starting at `from`. */
+function scalarEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && !/[\s,\]}]/.test(text[i] as string)) i++;
+  return i;
+}
+
+/** The JSON text with the value at `path` replaced by `value` (JSON text); undefined when there is none. */
+export function replaceValueAt(text: string, path: readonly (string | number)[], value: string): string | undefined {
+  const span = valueSpanAt(text, path);
+  return span ? `${text.slice(0, span[0])}${value}${text.slice(span[1])}` : undefined;
+}

@@ -4,6 +4,8 @@ import { formatOfPath } from '../dialects/registry.js';
 import { RETRIEVE_TOOL_NAME } from '../dialects/retrieve-tool.js';
 import { eventJson, readSse, type SseEvent } from '../dialects/sse.js';
 import { formatRetrievedHeader } from '../markers/retrieved.js';
+import { verbosityInstruction } from '../output-shaping/instruction.js';
+import { shapeOutput } from '../output-shaping/shape-output.js';
 import { spliceJsonText } from '../request/json-splice.js';
 
 /** A request of the dialect's format as a client sent it: its exact JSON text (captured, not written by hand). */
@@ -137,6 +139,42 @@ export function runDialectConformance(options: DialectConformanceOptions): void 
             .segments.filter((s) => s.role === 'system')
             .map((s) => s.text);
           expect(system.join('\n')).toContain(block);
+        });
+
+        it('appends the output-shaping instruction once, at the end of the system prompt, in the client’s own bytes', () => {
+          const arm = { arm: 'shaped', level: 2, effortRouting: false } as const;
+          const instruction = JSON.stringify(verbosityInstruction(2)).slice(1, -1);
+          const shaped = shapeOutput(c.text, request, dialect.format, arm);
+          if (!shaped.instructed) return;
+          expect(keepsEveryByte(c.text, shaped.text)).toBe(true);
+          const system = dialect
+            .parse(JSON.parse(shaped.text))
+            .segments.filter((s) => s.role === 'system')
+            .map((s) => s.text);
+          expect(system.join('\n')).toContain(verbosityInstruction(2));
+          // The same request always becomes the same bytes, and a shaped one is not shaped again.
+          expect(shapeOutput(c.text, request, dialect.format, arm).text).toBe(shaped.text);
+          const again = shapeOutput(shaped.text, JSON.parse(shaped.text), dialect.format, arm);
+          expect(again.instructed).toBe(false);
+          expect(again.text.split(instruction).length).toBe(2);
+        });
+
+        it('tells a turn resumed after tool results from one after a failed tool, and leaves an unset effort alone', () => {
+          const [call] = dialect.retrieveCalls(options.retrieveReply);
+          const id = call?.id ?? 'r1';
+          const ok = dialect.followUp(request, options.retrieveReply, [
+            dialect.toolResult(id, { text: 'the original, whole', isError: false }),
+          ]);
+          const failed = dialect.followUp(request, options.retrieveReply, [
+            dialect.toolResult(id, { text: 'error: no original is stored under that key', isError: true }),
+          ]);
+          expect(dialect.turnKind(ok)).toBe('resume');
+          expect(dialect.turnKind(failed)).toBe('error');
+          expect(['ask', 'resume', 'error']).toContain(dialect.turnKind(request));
+          // Lowering never adds a setting: a request is either unchanged or differs only in effort values.
+          const lowered = dialect.lowerEffort(c.text, request);
+          if (lowered !== c.text) expect(lowered.length).toBeLessThanOrEqual(c.text.length);
+          expect(dialect.lowerEffort(lowered, JSON.parse(lowered))).toBe(lowered);
         });
 
         it('rebuilds a readable request for a retrieve round, the conversation before it untouched', () => {

@@ -1,5 +1,6 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
+import { kindOfResults, lowerBudget, lowerEffortWord, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { ANTHROPIC_USAGE } from '../usage.js';
@@ -61,16 +62,41 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
   streamErrorEvent: anthropicStreamError,
 
   addToSystemPrompt(text, request, block) {
-    const addition = `\n\n${block}`;
     const system = request.system;
-    if (typeof system === 'string') return appendToStringAt(text, ['system'], system, addition);
-    if (Array.isArray(system)) {
-      const last = system.length - 1;
-      const tail = system[last];
-      if (isRecord(tail) && tail.type === 'text' && typeof tail.text === 'string')
-        return appendToStringAt(text, ['system', last, 'text'], tail.text, addition);
-      return undefined;
-    }
+    if (typeof system === 'string') return appendToStringAt(text, ['system'], system, `\n\n${block}`);
+    // A block of its own after the client's: theirs, and the cache breakpoints on them, stay as sent.
+    if (Array.isArray(system)) return appendToArrayAt(text, ['system'], JSON.stringify({ type: 'text', text: block }));
     return prependMember(text, 'system', JSON.stringify(block));
   },
+
+  turnKind(request) {
+    const messages = Array.isArray(request.messages) ? request.messages : [];
+    // Mid-conversation system messages (Claude Code sends one) are no turn of the user's.
+    const last = messages.filter((m) => isRecord(m) && m.role !== 'system').at(-1);
+    if (!isRecord(last) || last.role !== 'user' || !Array.isArray(last.content)) return 'ask';
+    const blocks = last.content.filter(isRecord);
+    if (blocks.some((b) => b.type === 'image' || b.type === 'document')) return 'ask';
+    return kindOfResults(
+      blocks
+        .filter((b) => b.type === 'tool_result')
+        .map((b) => b.is_error === true || readsAsFailure(textOfResult(b.content))),
+    );
+  },
+
+  lowerEffort(text, request) {
+    let out = text;
+    const config = request.output_config;
+    if (isRecord(config)) out = lowerEffortWord(out, ['output_config', 'effort'], config.effort);
+    const thinking = request.thinking;
+    if (isRecord(thinking) && thinking.type === 'enabled')
+      out = lowerBudget(out, ['thinking', 'budget_tokens'], thinking.budget_tokens);
+    return out;
+  },
 };
+
+/** A tool result's text: its string, or its text blocks. */
+function textOfResult(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((b) => (isRecord(b) && typeof b.text === 'string' ? b.text : '')).join('\n');
+}

@@ -1,7 +1,8 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
+import { kindOfResults, lowerBudget, lowerEffortWord, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
-import { appendToStringAt, conversationOpening, isRecord } from '../shared.js';
+import { conversationOpening, isRecord } from '../shared.js';
 import { GEMINI_USAGE } from '../usage.js';
 import { field, parseGemini } from './parse.js';
 import { callOf, geminiStreamError, geminiStreamReply, partsOf } from './stream-turn.js';
@@ -115,11 +116,37 @@ export const geminiDialect: WireDialect<'gemini'> = {
     const system = field(request, 'systemInstruction', 'system_instruction');
     if (system.value === undefined || system.value === null)
       return prependMember(text, 'systemInstruction', JSON.stringify({ parts: [{ text: block }] }));
-    const parts = isRecord(system.value) && Array.isArray(system.value.parts) ? system.value.parts : undefined;
-    const last = parts ? parts.length - 1 : -1;
-    const tail = parts?.[last];
-    if (isRecord(tail) && typeof tail.text === 'string')
-      return appendToStringAt(text, [system.key, 'parts', last, 'text'], tail.text, `\n\n${block}`);
+    // A part of its own after the client's, which stay as sent.
+    if (isRecord(system.value) && Array.isArray(system.value.parts))
+      return appendToArrayAt(text, [system.key, 'parts'], JSON.stringify({ text: block }));
     return undefined;
+  },
+
+  turnKind(request) {
+    const contents = Array.isArray(request.contents) ? request.contents.filter(isRecord) : [];
+    const last = contents[contents.length - 1];
+    if (!last || last.role === 'model' || !Array.isArray(last.parts)) return 'ask';
+    const parts = last.parts.filter(isRecord);
+    const responses = parts.map((p) => field(p, 'functionResponse', 'function_response').value).filter(isRecord);
+    // Text beside the responses is the user's own words, or an image: a new ask.
+    if (responses.length < parts.length) return 'ask';
+    return kindOfResults(
+      responses.map((r) => {
+        const response = isRecord(r.response) ? r.response : {};
+        return 'error' in response || readsAsFailure(JSON.stringify(response));
+      }),
+    );
+  },
+
+  lowerEffort(text, request) {
+    const config = field(request, 'generationConfig', 'generation_config');
+    if (!isRecord(config.value)) return text;
+    const thinking = field(config.value, 'thinkingConfig', 'thinking_config');
+    if (!isRecord(thinking.value)) return text;
+    const path = [config.key, thinking.key];
+    const budget = field(thinking.value, 'thinkingBudget', 'thinking_budget');
+    const level = field(thinking.value, 'thinkingLevel', 'thinking_level');
+    const out = lowerBudget(text, [...path, budget.key], budget.value);
+    return lowerEffortWord(out, [...path, level.key], level.value);
   },
 };

@@ -1,5 +1,6 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember, prependToArrayAt } from '../json-text.js';
+import { kindOfResults, lowerEffortWord, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { CHAT_USAGE } from '../usage.js';
@@ -67,4 +68,29 @@ export const openAIChatDialect: WireDialect<'openai'> = {
       return appendToStringAt(text, ['messages', 0, 'content'], first.content, `\n\n${block}`);
     return prependToArrayAt(text, ['messages'], JSON.stringify({ role: 'system', content: block }));
   },
+
+  turnKind(request) {
+    const messages = (Array.isArray(request.messages) ? request.messages : []).filter(isRecord);
+    const failed: boolean[] = [];
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message = messages[i] as Record<string, unknown>;
+      if (message.role !== 'tool' && message.role !== 'function') break;
+      failed.push(readsAsFailure(contentText(message.content)));
+    }
+    return kindOfResults(failed);
+  },
+
+  lowerEffort(text, request) {
+    let out = lowerEffortWord(text, ['reasoning_effort'], request.reasoning_effort);
+    // OpenAI-compatible routers take the effort as an object too.
+    if (isRecord(request.reasoning)) out = lowerEffortWord(out, ['reasoning', 'effort'], request.reasoning.effort);
+    return out;
+  },
 };
+
+/** A message's text: its string content, or its text parts. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((p) => (isRecord(p) && typeof p.text === 'string' ? p.text : '')).join('\n');
+}

@@ -1,5 +1,6 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
+import { kindOfResults, lowerEffortWord, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { RESPONSES_USAGE } from '../usage.js';
@@ -89,4 +90,30 @@ export const responsesDialect: WireDialect<'responses'> = {
       ? prependMember(text, 'instructions', JSON.stringify(block))
       : undefined;
   },
+
+  turnKind(request) {
+    const input = Array.isArray(request.input) ? request.input.filter(isRecord) : [];
+    const failed: boolean[] = [];
+    // The outputs of the model's calls after its last item (`function_call_output`,
+    // `custom_tool_call_output` and the like).
+    for (let i = input.length - 1; i >= 0; i--) {
+      const item = input[i] as Record<string, unknown>;
+      if (typeof item.type !== 'string' || !item.type.endsWith('_output')) break;
+      failed.push(readsAsFailure(outputText(item.output)));
+    }
+    return kindOfResults(failed);
+  },
+
+  lowerEffort(text, request) {
+    return isRecord(request.reasoning)
+      ? lowerEffortWord(text, ['reasoning', 'effort'], request.reasoning.effort)
+      : text;
+  },
 };
+
+/** A call output's text: its string, or its text parts. */
+function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (!Array.isArray(output)) return '';
+  return output.map((p) => (isRecord(p) && typeof p.text === 'string' ? p.text : '')).join('\n');
+}
