@@ -31,6 +31,46 @@ export function writeMarkdown(name: string, result: any): string | undefined {
     );
     return lines.join('\n');
   }
+  if (name === 'output-shaping') {
+    const s = result.summary;
+    const lines = [
+      `# Output shaping on recorded sessions (${s.sessions} sessions, ${s.requests} requests) — ${result.date}`,
+      '',
+      `Instruction size (o200k): ${result.instruction.map((i: { level: number; tokens: number }) => `level ${i.level} ${i.tokens} tokens`).join(', ')}.`,
+      `Prompt prefix stable from turn to turn with the instruction in: ${s.prefixStableSessions} of ${s.sessions} sessions.`,
+      '',
+      'Effort routing: lowering the effort of the resumed turns makes each switch of effort re-write the cached',
+      'prompt. Extra input cost and the value of every output token of the resumed turns, in base input tokens;',
+      'the break-even share is the part of those output tokens a lower effort would have to save to pay.',
+      '',
+      '| provider | extra input cost | resumed-turn output value | break-even share | sessions that cannot pay | instruction cost |',
+      '|---|---:|---:|---:|---:|---:|',
+    ];
+    for (const [provider, p] of Object.entries(s.byProvider) as [
+      string,
+      {
+        routingExtraInputCost: number;
+        resumedOutputValue: number;
+        breakEvenShare: number;
+        sessionsThatCannotPay: number;
+        sessionsPriced: number;
+        instructionCost: number;
+      },
+    ][])
+      lines.push(
+        `| ${provider} | ${p.routingExtraInputCost.toLocaleString('en-US')} | ${p.resumedOutputValue.toLocaleString('en-US')} | ${p.breakEvenShare} | ${p.sessionsThatCannotPay} of ${p.sessionsPriced} | ${p.instructionCost.toLocaleString('en-US')} |`,
+      );
+    lines.push(
+      '',
+      '| session | requests | ask / resume / error | output tokens | break-even share (anthropic, openai, gemini) |',
+      '|---|---:|---|---:|---|',
+    );
+    for (const r of result.rows)
+      lines.push(
+        `| ${r.session} | ${r.requests} | ${r.turns.ask} / ${r.turns.resume} / ${r.turns.error} | ${r.outputTokens} | ${r.anthropic.breakEvenShare}, ${r.openai.breakEvenShare}, ${r.gemini.breakEvenShare} |`,
+      );
+    return `${lines.join('\n')}\n`;
+  }
   if (name === 'speed') {
     const { startup, warm } = result;
     const lines = [

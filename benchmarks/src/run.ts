@@ -8,6 +8,7 @@ import { runFleetBenchmark } from './fleet.js';
 import { runKompressBenchmark } from './kompress.js';
 import { writeMarkdown } from './markdown.js';
 import { runMemoryBenchmark } from './memory.js';
+import { runOutputShapingBenchmark } from './output-shaping.js';
 import { runProxyLoadBenchmark } from './proxy-load.js';
 import { runProxySoakBenchmark } from './proxy-soak.js';
 import { runSessionCostBenchmark } from './session-cost.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'tool-outputs': runToolOutputsBenchmark,
   'corpus-savings': runCorpusSavingsBenchmark,
   'session-cost': runSessionCostBenchmark,
+  'output-shaping': runOutputShapingBenchmark,
   'proxy-load': runProxyLoadBenchmark,
   'proxy-soak': runProxySoakBenchmark,
   fleet: runFleetBenchmark,

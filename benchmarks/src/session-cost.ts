@@ -31,7 +31,7 @@ interface SessionPrice {
   readonly proxySaving: number;
 }
 
-interface Session {
+export interface Session {
   readonly name: string;
   readonly format: WireFormat;
   /** Every request the agent sends, in order; each carries the whole history so far. */
@@ -40,13 +40,24 @@ interface Session {
   readonly meanToolOutputTokens: number;
 }
 
-/** Cost of a sequence of prompts (each a list of message strings) under prompt caching, in base-input-token units. */
-function priceSession(prompts: readonly (readonly { text: string; tokens: number }[])[], pricing: CachePricing) {
+/**
+ * Cost of a sequence of prompts (each a list of message strings) under prompt caching, in
+ * base-input-token units. `namespaces` (one per prompt) models settings the provider keys its cache
+ * by, such as a thinking budget or reasoning effort: a prompt reads only from the last prompt sent
+ * in its own namespace.
+ */
+export function priceSession(
+  prompts: readonly (readonly { text: string; tokens: number }[])[],
+  pricing: CachePricing,
+  namespaces?: readonly string[],
+) {
   let input = 0;
   let cached = 0;
   let cost = 0;
-  let previous: readonly { text: string; tokens: number }[] = [];
-  for (const prompt of prompts) {
+  const last = new Map<string, readonly { text: string; tokens: number }[]>();
+  for (const [n, prompt] of prompts.entries()) {
+    const namespace = namespaces?.[n] ?? '';
+    const previous = last.get(namespace) ?? [];
     const total = prompt.reduce((a, m) => a + m.tokens, 0);
     // The cache holds the previous request's prompt: the longest run of identical leading messages is read from it.
     let prefix = 0;
@@ -57,13 +68,13 @@ function priceSession(prompts: readonly (readonly { text: string; tokens: number
     input += total;
     cached += prefix;
     cost += prefix * pricing.read + (total - prefix) * pricing.write;
-    previous = prompt;
+    last.set(namespace, prompt);
   }
   return { input, cached, cost };
 }
 
 /** A request's messages as the strings a provider would read, with their token counts. */
-function promptOf(request: Record<string, unknown>, tokenizer: Tokenizer): { text: string; tokens: number }[] {
+export function promptOf(request: Record<string, unknown>, tokenizer: Tokenizer): { text: string; tokens: number }[] {
   const parts: unknown[] = [];
   if (request.system !== undefined) parts.push(request.system);
   if (Array.isArray(request.tools)) parts.push(request.tools);
@@ -101,7 +112,7 @@ function toolOutputMean(messages: readonly Record<string, unknown>[], tokenizer:
   return outputs.length ? outputs.reduce((a, o) => a + tokenizer.count(o), 0) / outputs.length : 0;
 }
 
-function loadSessions(tokenizer: Tokenizer): Session[] {
+export function loadSessions(tokenizer: Tokenizer): Session[] {
   const root = datasetsDir();
   const sessions: Session[] = [];
   const swe = join(root, 'swe_agent_trajectories');

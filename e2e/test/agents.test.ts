@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_VERBOSITY_LEVEL, verbosityInstruction } from '@headroom/core';
 import type { Breakdown, ProxyStats } from '@headroom/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentSpec, CLAUDE, CODEX, GEMINI, OPENCODE, PI, PROMPT } from '../src/agents.js';
@@ -139,6 +140,61 @@ describe.each(AGENTS)('$name $version', (agent) => {
         addedMsFirst: Math.round(added[0] ?? 0),
         addedMsLaterP50: Math.round(median(added.slice(1))),
       });
+    } finally {
+      await relay.close();
+      await proxy.stop();
+    }
+  });
+
+  it('through `headroom proxy --output-shaper`: the instruction ends the system prompt of every turn, the agent’s own bytes before it untouched', async () => {
+    const home = scratchHome(`${agent.name}-shaped`);
+    agent.prepareHome?.(home);
+    const env = {
+      ...baseEnv(home),
+      HEADROOM_UPSTREAM_ANTHROPIC: model.url,
+      HEADROOM_UPSTREAM_OPENAI: model.url,
+      HEADROOM_UPSTREAM_GEMINI: model.url,
+    };
+    const proxy = await startHeadroomProxy(env, ['--output-shaper']);
+    const relay = await startRelay(proxy.url);
+    model.plan = agent.plan;
+    const from = model.received.length;
+    try {
+      const done = await run(agent.command, [...(agent.routeArgs?.(relay.url) ?? []), ...agent.args(PROMPT)], {
+        env: { ...env, ...agent.env, ...agent.routeEnv(relay.url) },
+        cwd: join(home, 'work'),
+      });
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toContain(ANSWER_PREFIX);
+      const turns = pairTurns(agent.format, relay.sent, model.received.slice(from));
+      expect(turns.length).toBe(agent.plan.length + 1);
+      const instruction = JSON.stringify(verbosityInstruction(DEFAULT_VERBOSITY_LEVEL)).slice(1, -1);
+      // Where the instruction goes in each format: a system block or part of its own, the end of the
+      // system text, or a system prompt of its own where the agent sends none (Codex's developer
+      // messages are input items; its `instructions` field is Headroom's).
+      const additions = [
+        `,{"type":"text","text":"${instruction}"}`,
+        `,{"text":"${instruction}"}`,
+        `\\n\\n${instruction}`,
+        `"instructions":"${instruction}",`,
+        `"system":"${instruction}",`,
+      ];
+      let shaped = 0;
+      for (const { sent, reached } of turns) {
+        shaped++;
+        expect(reached.body.split(instruction)).toHaveLength(2);
+        const unshaped = additions.reduce((body, added) => body.replace(added, ''), reached.body);
+        expect(outsideToolResults(agent.format, unshaped)).toEqual(outsideToolResults(agent.format, sent.body));
+      }
+      expect(shaped).toBeGreaterThan(0);
+      const savings = await run(process.execPath, [HEADROOM_BIN, 'output-savings', '--json', '--url', proxy.url], {
+        env,
+        cwd: join(home, 'work'),
+      });
+      expect(savings.code, savings.stderr).toBe(0);
+      const output = JSON.parse(savings.stdout) as { shapedTurns: number; outputTokens: number };
+      expect(output.shapedTurns).toBeGreaterThanOrEqual(turns.length);
+      expect(output.outputTokens).toBeGreaterThan(0);
     } finally {
       await relay.close();
       await proxy.stop();
