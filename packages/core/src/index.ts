@@ -116,3 +116,5 @@ export type { Transform, TransformContext, TransformInput, TransformResult } fro
 export { createJsonMinify } from './transforms/json-minify/json-minify.js';
 export { type JsonScan, jsonStringEnd, scanJson } from './transforms/json-minify/json-scanner.js';
 export { createRepeatFold, type RepeatFoldOptions } from './transforms/repeat-fold/repeat-fold.js';
+export { type FitOptions, type FitResult, type FoldToFit, fitRequest } from './context-fit/fit-request.js';
+export { type ContextWindow, contextWindowOf, parseContextWindows } from './context-fit/windows.js';

@@ -7,6 +7,7 @@ export { type CrushOptions, type CrushTextOptions, compress, compressText } from
 export { defaultCrushers } from './crushers.js';
 export { createDiffCrusher } from './diff/diff-crusher.js';
 export { createHtmlCrusher } from './html/html-crusher.js';
+export { foldToFit } from './fit/fold-to-fit.js';
 export { createJsonCrusher, type JsonCrusherOptions } from './json/json-crusher.js';
 export { lineBudget } from './lines/budget.js';
 export { createLineCrusher, type LineCrusherSpec } from './lines/line-crusher.js';

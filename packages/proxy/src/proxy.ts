@@ -3,12 +3,15 @@ import {
   armOfText,
   armText,
   asEventStreamUrl,
+  contextWindowOf,
   type CompressionPolicy,
   DIALECTS,
   decodeUtf8InTurns,
   FirstSightCache,
   type FirstSightMemory,
+  fitRequest,
   formatOfPath,
+  getTokenizer,
   InvalidRequestError,
   isJsonArrayStream,
   type OutputArm,
@@ -20,6 +23,7 @@ import {
   type Transform,
   type WireFormat,
 } from '@headroom/core';
+import { foldToFit } from '@headroom/crushers';
 import { Hono } from 'hono';
 import { agentOf, type CounterIncrement, type CounterStore, modelOf } from './counters.js';
 import { dashboardHtml } from './dashboard.js';
@@ -127,6 +131,14 @@ export interface ProxyOptions {
    */
   readonly outputShaper?: OutputShaperSettings;
   /**
+   * Context windows by model (exact names, or prefixes ending in `*`), over the built-in table
+   * (see `contextWindowOf`). A request that would overflow its model's window has the tool
+   * outputs of its earlier turns folded until it fits, rather than being rejected by the provider;
+   * see `fitRequest`. Default on for the models the table knows; `fitContext: false` turns it off.
+   */
+  readonly contextWindows?: Readonly<Record<string, number>>;
+  readonly fitContext?: boolean;
+  /**
    * How the proxy reaches the upstream. Default: the runtime's `fetch`. `serveProxy` uses one that
    * sends exactly the client's headers (the runtime's `fetch` adds some of a browser's).
    */
@@ -190,6 +202,9 @@ interface Prepared {
   /** The stratum the reply's output tokens are counted in, for a request of a known session. */
   readonly output?: OutputStratumKey;
 }
+
+/** Tokens a request may gain after fitting: the retrieve tool (~150), memories (400 by default), the output instruction (≤ 93). */
+const ADDED_LATER = 768;
 
 const NO_FIGURES = { tokensBefore: 0, tokensAfter: 0, compressionMs: 0 };
 
@@ -294,6 +309,49 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     return kept?.text ?? block;
   };
   /**
+   * Sessions whose history was fitted to their window: each later request of theirs gets the same
+   * folds (remembered with the first sights) even when it fits without them.
+   */
+  const fittedSessions = new Set<string>();
+  /** The request fitted to its model's window when it would overflow it (see `fitRequest`); undefined when untouched. */
+  const fitToWindow = async (
+    text: string,
+    request: Record<string, unknown>,
+    format: WireFormat,
+    figures: { tokensAfter: number; tokenizer: { estimate: boolean } },
+    model: string | undefined,
+    betas: string | null,
+    session: string | undefined,
+  ) => {
+    if (options.fitContext === false) return undefined;
+    const window = contextWindowOf(model, { ...(options.contextWindows ? { overrides: options.contextWindows } : {}), betas });
+    if (!window) return undefined;
+    const room = Math.min(window.maxInput ?? window.tokens, window.tokens - (DIALECTS[format].maxOutputTokens(request) ?? 0));
+    // Counts for models without an exact offline tokenizer are estimates: a wider margin for them;
+    // and room for what goes in after (the retrieve tool, a session's memories, the output instruction).
+    const budget = Math.floor(room * (figures.tokenizer.estimate ? 0.9 : 0.97)) - ADDED_LATER;
+    const fitted = session !== undefined && fittedSessions.has(session);
+    if (figures.tokensAfter <= budget && !fitted) return undefined;
+    const fit = await fitRequest(text, request, format, figures.tokensAfter, {
+      budget,
+      tokenizer: await getTokenizer(model),
+      fold: foldToFit,
+      firstSight,
+      fitted,
+      ...(options.store ? { store: options.store } : {}),
+    });
+    if (session && (fit.folded || fit.refolded)) {
+      fittedSessions.add(session);
+      if (fittedSessions.size > 10_000) fittedSessions.delete(fittedSessions.values().next().value as string);
+    }
+    if (!fit.fits)
+      warnOnce(
+        'context-overflow',
+        `a request of ${fit.tokensAfter} tokens still exceeds its window of ${room} after fitting; it is forwarded as it is (further ones are counted in /stats)`,
+      );
+    return fit;
+  };
+  /**
    * What a session is to this proxy, settled at its first request and kept with the first sights
    * (so across restarts and a fleet's replicas): whether it is new to every process sharing them —
    * a conversation that moves between replicas, or outlives a restart, is counted once — and its
@@ -385,10 +443,24 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
         ...(options.transforms ? { transforms: options.transforms } : {}),
       });
-      const { result } = compressed;
-      tally.recordCompression(labels, result, inputPrice(model));
       const request = parsed as Record<string, unknown>;
-      let next = compressed.text;
+      const fit = await fitToWindow(
+        compressed.text,
+        request,
+        format,
+        compressed.result,
+        model,
+        headers.get('anthropic-beta'),
+        session,
+      ).catch((error: Error) => {
+        // The fold could not be remembered or kept: the request goes as compressed, and the upstream decides.
+        warnOnce('fit-failed', `a request could not be fitted to its context window (${error.message})`);
+        return undefined;
+      });
+      const result = fit ? withFit(compressed.result, fit) : compressed.result;
+      tally.recordCompression(labels, result, inputPrice(model));
+      if (fit && !fit.fits) tally.recordOverflow(labels);
+      let next = fit?.text ?? compressed.text;
       if (options.memories) {
         const block = await memoriesFor(session, format, request);
         if (block) next = DIALECTS[format].addToSystemPrompt(next, request, block) ?? next;
@@ -767,3 +839,17 @@ function replicaFigures(
     }),
   );
 }
+
+/**
+ * Figures with the fitting in them: the request's size after it, and one more entry, `context-fit`,
+ * for the tokens the folds took off.
+ */
+function withFit<R extends { tokensAfter: number; transforms: readonly { name: string; tokensBefore: number; tokensAfter: number }[] }>(
+  result: R,
+  fit: { tokensAfter: number; folded: number; refolded: number },
+): R {
+  if (fit.tokensAfter >= result.tokensAfter) return result;
+  const entry = { name: 'context-fit', contentType: 'text', tokensBefore: result.tokensAfter, tokensAfter: fit.tokensAfter, ms: 0 };
+  return { ...result, tokensAfter: fit.tokensAfter, transforms: [...result.transforms, entry] };
+}
+

@@ -40,6 +40,8 @@ export interface ProxyStats {
   readonly outputShaping: OutputSavings;
   /** Milliseconds spent compressing, summed. */
   readonly compressionMs: number;
+  /** Requests still over their model's window after fitting (see `fitRequest`); forwarded as they were. */
+  readonly overflowRequests: number;
   /** `headroom_retrieve` rounds the proxy answered itself (each is one more upstream request). */
   readonly retrieveRounds: number;
   /** Estimated dollars not spent on input tokens, at list prices (see `prices.ts`); priced models only. */
@@ -145,6 +147,11 @@ export class StatsTally {
 
   recordPassThrough(labels: RequestLabels, reason: PassThroughReason): void {
     this.add(labels, `passedThrough.${reason}`, 1);
+  }
+
+  /** A request that still exceeded its model's window after fitting (forwarded as it was). */
+  recordOverflow(labels: RequestLabels): void {
+    this.add(labels, 'overflowRequests', 1);
   }
 
   recordRetrieveRound(labels: RequestLabels): void {
@@ -270,6 +277,7 @@ function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Br
     outputShaping: estimateOutputSavings(outputRows),
     compressionMs: Math.round(total('compressionMs') * 100) / 100,
     retrieveRounds: total('retrieveRounds'),
+    overflowRequests: total('overflowRequests'),
     estimatedSavedUsd: usd(total('estimatedSavedUsd')),
     byDay,
     byAgent,

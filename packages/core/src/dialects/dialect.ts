@@ -124,4 +124,6 @@ export interface WireDialect<F extends WireFormat = WireFormat> {
    * low. Never adds a setting and never switches thinking on or off.
    */
   lowerEffort(text: string, request: Record<string, unknown>): string;
+  /** The most output tokens the request allows the reply (room the prompt must leave in the window). */
+  maxOutputTokens(request: Record<string, unknown>): number | undefined;
 }

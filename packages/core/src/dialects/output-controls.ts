@@ -9,6 +9,9 @@ import { replaceValueAt } from './json-text.js';
  */
 export type TurnKind = 'ask' | 'resume' | 'error';
 
+/** A positive number, else undefined (a request's token limit as sent). */
+export const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+
 /** The effort a resumed turn is lowered to, in every format that names efforts by word. */
 export const LOW_EFFORT = 'low';
 /** The thinking budget a resumed turn is lowered to (Anthropic's smallest allowed budget). */

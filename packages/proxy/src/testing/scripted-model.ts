@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatOfPath, parseMarkers, type WireFormat } from '@headroom/core';
+import { DIALECTS, formatOfPath, parseMarkers, type WireFormat } from '@headroom/core';
 import { WebSocketServer } from 'ws';
 
 /** A request as the model received it. */
@@ -28,6 +28,8 @@ export interface ScriptedTurn {
   readonly calls?: readonly ScriptedCall[];
   /** Default: the prompt's size in tokens by `promptTokens`, and 5 out. */
   readonly usage?: { readonly input: number; readonly output: number };
+  /** Refuse the request instead, with this status and error, in the format's own error shape. */
+  readonly error?: { readonly status: number; readonly type: string; readonly message: string };
 }
 
 /** Decides the model's turn from what it was sent. */
@@ -280,7 +282,9 @@ export async function answerScripted(
     return writeJson(res, 200, { echoed: request.body });
   }
   if (!format) return writeJson(res, 200, { echoed: body });
-  const encoded = encode(format, script({ ...request, format }), request, body);
+  const turn = script({ ...request, format });
+  if (turn.error) return writeJson(res, turn.error.status, DIALECTS[format].errorBody(turn.error.status, turn.error.type, turn.error.message));
+  const encoded = encode(format, turn, request, body);
   if (format === 'gemini') {
     if (!request.path.includes(':streamGenerateContent')) return writeJson(res, 200, encoded.json);
     if (request.path.includes('alt=sse')) return writeEvents(res, encoded.events, pauseMs);

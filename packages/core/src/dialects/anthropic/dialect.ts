@@ -1,6 +1,6 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
-import { kindOfResults, lowerBudget, lowerEffortWord, readsAsFailure } from '../output-controls.js';
+import { kindOfResults, lowerBudget, lowerEffortWord, positive, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { ANTHROPIC_USAGE } from '../usage.js';
@@ -82,6 +82,8 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
         .map((b) => b.is_error === true || readsAsFailure(textOfResult(b.content))),
     );
   },
+
+  maxOutputTokens: (request) => positive(request.max_tokens),
 
   lowerEffort(text, request) {
     let out = text;

@@ -1,6 +1,6 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
-import { kindOfResults, lowerBudget, lowerEffortWord, readsAsFailure } from '../output-controls.js';
+import { kindOfResults, lowerBudget, lowerEffortWord, positive, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { conversationOpening, isRecord } from '../shared.js';
 import { GEMINI_USAGE } from '../usage.js';
@@ -136,6 +136,11 @@ export const geminiDialect: WireDialect<'gemini'> = {
         return 'error' in response || readsAsFailure(JSON.stringify(response));
       }),
     );
+  },
+
+  maxOutputTokens(request) {
+    const config = field(request, 'generationConfig', 'generation_config').value;
+    return isRecord(config) ? positive(field(config, 'maxOutputTokens', 'max_output_tokens').value) : undefined;
   },
 
   lowerEffort(text, request) {

@@ -1,6 +1,6 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember, prependToArrayAt } from '../json-text.js';
-import { kindOfResults, lowerEffortWord, readsAsFailure } from '../output-controls.js';
+import { kindOfResults, lowerEffortWord, positive, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { CHAT_USAGE } from '../usage.js';
@@ -79,6 +79,8 @@ export const openAIChatDialect: WireDialect<'openai'> = {
     }
     return kindOfResults(failed);
   },
+
+  maxOutputTokens: (request) => positive(request.max_completion_tokens) ?? positive(request.max_tokens),
 
   lowerEffort(text, request) {
     let out = lowerEffortWord(text, ['reasoning_effort'], request.reasoning_effort);

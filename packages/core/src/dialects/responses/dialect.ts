@@ -1,6 +1,6 @@
 import type { WireDialect } from '../dialect.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
-import { kindOfResults, lowerEffortWord, readsAsFailure } from '../output-controls.js';
+import { kindOfResults, lowerEffortWord, positive, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
 import { appendToStringAt, conversationOpening, firstUserText, isRecord } from '../shared.js';
 import { RESPONSES_USAGE } from '../usage.js';
@@ -103,6 +103,8 @@ export const responsesDialect: WireDialect<'responses'> = {
     }
     return kindOfResults(failed);
   },
+
+  maxOutputTokens: (request) => positive(request.max_output_tokens),
 
   lowerEffort(text, request) {
     return isRecord(request.reasoning)
