@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runCcrStoreBenchmark } from './ccr-store.js';
+import { runContextFitBenchmark } from './context-fit.js';
 import { runCorpusSavingsBenchmark } from './corpus-savings.js';
 import { runFleetBenchmark } from './fleet.js';
 import { runKompressBenchmark } from './kompress.js';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'corpus-savings': runCorpusSavingsBenchmark,
   'session-cost': runSessionCostBenchmark,
   'output-shaping': runOutputShapingBenchmark,
+  'context-fit': runContextFitBenchmark,
   'proxy-load': runProxyLoadBenchmark,
   'proxy-soak': runProxySoakBenchmark,
   fleet: runFleetBenchmark,

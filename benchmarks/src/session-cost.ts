@@ -162,7 +162,7 @@ export function loadSessions(tokenizer: Tokenizer): Session[] {
  * A provider stand-in on loopback that keeps the last body it received and answers with an
  * empty reply, so the proxy's upstream bytes can be priced exactly as a provider would see them.
  */
-async function recordingUpstream() {
+export async function recordingUpstream() {
   let last = '';
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -182,12 +182,19 @@ async function recordingUpstream() {
 }
 
 /** The session's requests as the proxy sends them upstream (compressed, with `headroom_retrieve` offered). */
-async function viaProxy(session: Session, upstreamUrl: string, last: () => string, tokenizer: Tokenizer) {
+export async function viaProxy(
+  session: Session,
+  upstreamUrl: string,
+  last: () => string,
+  tokenizer: Tokenizer,
+  options: Parameters<typeof createProxy>[0] = {},
+) {
   const proxy = createProxy({
     upstreamAnthropic: upstreamUrl,
     upstreamOpenAI: upstreamUrl,
     store: createMemoryStore(),
     firstSight: new FirstSightCache(),
+    ...options,
   });
   const path = session.format === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
   const prompts: { text: string; tokens: number }[][] = [];

@@ -13,6 +13,8 @@ export type {
 export { compress, compressText } from './compress.js';
 export { type ContentDetector, type ContentType, detectBasicContentType } from './content/content-type.js';
 export { type FixedWidthLayout, fixedWidthCells, fixedWidthLayout } from './content/fixed-width.js';
+export { type FitOptions, type FitResult, type FoldToFit, fitRequest } from './context-fit/fit-request.js';
+export { type ContextWindow, contextWindowOf, parseContextWindows } from './context-fit/windows.js';
 export { parseAnthropic } from './dialects/anthropic/parse.js';
 export type {
   RetrieveAnswer,
@@ -116,5 +118,3 @@ export type { Transform, TransformContext, TransformInput, TransformResult } fro
 export { createJsonMinify } from './transforms/json-minify/json-minify.js';
 export { type JsonScan, jsonStringEnd, scanJson } from './transforms/json-minify/json-scanner.js';
 export { createRepeatFold, type RepeatFoldOptions } from './transforms/repeat-fold/repeat-fold.js';
-export { type FitOptions, type FitResult, type FoldToFit, fitRequest } from './context-fit/fit-request.js';
-export { type ContextWindow, contextWindowOf, parseContextWindows } from './context-fit/windows.js';

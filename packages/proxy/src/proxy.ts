@@ -3,8 +3,8 @@ import {
   armOfText,
   armText,
   asEventStreamUrl,
-  contextWindowOf,
   type CompressionPolicy,
+  contextWindowOf,
   DIALECTS,
   decodeUtf8InTurns,
   FirstSightCache,
@@ -324,9 +324,15 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     session: string | undefined,
   ) => {
     if (options.fitContext === false) return undefined;
-    const window = contextWindowOf(model, { ...(options.contextWindows ? { overrides: options.contextWindows } : {}), betas });
+    const window = contextWindowOf(model, {
+      ...(options.contextWindows ? { overrides: options.contextWindows } : {}),
+      betas,
+    });
     if (!window) return undefined;
-    const room = Math.min(window.maxInput ?? window.tokens, window.tokens - (DIALECTS[format].maxOutputTokens(request) ?? 0));
+    const room = Math.min(
+      window.maxInput ?? window.tokens,
+      window.tokens - (DIALECTS[format].maxOutputTokens(request) ?? 0),
+    );
     // Counts for models without an exact offline tokenizer are estimates: a wider margin for them;
     // and room for what goes in after (the retrieve tool, a session's memories, the output instruction).
     const budget = Math.floor(room * (figures.tokenizer.estimate ? 0.9 : 0.97)) - ADDED_LATER;
@@ -844,12 +850,16 @@ function replicaFigures(
  * Figures with the fitting in them: the request's size after it, and one more entry, `context-fit`,
  * for the tokens the folds took off.
  */
-function withFit<R extends { tokensAfter: number; transforms: readonly { name: string; tokensBefore: number; tokensAfter: number }[] }>(
-  result: R,
-  fit: { tokensAfter: number; folded: number; refolded: number },
-): R {
+function withFit<
+  R extends { tokensAfter: number; transforms: readonly { name: string; tokensBefore: number; tokensAfter: number }[] },
+>(result: R, fit: { tokensAfter: number; folded: number; refolded: number }): R {
   if (fit.tokensAfter >= result.tokensAfter) return result;
-  const entry = { name: 'context-fit', contentType: 'text', tokensBefore: result.tokensAfter, tokensAfter: fit.tokensAfter, ms: 0 };
+  const entry = {
+    name: 'context-fit',
+    contentType: 'text',
+    tokensBefore: result.tokensAfter,
+    tokensAfter: fit.tokensAfter,
+    ms: 0,
+  };
   return { ...result, tokensAfter: fit.tokensAfter, transforms: [...result.transforms, entry] };
 }
-

@@ -151,57 +151,61 @@ async function send(proxy: ReturnType<typeof createProxy>, path: string, body: u
 }
 
 describe('context that always fits', () => {
-  it.each(FORMATS)('%s: a session that outgrows its window completes, its history folded once and then byte-stable', async (format) => {
-    const store = createMemoryStore();
-    const proxy = proxyOf({ store, firstSight: new FirstSightCache() });
-    const reached: string[] = [];
-    for (let turns = 1; turns <= 16; turns++) {
-      const { path, body } = session(format, turns);
-      const sent = await send(proxy, path, body);
-      expect(sent.status, `turn ${turns}`).toBe(200);
-      reached.push(sent.reached);
-    }
-    // The client's full history would not fit by the end; what reached the model always did.
-    expect(promptOf(JSON.stringify(session(format, 16).body)) + MAX_TOKENS).toBeGreaterThan(WINDOW * 1.5);
-    const results = reached.map((body) =>
-      DIALECTS[format]
-        .parse(JSON.parse(body))
-        .segments.filter((s) => s.kind === 'tool-result')
-        .map((s) => s.text),
-    );
-    // Once folded, an output goes out in the same bytes on every later turn; only requests that fold
-    // something new rewrite any of the history the previous one sent.
-    let rewrites = 0;
-    let first = -1;
-    for (let i = 1; i < results.length; i++) {
-      const before = results[i - 1] as string[];
-      const now = results[i] as string[];
-      const changed = before.filter((text, k) => now[k] !== text).length;
-      if (changed) rewrites++;
-      if (changed && first < 0) first = i;
-      for (let k = 0; k < before.length; k++) if (now[k] !== before[k]) expect(now[k]?.length).toBeLessThan(before[k]?.length ?? 0);
-    }
-    // Folding goes well under the budget, so the turns after a rewrite fit as they grow: in this
-    // small window (a turn adds ~8% of it) at most every other turn rewrites, in a 200k one rarely.
-    expect(rewrites).toBeGreaterThan(0);
-    expect(rewrites).toBeLessThanOrEqual(Math.ceil((results.length - first) / 2));
-    // The newest output is never folded, and every fold keeps the first and last lines, the error, and a key to the original.
-    const last = results.at(-1) as string[];
-    expect(last.at(-1)).toBe(output(15));
-    const folded = last.filter((text, k) => text !== output(k));
-    expect(folded.length).toBeGreaterThan(0);
-    for (const text of folded) {
-      const [marker] = parseMarkers(text);
-      expect(marker?.key).toMatch(/^[0-9a-f]{24}$/);
-      const original = await store.get(marker?.key as string);
-      expect(text.startsWith(original?.original.split('\n')[0] as string)).toBe(true);
-      expect(text).toContain('ERROR module_');
-      expect(text.endsWith(original?.original.split('\n').at(-1) as string)).toBe(true);
-    }
-    const stats = proxy.stats() as ProxyStats;
-    expect(stats.byTransform['context-fit']?.segments).toBeGreaterThan(0);
-    expect(stats.overflowRequests).toBe(0);
-  });
+  it.each(FORMATS)(
+    '%s: a session that outgrows its window completes, its history folded once and then byte-stable',
+    async (format) => {
+      const store = createMemoryStore();
+      const proxy = proxyOf({ store, firstSight: new FirstSightCache() });
+      const reached: string[] = [];
+      for (let turns = 1; turns <= 16; turns++) {
+        const { path, body } = session(format, turns);
+        const sent = await send(proxy, path, body);
+        expect(sent.status, `turn ${turns}`).toBe(200);
+        reached.push(sent.reached);
+      }
+      // The client's full history would not fit by the end; what reached the model always did.
+      expect(promptOf(JSON.stringify(session(format, 16).body)) + MAX_TOKENS).toBeGreaterThan(WINDOW * 1.5);
+      const results = reached.map((body) =>
+        DIALECTS[format]
+          .parse(JSON.parse(body))
+          .segments.filter((s) => s.kind === 'tool-result')
+          .map((s) => s.text),
+      );
+      // Once folded, an output goes out in the same bytes on every later turn; only requests that fold
+      // something new rewrite any of the history the previous one sent.
+      let rewrites = 0;
+      let first = -1;
+      for (let i = 1; i < results.length; i++) {
+        const before = results[i - 1] as string[];
+        const now = results[i] as string[];
+        const changed = before.filter((text, k) => now[k] !== text).length;
+        if (changed) rewrites++;
+        if (changed && first < 0) first = i;
+        for (let k = 0; k < before.length; k++)
+          if (now[k] !== before[k]) expect(now[k]?.length).toBeLessThan(before[k]?.length ?? 0);
+      }
+      // Folding goes well under the budget, so the turns after a rewrite fit as they grow: in this
+      // small window (a turn adds ~8% of it) at most every other turn rewrites, in a 200k one rarely.
+      expect(rewrites).toBeGreaterThan(0);
+      expect(rewrites).toBeLessThanOrEqual(Math.ceil((results.length - first) / 2));
+      // The newest output is never folded, and every fold keeps the first and last lines, the error, and a key to the original.
+      const last = results.at(-1) as string[];
+      expect(last.at(-1)).toBe(output(15));
+      const folded = last.filter((text, k) => text !== output(k));
+      expect(folded.length).toBeGreaterThan(0);
+      for (const text of folded) {
+        const [marker] = parseMarkers(text);
+        expect(marker?.key).toMatch(/^[0-9a-f]{24}$/);
+        const original = await store.get(marker?.key as string);
+        expect(text.startsWith(original?.original.split('\n')[0] as string)).toBe(true);
+        expect(text).toContain('ERROR module_');
+        expect(text.endsWith(original?.original.split('\n').at(-1) as string)).toBe(true);
+      }
+      const stats = proxy.stats() as ProxyStats;
+      expect(stats.byTransform['context-fit']?.segments).toBeGreaterThan(0);
+      expect(stats.overflowRequests).toBe(0);
+    },
+  );
 
   it('is what stands between a long session and the provider’s refusal', async () => {
     const proxy = proxyOf({ fitContext: false });

@@ -5,12 +5,17 @@ import {
   carriesInstruction,
   compress,
   compressText,
+  contextWindowOf,
   DEFAULT_POLICY,
+  DIALECTS,
   detectFormat,
+  FirstSightCache,
   FORMAT_NAMES,
+  fitRequest,
   getTokenizer,
   InvalidRequestError,
   type OutputArm,
+  type Store,
   shapeOutput,
   spliceJsonText,
   verbosityInstruction,
@@ -24,6 +29,7 @@ import { COMPRESS_HELP } from '../internal/help.js';
 import { decodeText, readInput } from '../internal/input.js';
 import { type CliIo, write } from '../internal/io.js';
 import { outputShaperSettings } from '../internal/output-shaper.js';
+import { contextWindowsOf } from '../internal/proxy-setup.js';
 import type { Storage } from '../internal/storage.js';
 
 const FORMATS = ['auto', 'text', 'openai', 'anthropic', 'responses', 'gemini'] as const;
@@ -54,6 +60,7 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
     'output-shaper': { type: 'boolean', default: false },
     verbosity: { type: 'string' },
     'effort-routing': { type: 'boolean', default: false },
+    'context-window': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -74,6 +81,7 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
     ? { arm: 'shaped', level: shaper.level, effortRouting: shaper.effortRouting === true }
     : undefined;
   if (shaping && format === 'text') throw usageError('--output-shaper applies to a request, not to --format text');
+  const contextWindows = contextWindowsOf(io, values['context-window']);
   if (!FORMATS.includes(format)) {
     throw usageError(`unknown --format '${values.format}' (expected one of ${FORMATS.join(', ')})`);
   }
@@ -96,7 +104,7 @@ export async function runCompress(args: string[], io: CliIo): Promise<number> {
   const storage =
     values['no-store'] || !config.store.enabled ? undefined : await tryOpenStorage(io, config, values.store);
   try {
-    return await compressAndPrint(bytes, format, values, config, storage?.store, io, shaping);
+    return await compressAndPrint(bytes, format, values, config, storage?.store, io, { shaping, contextWindows });
   } finally {
     await storage?.close();
   }
@@ -146,7 +154,7 @@ async function compressAndPrint(
   config: CliConfig,
   store: CcrStore | undefined,
   io: CliIo,
-  shaping: OutputArm | undefined,
+  request: RequestOptions,
 ): Promise<number> {
   const { assemblePipeline } = await import('../internal/transforms.js');
   const { kompress, deadlineMs: pipelineDeadline, prose: _prose, ...pipeline } = await assemblePipeline(io);
@@ -160,7 +168,7 @@ async function compressAndPrint(
     ...(values.query !== undefined ? { query: values.query } : {}),
   };
 
-  const outcome = await compressInput(bytes, format, options, shaping).finally(() => kompress?.close());
+  const outcome = await compressInput(bytes, format, options, request).finally(() => kompress?.close());
   if (values.json) {
     const { tokensBefore, tokensAfter, ms, transforms, ccrKeys } = outcome.figures;
     const entries = transforms.map(({ name, contentType, tokensBefore, tokensAfter, ms, skipped }) => ({
@@ -199,7 +207,7 @@ async function compressInput(
   bytes: Buffer,
   format: FormatFlag,
   options: Parameters<typeof compressText>[1] & { query?: string },
-  shaping?: OutputArm,
+  { shaping, contextWindows }: RequestOptions = {},
 ): Promise<Outcome> {
   const text = decodeText(bytes);
   if (text === undefined) {
@@ -216,13 +224,23 @@ async function compressInput(
       await getTokenizer(options.model ?? modelOf(request));
       const started = performance.now();
       // A body shaped like a request is never crushed as data: it compresses as one or fails.
-      const result = await compress(request, { ...options, format: wire }).catch((error: unknown) => {
+      let result = await compress(request, { ...options, format: wire }).catch((error: unknown) => {
         throw error instanceof InvalidRequestError ? inputError(error.message, error) : error;
       });
-      const compressed =
+      const compressedText =
         result.edits.length === 0
           ? text
           : (spliceJsonText(text, result.edits, { valid: true }) ?? JSON.stringify(result.request));
+      const fit = await fitToModel(
+        compressedText,
+        request as Record<string, unknown>,
+        wire,
+        result,
+        options,
+        contextWindows,
+      );
+      const compressed = fit?.text ?? compressedText;
+      if (fit) result = { ...result, tokensAfter: fit.tokensAfter };
       const shaped = shaping ? shapeOutput(compressed, request as Record<string, unknown>, wire, shaping) : undefined;
       const body = shaped?.text ?? compressed;
       // The instruction is tokens the request carries now: counted on the after side.
@@ -326,4 +344,41 @@ function statsLine({ figures, estimate, encoding }: Outcome): string {
 
 function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 100) / 100;
+}
+
+/** What `compress` may do to a request beyond compressing it. */
+interface RequestOptions {
+  readonly shaping?: OutputArm | undefined;
+  readonly contextWindows?: Record<string, number> | undefined;
+}
+
+/**
+ * A request that would overflow its model's window, fitted as the proxy fits it (see `fitRequest`):
+ * the tool outputs of its earlier turns folded until it fits, originals kept under keys.
+ */
+async function fitToModel(
+  text: string,
+  request: Record<string, unknown>,
+  format: WireFormat,
+  figures: { tokensAfter: number; tokenizer: { estimate: boolean } },
+  options: { readonly model?: string | undefined; readonly store?: Store | undefined },
+  contextWindows: Record<string, number> | undefined,
+) {
+  const model = options.model ?? modelOf(request);
+  const window = contextWindowOf(model, contextWindows ? { overrides: contextWindows } : {});
+  if (!window) return undefined;
+  const room = Math.min(
+    window.maxInput ?? window.tokens,
+    window.tokens - (DIALECTS[format].maxOutputTokens(request) ?? 0),
+  );
+  const budget = Math.floor(room * (figures.tokenizer.estimate ? 0.9 : 0.97));
+  if (figures.tokensAfter <= budget) return undefined;
+  const { foldToFit } = await import('@headroom/crushers');
+  return fitRequest(text, request, format, figures.tokensAfter, {
+    budget,
+    tokenizer: await getTokenizer(model),
+    fold: foldToFit,
+    firstSight: new FirstSightCache(),
+    ...(options.store ? { store: options.store } : {}),
+  });
 }

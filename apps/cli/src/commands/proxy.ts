@@ -26,6 +26,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     store: { type: 'string' },
     'memory-db': { type: 'string' },
     ...OUTPUT_SHAPER_FLAGS,
+    'context-window': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -53,6 +54,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     verbosity: values.verbosity,
     'output-holdout': values['output-holdout'],
     'effort-routing': values['effort-routing'],
+    contextWindows: values['context-window'],
   });
   const running = await serveProxy({ ...resources.options, host, port });
   if (!LOOPBACK.has(host)) {

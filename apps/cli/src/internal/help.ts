@@ -139,6 +139,12 @@ Options (environment variable in brackets):
                                (HEADROOM_STORE): sqlite: (default, $HEADROOM_HOME/ccr.db),
                                sqlite:PATH, memory:, or redis://host:6379 (rediss://,
                                redis+unix:///path.sock) to share them across a fleet of proxies
+  --context-window MODEL=TOKENS,…
+                               context windows over the built-in table (HEADROOM_CONTEXT_WINDOWS;
+                               k and m allowed, a prefix ending in * matches a family). A request
+                               that would overflow its model's window has the tool outputs of its
+                               earlier turns folded (originals kept under keys) until it fits,
+                               rather than being refused by the provider
   --output-shaper              ask the model for shorter replies: a short instruction ends the
                                system prompt of every session that begins from now on (one that
                                began without it stays as it was) (HEADROOM_OUTPUT_SHAPER=1)

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { headroomHome, type OutputShaperSettings } from '@headroom/core';
+import { headroomHome, type OutputShaperSettings, parseContextWindows } from '@headroom/core';
 import { importSavedStats, type ServeOptions } from '@headroom/proxy/node';
 import { usageError } from './cli-error.js';
 import type { CliConfig } from './config.js';
@@ -28,6 +28,8 @@ export async function openProxyResources(
     readonly store?: string | undefined;
     /** Memory URL (`--memory-db`); see `openMemoryDb`. */
     readonly memoryDb?: string | undefined;
+    /** Context windows, `model=tokens,…` (`--context-window`, over `HEADROOM_CONTEXT_WINDOWS`). */
+    readonly contextWindows?: string | undefined;
   } & OutputShaperFlags,
 ): Promise<{
   options: ServeOptions;
@@ -53,6 +55,7 @@ export async function openProxyResources(
   if (idleTimeoutMs !== undefined && !(Number.isInteger(idleTimeoutMs) && idleTimeoutMs > 0))
     throw usageError(`HEADROOM_UPSTREAM_IDLE_TIMEOUT_MS takes a number of milliseconds (got '${idleText}')`);
   const outputShaper = outputShaperSettings(io, flags);
+  const contextWindows = contextWindowsOf(io, flags.contextWindows);
   const storage = await openStorage(io, config, storageUrl(io, config, flags.store));
   const store = config.store.enabled ? storage.store : undefined;
   const firstSight = store ? storage.firstSight : undefined;
@@ -91,6 +94,7 @@ export async function openProxyResources(
       ...(firstSight ? { firstSight } : {}),
       ...(memories ? { memories: memories.memories } : {}),
       ...(outputShaper ? { outputShaper } : {}),
+      ...(contextWindows ? { contextWindows } : {}),
     },
     close: async () => {
       await memories?.close();
@@ -103,4 +107,19 @@ export async function openProxyResources(
 /** Where the proxies' figures are kept by default: the Headroom database, one for `headroom proxy` and every wrapped session. */
 export function countersPath(env: NodeJS.ProcessEnv): string {
   return join(headroomHome(env), 'ccr.db');
+}
+
+/**
+ * Context windows over the built-in table, from `--context-window` or `HEADROOM_CONTEXT_WINDOWS`
+ * (`model=tokens` separated by commas; `k` and `m` allowed, a prefix ending in `*` matches a family).
+ */
+export function contextWindowsOf(io: CliIo, flag: string | undefined): Record<string, number> | undefined {
+  const text = flag ?? io.env.HEADROOM_CONTEXT_WINDOWS;
+  if (text === undefined) return undefined;
+  const { windows, bad } = parseContextWindows(text);
+  if (bad !== undefined || !windows)
+    throw usageError(
+      `--context-window takes model=tokens, like claude-sonnet-4-6=200k or my-model=32768 (got '${bad}')`,
+    );
+  return windows;
 }

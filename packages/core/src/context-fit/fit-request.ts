@@ -2,6 +2,7 @@ import { DIALECTS } from '../dialects/registry.js';
 import { contentKeyInTurns } from '../hash/content-key.js';
 import { sha256Hex } from '../hash/sha256.js';
 import type { FirstSightMemory } from '../pipeline/first-sight-cache.js';
+import { looksLikeData } from '../policy/looks-like-data.js';
 import { spliceJsonText } from '../request/json-splice.js';
 import type { Segment, WireFormat } from '../request/segment.js';
 import type { Store } from '../store/store.js';
@@ -52,7 +53,8 @@ const FIT_TARGET = 0.7;
 
 /**
  * Makes a request that would overflow its model's window fit, instead of letting the provider
- * reject it: the tool outputs of earlier turns — the oldest first and, within a turn, the largest —
+ * reject it: the tool outputs of earlier turns (and observations sent as user messages that read
+ * as data, never the user's own words) — the oldest first and, within a turn, the largest —
  * are folded to what must stay (see `FoldToFit`), each original kept in the store under the key
  * its marker carries, until the prompt is well within `budget` (70% of it, so the turns that
  * follow fit without another rewrite). The newest turn is never folded.
@@ -79,8 +81,11 @@ export async function fitRequest(
   const sent = new Map(dialect.parse(JSON.parse(text)).segments.map((s) => [JSON.stringify(s.path), s.text]));
   const newest = Math.max(...originals.map((s) => s.message));
   // The oldest turn first; within one, the largest output first.
+  // Tool outputs, and the observations many agents send as user messages (data, not the user's words).
+  const foldable = (s: Segment) =>
+    s.kind === 'tool-result' || (s.role === 'user' && s.kind === 'text' && looksLikeData(s.text));
   const candidates = originals
-    .filter((s) => s.kind === 'tool-result' && s.message < newest && !s.flags.retrieved)
+    .filter((s) => foldable(s) && s.message < newest && !s.flags.retrieved)
     .sort((a, b) => a.message - b.message || b.text.length - a.text.length);
 
   const edits: { path: Segment['path']; text: string }[] = [];

@@ -12,9 +12,9 @@ describe('context windows', () => {
   });
 
   it('gives a request the 1M window its Anthropic beta asks for, and overrides win', () => {
-    expect(contextWindowOf('claude-sonnet-4-5', { betas: 'interleaved-thinking-2025-05-14,context-1m-2025-08-07' })).toEqual(
-      { tokens: 1_000_000 },
-    );
+    expect(
+      contextWindowOf('claude-sonnet-4-5', { betas: 'interleaved-thinking-2025-05-14,context-1m-2025-08-07' }),
+    ).toEqual({ tokens: 1_000_000 });
     expect(contextWindowOf('claude-sonnet-4-5', { overrides: { 'claude-*': 50_000 } })).toEqual({ tokens: 50_000 });
     expect(contextWindowOf('my-local-model', { overrides: { 'my-local-model': 32_768 } })).toEqual({ tokens: 32_768 });
   });

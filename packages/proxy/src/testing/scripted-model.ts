@@ -283,7 +283,12 @@ export async function answerScripted(
   }
   if (!format) return writeJson(res, 200, { echoed: body });
   const turn = script({ ...request, format });
-  if (turn.error) return writeJson(res, turn.error.status, DIALECTS[format].errorBody(turn.error.status, turn.error.type, turn.error.message));
+  if (turn.error)
+    return writeJson(
+      res,
+      turn.error.status,
+      DIALECTS[format].errorBody(turn.error.status, turn.error.type, turn.error.message),
+    );
   const encoded = encode(format, turn, request, body);
   if (format === 'gemini') {
     if (!request.path.includes(':streamGenerateContent')) return writeJson(res, 200, encoded.json);
