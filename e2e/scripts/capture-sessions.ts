@@ -137,6 +137,8 @@ function copyScrubbed(from: string, to: string, home: string): number {
           ).run(form, to);
     }
     db.exec('VACUUM');
+    // Out of WAL mode, so a reader opening it read-only creates no files beside it.
+    db.exec('PRAGMA journal_mode=DELETE');
     db.close();
     return 1;
   }

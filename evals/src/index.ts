@@ -7,7 +7,7 @@ import { runToolQa } from './suites/tool-qa.js';
 import type { CaseResult, EvalResult, SuiteName, SuiteOptions } from './types.js';
 
 export { checkFloors } from './floors.js';
-export { endpointFromEnv, type ModelEndpoint } from './online/model.js';
+export { complete, endpointFromEnv, type ModelEndpoint, type ModelReply } from './online/model.js';
 export { renderChart } from './report/chart.js';
 export { renderMarkdown } from './report/markdown.js';
 export type { Aggregate, CaseResult, CaseStatus, EvalResult, SuiteName, SuiteOptions } from './types.js';

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   retrieve: async () => (await import('./commands/retrieve.js')).runRetrieve,
   ccr: async () => (await import('./commands/ccr.js')).runCcr,
   eval: async () => (await import('./commands/eval.js')).runEval,
+  learn: async () => (await import('./commands/learn.js')).runLearn,
   mcp: async () => (await import('./commands/mcp.js')).runMcp,
   memory: async () => (await import('./commands/memory.js')).runMemory,
   models: async () => (await import('./commands/models.js')).runModels,

@@ -31,6 +31,25 @@ export function runCli(
   return { code: result.status, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
 }
 
+/** `runCli` without blocking this process: for a run that talks to a server the test itself serves. */
+export function runCliAsync(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? emptyDir(),
+    env: { PATH: process.env.PATH ?? '', HEADROOM_HOME: emptyDir(), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr })));
+}
+
 /** A fresh empty directory (no config file in it). */
 export function emptyDir(): string {
   return mkdtempSync(join(tmpdir(), 'headroom-cli-'));

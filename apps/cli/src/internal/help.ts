@@ -9,6 +9,7 @@ Usage:
   headroom stats [--url URL]             what a running proxy has saved
   headroom output-savings [--url URL]    what output shaping saved, with its interval
   headroom wrap <agent> [-- args]        run a coding agent through the proxy
+  headroom learn [--apply]               write corrections of agents' repeated mistakes into their notes
   headroom mcp serve | install <client>  Headroom's tools and memory for MCP clients
   headroom memory add|search|list|…      the memory every agent on this machine shares
   headroom models pull <hub-id>          download a Kompress model once, verified
@@ -261,4 +262,34 @@ Options:
   --token TOKEN  its admin token, for a proxy bound beyond loopback (HEADROOM_ADMIN_TOKEN)
   --json         print the figures as one JSON object
   -h, --help     show this help
+`;
+
+export const LEARN_HELP = `Usage: headroom learn [--project DIR | --all] [--agent NAME,…] [--apply] [--json] [--model NAME]
+
+Reads the sessions coding agents left on this machine — Claude Code (~/.claude/projects),
+Codex (~/.codex/sessions), Gemini CLI (~/.gemini/tmp), opencode (~/.local/share/opencode),
+pi (~/.pi/agent/sessions) — finds the mistakes they made again and again in this project, and
+writes short corrections, with how often each was seen, into a marked block of each agent's notes:
+CLAUDE.local.md (Claude Code), AGENTS.md (Codex, opencode, pi), GEMINI.md (Gemini CLI).
+
+What it finds, each from the tool calls themselves: a command that failed and was corrected, a
+path guessed wrong and then found, a large file read again and again, a search that found
+nothing and was widened, the same call repeated with the same result. A finding is written when
+it recurs: in two sessions or more (--min-sessions), or three times or more in one.
+
+Dry run by default: prints the blocks and their evidence. --apply writes them; the block between
+<!-- headroom:learn:start --> and <!-- headroom:learn:end --> is replaced on every run (removed
+when nothing is left), and everything outside it stays as it is.
+
+Options:
+  --project DIR        the project (default: the current directory, and the folders under it)
+  --all                every project with sessions on this machine, each written in its own folder
+  --agent NAME,…       claude, codex, gemini, opencode, pi (default: all)
+  --apply              write the blocks
+  --json               print the findings as one JSON object
+  --model NAME         have a model phrase and rank the corrections, through the endpoint the
+                       online evals use (HEADROOM_EVAL_BASE_URL, OPENAI_API_KEY or
+                       ANTHROPIC_API_KEY); paths and commands it alters are not used
+  --min-sessions N     sessions a mistake must recur in (default 2)
+  -h, --help           show this help
 `;
