@@ -115,6 +115,53 @@ describe('dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  it('shows what output shaping saved, with its basis and interval', async () => {
+    // Shorter replies to shaped requests (40 output tokens against 100), half the sessions held out.
+    const model = await startUpstream((req, res) =>
+      json(res, 200, {
+        id: 'm',
+        type: 'message',
+        content: [{ type: 'text', text: 'ok' }],
+        usage: { input_tokens: 50, output_tokens: req.body.includes('headroom_output_shaping') ? 40 : 100 },
+      }),
+    );
+    const shaped = await serveProxy({
+      port: 0,
+      upstreamAnthropic: model.url,
+      outputShaper: { level: 2, holdout: 0.5 },
+    });
+    try {
+      for (let n = 0; n < 30; n++)
+        await fetch(`${shaped.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'claude-sonnet-4-5',
+            max_tokens: 100,
+            messages: [{ role: 'user', content: `Question ${n}` }],
+          }),
+        });
+      const stats = (await (await fetch(`${shaped.url}/stats`)).json()) as {
+        outputShaping: { basis: string; savedTokens: number; savedShare: number; low: number; high: number };
+      };
+      expect(stats.outputShaping.basis).toBe('measured');
+      const page = await browser.newPage();
+      await page.goto(`${shaped.url}/dashboard`);
+      await page.waitForSelector('body[data-ready=true]');
+      expect((await page.textContent('[data-testid=output-basis]'))?.trim()).toBe('output tokens saved (measured)');
+      expect((await page.textContent('[data-testid=output-saved]'))?.trim()).toBe(
+        `${stats.outputShaping.savedTokens.toLocaleString('en-US')} (60.0%)`,
+      );
+      expect(await page.textContent('[data-testid=output-interval]')).toMatch(
+        /^95% interval [\d,]+ to [\d,]+, \d+ shaped turns against \d+$/,
+      );
+      await page.close();
+    } finally {
+      await shaped.close();
+      await model.close();
+    }
+  });
+
   it('shows each replica’s share when the figures are a fleet’s', async () => {
     // Counters shared by two proxies, as on Redis (`createRedisCounters`): this one is replica a.
     const other = [{ day: '2026-12-06', agent: 'codex', model: 'gpt-5', name: 'requests', value: 4 }];
