@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     // Nothing under test may touch the user's real ~/.headroom.
     env: { HEADROOM_HOME: mkdtempSync(join(tmpdir(), 'headroom-home-')) },
     reporters: ['default', 'json'],

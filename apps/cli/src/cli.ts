@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compress: async () => (await import('./commands/compress.js')).runCompress,
   retrieve: async () => (await import('./commands/retrieve.js')).runRetrieve,
   ccr: async () => (await import('./commands/ccr.js')).runCcr,
+  doctor: async () => (await import('./commands/doctor.js')).runDoctor,
   eval: async () => (await import('./commands/eval.js')).runEval,
   learn: async () => (await import('./commands/learn.js')).runLearn,
   mcp: async () => (await import('./commands/mcp.js')).runMcp,
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   models: async () => (await import('./commands/models.js')).runModels,
   'output-savings': async () => (await import('./commands/output-savings.js')).runOutputSavings,
   proxy: async () => (await import('./commands/proxy.js')).runProxy,
+  savings: async () => (await import('./commands/savings.js')).runSavings,
   stats: async () => (await import('./commands/stats.js')).runStats,
   wrap: async () => (await import('./commands/wrap.js')).runWrap,
 };

@@ -16,12 +16,15 @@ export {
   type OutputStratum,
   sizeBucket,
 } from './output-savings.js';
-export { createProxy, type HeadroomProxy, type HealthCheck, type ProxyOptions } from './proxy.js';
+export { blendedInputPrice, type CachePricing, cachePricing, inputPrice } from './prices.js';
+export { createProxy, type HeadroomProxy, type HealthCheck, type ProxyMetrics, type ProxyOptions } from './proxy.js';
+export { type LedgerRow, savingsLedger } from './savings-ledger.js';
 export {
   type Breakdown,
   type FiguresOf,
   type ProxyStats,
   type RequestLabels,
   type RequestRecord,
+  type StatsObserver,
   statsOfCounters,
 } from './stats.js';

@@ -6,10 +6,12 @@ import { defaultCrushers } from '@headroom/crushers';
 import { offThread } from '@headroom/crushers/node';
 import { serve } from '@hono/node-server';
 import { decodeBody } from './decode-body.js';
+import { createProxyMetrics } from './metrics.js';
 import { createProxy, type HeadroomProxy, type ProxyOptions } from './proxy.js';
 import { createUpstreamFetch } from './upstream-fetch.js';
 import { serveWebSockets } from './websocket.js';
 
+export { createProxyMetrics, type ProxyMetricsOptions } from './metrics.js';
 export { importSavedStats } from './stats-file.js';
 
 export interface ServeOptions extends ProxyOptions {
@@ -53,6 +55,7 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
     transforms: crushers.transforms,
     onWarning: warn,
     decodeBody: options.decodeBody ?? decodeBody,
+    metrics: options.metrics ?? createProxyMetrics(),
     fetch:
       options.fetch ??
       createUpstreamFetch(options.upstreamIdleTimeoutMs ? { idleTimeoutMs: options.upstreamIdleTimeoutMs } : {}),

@@ -20,6 +20,9 @@ const INPUT_USD_PER_MILLION: readonly [prefix: string, usd: number][] = [
   ['gpt-5', 1.25],
   ['o4-mini', 1.1],
   ['o3', 2],
+  ['gemini-2.5-pro', 1.25],
+  ['gemini-2.5-flash-lite', 0.1],
+  ['gemini-2.5-flash', 0.3],
 ];
 
 /** Dollars per input token for a model, or undefined when the model is not in the table. */
@@ -31,4 +34,41 @@ export function inputPrice(model: string | undefined): number | undefined {
     if (name.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
   }
   return best ? best[1] / 1_000_000 : undefined;
+}
+
+/** How a provider bills the cached part of a prompt, relative to its input price. */
+export interface CachePricing {
+  readonly read: number;
+  readonly write: number;
+  /** Whether the usage's input count includes the cached tokens (OpenAI, Gemini) or not (Anthropic). */
+  readonly inputIncludesCached: boolean;
+}
+
+/** Cache prices by provider and model family, as published (2026). */
+export function cachePricing(model: string | undefined): CachePricing {
+  const name = (model ?? '').toLowerCase().replace(/^(anthropic|openai|google)\//, '');
+  if (name.startsWith('claude')) return { read: 0.1, write: 1.25, inputIncludesCached: false };
+  if (name.startsWith('gemini')) return { read: 0.25, write: 1, inputIncludesCached: true };
+  if (name.startsWith('gpt-4o') || name.startsWith('o1')) return { read: 0.5, write: 1, inputIncludesCached: true };
+  if (name.startsWith('gpt-4.1')) return { read: 0.25, write: 1, inputIncludesCached: true };
+  return { read: 0.1, write: 1, inputIncludesCached: true };
+}
+
+/**
+ * What one input token cost on average given how much of the prompts the cache served: the list
+ * price blended with the cache's read and write prices in the proportions the upstream reported.
+ * A token compression took off would have been billed at about this price.
+ */
+export function blendedInputPrice(
+  model: string | undefined,
+  usage: { readonly inputTokens: number; readonly cacheReadTokens: number; readonly cacheWriteTokens: number },
+): number | undefined {
+  const price = inputPrice(model);
+  if (price === undefined) return undefined;
+  const cache = cachePricing(model);
+  const { inputTokens, cacheReadTokens, cacheWriteTokens } = usage;
+  const total = cache.inputIncludesCached ? inputTokens : inputTokens + cacheReadTokens + cacheWriteTokens;
+  if (total <= 0) return price;
+  const uncached = total - cacheReadTokens - cacheWriteTokens;
+  return (price * (Math.max(0, uncached) + cacheReadTokens * cache.read + cacheWriteTokens * cache.write)) / total;
 }

@@ -39,11 +39,21 @@ import {
   type PassThroughReason,
   type ProxyStats,
   type RequestLabels,
+  type StatsObserver,
   StatsTally,
   statsOfCounters,
   UNLABELLED,
 } from './stats.js';
 import { warmUp } from './warm-up.js';
+
+/** Where the proxy's counters go as Prometheus metrics, and how they are read. */
+export interface ProxyMetrics {
+  /** One counter increment (see `StatsObserver`). */
+  observe: StatsObserver;
+  /** One upstream reply: its status, and milliseconds to its headers. */
+  upstream(status: number, ms: number): void;
+  render(): Promise<{ readonly contentType: string; readonly body: string }>;
+}
 
 /** One thing `/health` checks: whether it answers, and what it said. */
 export interface HealthCheck {
@@ -138,6 +148,12 @@ export interface ProxyOptions {
    */
   readonly contextWindows?: Readonly<Record<string, number>>;
   readonly fitContext?: boolean;
+  /**
+   * `GET /metrics` in Prometheus text format (`createProxyMetrics` from `@headroom/proxy/node`;
+   * `serveProxy` sets one up): the same counters `/stats` keeps, for this process. Behind the
+   * admin token like `/stats`.
+   */
+  readonly metrics?: ProxyMetrics;
   /**
    * How the proxy reaches the upstream. Default: the runtime's `fetch`. `serveProxy` uses one that
    * sends exactly the client's headers (the runtime's `fetch` adds some of a browser's).
@@ -271,6 +287,10 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   // upstream byte-identical on every later turn and the provider's prompt cache keeps working.
   const firstSight = options.firstSight ?? new FirstSightCache();
   const tally = new StatsTally();
+  if (options.metrics) {
+    tally.observer = options.metrics.observe;
+    tally.upstreamObserver = options.metrics.upstream;
+  }
   const counters = options.counters;
   /** Writes what this process counted to the shared store; kept for the next try if the store fails. */
   const flush = async () => {
@@ -557,7 +577,15 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     const status = admitted(c);
     if (status === 401) return c.json({ error: 'stats need the admin token' }, 401);
     if (status === 403) return c.json({ error: 'stats are only served to this machine' }, 403);
-    const components = options.components ? { components: options.components() } : {};
+    const components = {
+      ...(options.components ? { components: options.components() } : {}),
+      // Where each provider's requests go, and whether that was set or is the default (for `headroom doctor`).
+      upstreams: {
+        anthropic: { url: upstream.anthropic, configured: options.upstreamAnthropic !== undefined },
+        openai: { url: upstream.openai, configured: options.upstreamOpenAI !== undefined },
+        google: { url: upstream.google, configured: options.upstreamGemini !== undefined },
+      },
+    };
     if (!counters) return c.json({ ...tally.snapshot(), scope: 'process', ...components });
     try {
       const replicas = counters.readReplicas ? { replicas: replicaFigures(await counters.readReplicas()) } : {};
@@ -566,6 +594,14 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       // The shared totals cannot be read: this process's own, saying so.
       return c.json({ ...tally.snapshot(), scope: 'process', countersError: (error as Error).message, ...components });
     }
+  });
+  app.get('/metrics', async (c) => {
+    const status = admitted(c);
+    if (status === 401) return c.text('metrics need the admin token\n', 401);
+    if (status === 403) return c.text('metrics are only served to this machine\n', 403);
+    if (!options.metrics) return c.text('metrics are not enabled in this proxy\n', 404);
+    const { contentType, body } = await options.metrics.render();
+    return c.body(body, 200, { 'content-type': contentType });
   });
   // The dashboard's browser asks for an icon; that is no request for the upstream.
   app.get('/favicon.ico', (c) => c.body(null, 204));
@@ -663,7 +699,9 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         // The body is the upstream's now: its place is free while the reply is awaited (which can
         // take minutes), so slow replies do not turn other clients away.
         release();
+        const sent = performance.now();
         response = await sending;
+        if (format) tally.recordUpstream(labels, response.status, performance.now() - sent);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         return providerError(
@@ -725,7 +763,9 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     webSocketTurn: async (message, path, headers, send) => {
       const prepared = await prepare(new TextEncoder().encode(message), 'responses', headers, path);
       const text = typeof prepared.body === 'string' ? prepared.body : message;
+      const sent = performance.now();
       const response = await send(text);
+      tally.recordUpstream(prepared.labels, response.status, performance.now() - sent);
       tally.recordRequest(
         prepared.labels,
         {

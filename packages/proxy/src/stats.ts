@@ -62,6 +62,9 @@ export interface RequestRecord {
 
 const RECENT = 50;
 
+/** Sees one counter increment: who it is for, its name (as kept in the counters) and its value. */
+export type StatsObserver = (labels: RequestLabels, name: string, value: number) => void;
+
 /** Who a request's figures are counted for. */
 export interface RequestLabels {
   readonly agent: string;
@@ -91,6 +94,8 @@ export const UNLABELLED: RequestLabels = { agent: 'unknown', model: 'unknown' };
  * (`drain`). Bounded: the recent list keeps the last 50 requests.
  */
 export class StatsTally {
+  /** Sees every increment as it is counted (the Prometheus metrics mirror them). */
+  observer?: StatsObserver;
   private readonly local = new Map<string, CounterIncrement>();
   private pending = new Map<string, CounterIncrement>();
   private readonly recent: RequestRecord[] = [];
@@ -99,6 +104,12 @@ export class StatsTally {
   constructor(private readonly now: () => number = Date.now) {}
 
   private add(labels: RequestLabels, name: string, value: number): void {
+    try {
+      // Zeros too: a compression that took no measurable time is still one compression.
+      this.observer?.(labels, name, value);
+    } catch {
+      // An observer's fault never loses a figure.
+    }
     if (!value) return;
     const row = { day: dayOf(this.now()), agent: labels.agent, model: labels.model, name, value };
     sumInto(this.local, [row]);
@@ -119,12 +130,14 @@ export class StatsTally {
     this.add(labels, 'compressedRequests', figures.tokensAfter < figures.tokensBefore ? 1 : 0);
     this.add(labels, 'tokensBefore', figures.tokensBefore);
     this.add(labels, 'tokensAfter', figures.tokensAfter);
+    this.add(labels, 'tokensSaved', figures.tokensBefore - figures.tokensAfter);
     this.add(labels, 'compressionMs', figures.ms);
     for (const t of figures.transforms) {
       if (t.skipped) continue;
       this.add(labels, `transform.${t.name}.segments`, 1);
       this.add(labels, `transform.${t.name}.tokensBefore`, t.tokensBefore);
       this.add(labels, `transform.${t.name}.tokensAfter`, t.tokensAfter);
+      this.add(labels, `transform.${t.name}.tokensSaved`, t.tokensBefore - t.tokensAfter);
     }
   }
 
@@ -148,6 +161,15 @@ export class StatsTally {
   recordPassThrough(labels: RequestLabels, reason: PassThroughReason): void {
     this.add(labels, `passedThrough.${reason}`, 1);
   }
+
+  /** An upstream reply's status and how long its headers took; error statuses are counted by status. */
+  recordUpstream(labels: RequestLabels, status: number, ms: number): void {
+    if (status >= 400) this.add(labels, `upstreamErrors.${status}`, 1);
+    this.upstreamObserver?.(status, ms);
+  }
+
+  /** Sees each upstream reply's status and latency (the Prometheus histogram). */
+  upstreamObserver?: (status: number, ms: number) => void;
 
   /** A request that still exceeded its model's window after fitting (forwarded as it was). */
   recordOverflow(labels: RequestLabels): void {

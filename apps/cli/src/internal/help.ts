@@ -8,6 +8,8 @@ Usage:
   headroom proxy [--host] [--port]       serve the compressing proxy for any client
   headroom stats [--url URL]             what a running proxy has saved
   headroom output-savings [--url URL]    what output shaping saved, with its interval
+  headroom savings [--days N]            tokens and money saved per day, agent and model
+  headroom doctor                        what is running, how each agent is routed, what is broken
   headroom wrap <agent> [-- args]        run a coding agent through the proxy
   headroom learn [--apply]               write corrections of agents' repeated mistakes into their notes
   headroom mcp serve | install <client>  Headroom's tools and memory for MCP clients
@@ -292,4 +294,36 @@ Options:
                        ANTHROPIC_API_KEY); paths and commands it alters are not used
   --min-sessions N     sessions a mistake must recur in (default 2)
   -h, --help           show this help
+`;
+
+export const SAVINGS_HELP = `Usage: headroom savings [--days 30] [--json] [--store URL]
+
+The savings ledger: tokens and money saved per day, per agent and per model, from the counters
+every proxy and wrapped session on this machine keep ($HEADROOM_HOME/ccr.db), or a fleet's
+(--store redis://…). Dollars are estimates at published input prices: at list price, and at the
+price the prompt cache left (the list price blended with the cache reads and writes the upstream
+reported that day), which is what a token compression took off would really have cost.
+
+Options:
+  --days N       days back from today, today included (default 30)
+  --json         print {days, source, totals, rows} as one JSON object
+  --store URL    where the counters live (HEADROOM_STORE; default sqlite:)
+  -h, --help     show this help
+`;
+
+export const DOCTOR_HELP = `Usage: headroom doctor [--url http://127.0.0.1:8787] [--token TOKEN] [--json]
+
+Checks, one line each with what to do when it fails: whether a Headroom proxy runs and answers
+(and its storage), which upstreams it uses and whether they answer, which agents are installed and
+how each reaches its model — only through 'headroom wrap' for a run, or a lasting route of its own
+(a variable in this environment, or its configuration: ~/.claude/settings.json, Codex's
+config.toml, ~/.gemini/.env, opencode.json) and whether that route leads to Headroom, to something
+else, or nowhere — the store, the memory database, the Kompress and embedding models, the versions.
+Exits 1 when something is broken (a warning alone is not).
+
+Options:
+  --url URL      the proxy (default http://127.0.0.1:$HEADROOM_PROXY_PORT, else port 8787)
+  --token TOKEN  its admin token, for a proxy bound beyond loopback (HEADROOM_ADMIN_TOKEN)
+  --json         print {ok, checks: [{name, status, detail, fix}]}
+  -h, --help     show this help
 `;

@@ -73,7 +73,8 @@ describe('BytePairCounter', () => {
       }
       // Without the datasets this checks nothing more than the samples do; with them, hundreds of slices.
       expect(slices === 0 || slices > 100).toBe(true);
-    });
+      // Two tokenizers over every dataset slice: a minute alone, several beside the other suites.
+    }, 600_000);
 
     it(`reads the built ${name} file as the same vocabulary the module holds`, async () => {
       const fromModule = vocabularyFromRanks(ranks);
