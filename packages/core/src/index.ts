@@ -24,6 +24,7 @@ export type {
   WireDialect,
 } from './dialects/dialect.js';
 export { asEventStreamUrl, isJsonArrayStream, jsonArrayFromEvents } from './dialects/gemini/json-array.js';
+export { dataUrlParts, type ImageRef } from './dialects/images.js';
 export {
   appendToArrayAt,
   arraySpanAt,
@@ -54,6 +55,9 @@ export {
 } from './errors/headroom-error.js';
 export { contentKey, contentKeyInTurns, hasLoneSurrogate } from './hash/content-key.js';
 export { sha256Hex, sha256HexInTurns } from './hash/sha256.js';
+export { fromBase64, type ImageSize, imageSize } from './images/image-size.js';
+export { type ImageProvider, imageTokens, providerMaxSize } from './images/image-tokens.js';
+export { type ImageFigures, requestImages } from './images/request-images.js';
 export {
   formatMarker,
   hasMarkers,

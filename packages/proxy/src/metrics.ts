@@ -35,6 +35,12 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
   const tokensAfter = counter('headroom_tokens_after_total', 'Request tokens as they went upstream.', byRequest);
   const tokensSaved = counter('headroom_tokens_saved_total', 'Request tokens compression took off.', byRequest);
   const savedUsd = counter('headroom_saved_usd_total', 'Dollars not spent on input tokens, at list prices.', byRequest);
+  const images = counter('headroom_images_total', 'Inline images in requests.', byRequest);
+  const imageTokens = counter(
+    'headroom_image_tokens_total',
+    'Input tokens the inline images cost, by each provider rule.',
+    byRequest,
+  );
   const segments = counter('headroom_transform_segments_total', 'Segments each transform compressed.', ['transform']);
   const transformBefore = counter('headroom_transform_tokens_before_total', 'Tokens in, by transform.', ['transform']);
   const transformAfter = counter('headroom_transform_tokens_after_total', 'Tokens out, by transform.', ['transform']);
@@ -86,6 +92,8 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
     tokensSaved,
     estimatedSavedUsd: savedUsd,
     retrieveRounds,
+    images,
+    imageTokens,
   };
   const upstreamKinds: Record<string, string> = {
     inputTokens: 'input',

@@ -17,6 +17,7 @@ import {
   type OutputArm,
   type OutputShaperSettings,
   parseJsonInTurns,
+  requestImages,
   type Store,
   sha256Hex,
   shapeOutput,
@@ -470,6 +471,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         ...(options.transforms ? { transforms: options.transforms } : {}),
       });
       const request = parsed as Record<string, unknown>;
+      tally.recordImages(labels, requestImages(request, format));
       const fit = await fitToWindow(
         compressed.text,
         request,

@@ -36,6 +36,9 @@ export interface ProxyStats {
   readonly cacheWriteTokens: number;
   /** Output tokens the upstream reported. */
   readonly outputTokens: number;
+  /** Inline images in requests, and their cost in input tokens by each provider's rule. */
+  readonly images: number;
+  readonly imageTokens: number;
   /** What output shaping saved, against a holdout or unshaped sessions (see `output-savings.ts`). */
   readonly outputShaping: OutputSavings;
   /** Milliseconds spent compressing, summed. */
@@ -171,6 +174,17 @@ export class StatsTally {
   /** Sees each upstream reply's status and latency (the Prometheus histogram). */
   upstreamObserver?: (status: number, ms: number) => void;
 
+  /** The inline images a request carries, and what they cost in tokens at its provider. */
+  recordImages(labels: RequestLabels, images: readonly { readonly tokens?: number }[]): void {
+    if (!images.length) return;
+    this.add(labels, 'images', images.length);
+    this.add(
+      labels,
+      'imageTokens',
+      images.reduce((sum, image) => sum + (image.tokens ?? 0), 0),
+    );
+  }
+
   /** A request that still exceeded its model's window after fitting (forwarded as it was). */
   recordOverflow(labels: RequestLabels): void {
     this.add(labels, 'overflowRequests', 1);
@@ -296,6 +310,8 @@ function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Br
     cacheReadTokens: total('cacheReadTokens'),
     cacheWriteTokens: total('cacheWriteTokens'),
     outputTokens: total('outputTokens'),
+    images: total('images'),
+    imageTokens: total('imageTokens'),
     outputShaping: estimateOutputSavings(outputRows),
     compressionMs: Math.round(total('compressionMs') * 100) / 100,
     retrieveRounds: total('retrieveRounds'),

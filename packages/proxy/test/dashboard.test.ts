@@ -1,22 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCounters } from '../src/counters.js';
 import { type RunningProxy, serveProxy } from '../src/node.js';
+import { launchChromium } from './chromium.js';
 import { json, startUpstream } from './fake-upstream.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Debian's Chromium, installed when missing (the machines run as root); a failure fails the test. */
-function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore' });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { env, stdio: 'ignore' });
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium is needed for the dashboard test and could not be installed at ${CHROMIUM}`);
-}
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let running: RunningProxy;
@@ -29,7 +16,6 @@ const log = Array.from(
 ).join('\n');
 
 beforeAll(async () => {
-  ensureChromium();
   upstream = await startUpstream((_req, res) =>
     json(res, 200, {
       id: 'm',
@@ -54,18 +40,7 @@ beforeAll(async () => {
       }),
     });
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

@@ -15,6 +15,7 @@ import {
   getTokenizer,
   InvalidRequestError,
   type OutputArm,
+  requestImages,
   type Store,
   shapeOutput,
   spliceJsonText,
@@ -46,6 +47,8 @@ interface Outcome {
   readonly figures: Pick<CompressionFigures, 'tokensBefore' | 'tokensAfter' | 'ms' | 'transforms' | 'ccrKeys'>;
   readonly estimate: boolean;
   readonly encoding: string;
+  /** The request's inline images: where, their size, and their cost in tokens at its provider. */
+  readonly images?: readonly Record<string, unknown>[];
 }
 
 export async function runCompress(args: string[], io: CliIo): Promise<number> {
@@ -179,7 +182,8 @@ async function compressAndPrint(
       ms,
       ...(skipped ? { skipped } : {}),
     }));
-    const rest = JSON.stringify({ tokensBefore, tokensAfter, ms, transforms: entries, ccrKeys });
+    const images = outcome.images?.length ? { images: outcome.images } : {};
+    const rest = JSON.stringify({ tokensBefore, tokensAfter, ms, transforms: entries, ccrKeys, ...images });
     await write(io.stdout, `{"output":${outcome.jsonOutput},${rest.slice(1)}\n`);
   } else {
     await write(io.stdout, outcome.plain);
@@ -257,6 +261,14 @@ async function compressInput(
         figures: { ...result, tokensAfter: result.tokensAfter + added, ms: elapsed(started) },
         estimate: result.tokenizer.estimate,
         encoding: result.tokenizer.encoding,
+        images: requestImages(request as Record<string, unknown>, wire).map(
+          ({ ref, bytes, width, height, format, tokens }) => ({
+            path: ref.path,
+            mediaType: ref.mediaType,
+            bytes,
+            ...(width !== undefined ? { width, height, format, tokens } : { unreadable: true }),
+          }),
+        ),
       };
     }
   }

@@ -1,4 +1,5 @@
 import type { RequestView, WireFormat } from '../request/segment.js';
+import type { ImageRef } from './images.js';
 import type { TurnKind } from './output-controls.js';
 import type { SseEvent } from './sse.js';
 import type { UsageFields } from './usage.js';
@@ -126,4 +127,6 @@ export interface WireDialect<F extends WireFormat = WireFormat> {
   lowerEffort(text: string, request: Record<string, unknown>): string;
   /** The most output tokens the request allows the reply (room the prompt must leave in the window). */
   maxOutputTokens(request: Record<string, unknown>): number | undefined;
+  /** The images the request carries inline (base64 or `data:` URLs), in order; URLs to fetch are not listed. */
+  images(request: Record<string, unknown>): ImageRef[];
 }

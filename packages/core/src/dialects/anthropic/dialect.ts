@@ -1,4 +1,5 @@
 import type { WireDialect } from '../dialect.js';
+import { type ImageRef, imagesIn } from '../images.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { kindOfResults, lowerBudget, lowerEffortWord, positive, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
@@ -84,6 +85,34 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
   },
 
   maxOutputTokens: (request) => positive(request.max_tokens),
+
+  images(request) {
+    const messages = Array.isArray(request.messages) ? request.messages : [];
+    const image = (
+      block: Record<string, unknown>,
+      at: readonly (string | number)[],
+      message: number,
+    ): ImageRef | undefined => {
+      const source = isRecord(block.source) ? block.source : undefined;
+      if (block.type !== 'image' || source?.type !== 'base64' || typeof source.data !== 'string') return undefined;
+      return {
+        path: [...at, 'source', 'data'],
+        mediaType: String(source.media_type ?? ''),
+        data: source.data,
+        dataUrl: false,
+        message,
+      };
+    };
+    return messages.flatMap((m, i) =>
+      isRecord(m)
+        ? imagesIn(m.content, ['messages', i, 'content'], (block, at) =>
+            block.type === 'tool_result'
+              ? imagesIn(block.content, [...at, 'content'], (inner, innerAt) => image(inner, innerAt, i))
+              : image(block, at, i),
+          )
+        : [],
+    );
+  },
 
   lowerEffort(text, request) {
     let out = text;

@@ -1,4 +1,5 @@
 import type { WireDialect } from '../dialect.js';
+import { imagesIn } from '../images.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { kindOfResults, lowerBudget, lowerEffortWord, positive, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
@@ -135,6 +136,23 @@ export const geminiDialect: WireDialect<'gemini'> = {
         const response = isRecord(r.response) ? r.response : {};
         return 'error' in response || readsAsFailure(JSON.stringify(response));
       }),
+    );
+  },
+
+  images(request) {
+    const contents = Array.isArray(request.contents) ? request.contents : [];
+    return contents.flatMap((content, i) =>
+      isRecord(content)
+        ? imagesIn(content.parts, ['contents', i, 'parts'], (part, at) => {
+            const inline = field(part, 'inlineData', 'inline_data');
+            if (!isRecord(inline.value)) return undefined;
+            const data = inline.value.data;
+            const mediaType = field(inline.value, 'mimeType', 'mime_type').value;
+            return typeof data === 'string' && typeof mediaType === 'string' && mediaType.startsWith('image/')
+              ? { path: [...at, inline.key, 'data'], mediaType, data, dataUrl: false, message: i }
+              : undefined;
+          })
+        : [],
     );
   },
 

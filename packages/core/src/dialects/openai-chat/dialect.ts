@@ -1,4 +1,5 @@
 import type { WireDialect } from '../dialect.js';
+import { dataUrlImage, imagesIn } from '../images.js';
 import { appendToArrayAt, prependMember, prependToArrayAt } from '../json-text.js';
 import { kindOfResults, lowerEffortWord, positive, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
@@ -81,6 +82,20 @@ export const openAIChatDialect: WireDialect<'openai'> = {
   },
 
   maxOutputTokens: (request) => positive(request.max_completion_tokens) ?? positive(request.max_tokens),
+
+  images(request) {
+    const messages = Array.isArray(request.messages) ? request.messages : [];
+    return messages.flatMap((m, i) =>
+      isRecord(m)
+        ? imagesIn(m.content, ['messages', i, 'content'], (part, at) => {
+            const image = isRecord(part.image_url) ? part.image_url : undefined;
+            return part.type === 'image_url' && image
+              ? dataUrlImage(image.url, [...at, 'image_url', 'url'], i, image.detail)
+              : undefined;
+          })
+        : [],
+    );
+  },
 
   lowerEffort(text, request) {
     let out = lowerEffortWord(text, ['reasoning_effort'], request.reasoning_effort);

@@ -1,4 +1,5 @@
 import type { WireDialect } from '../dialect.js';
+import { dataUrlImage, imagesIn } from '../images.js';
 import { appendToArrayAt, prependMember } from '../json-text.js';
 import { kindOfResults, lowerEffortWord, positive, readsAsFailure } from '../output-controls.js';
 import { RETRIEVE_TOOL_DESCRIPTION, RETRIEVE_TOOL_NAME, RETRIEVE_TOOL_PARAMETERS } from '../retrieve-tool.js';
@@ -105,6 +106,20 @@ export const responsesDialect: WireDialect<'responses'> = {
   },
 
   maxOutputTokens: (request) => positive(request.max_output_tokens),
+
+  images(request) {
+    const input = Array.isArray(request.input) ? request.input : [];
+    const image = (part: Record<string, unknown>, at: readonly (string | number)[], i: number) =>
+      part.type === 'input_image' ? dataUrlImage(part.image_url, [...at, 'image_url'], i, part.detail) : undefined;
+    return input.flatMap((item, i) =>
+      isRecord(item)
+        ? [
+            ...imagesIn(item.content, ['input', i, 'content'], (part, at) => image(part, at, i)),
+            ...imagesIn(item.output, ['input', i, 'output'], (part, at) => image(part, at, i)),
+          ]
+        : [],
+    );
+  },
 
   lowerEffort(text, request) {
     return isRecord(request.reasoning)

@@ -1,0 +1,55 @@
+import type { ImageSize } from './image-size.js';
+
+/**
+ * What an image costs in input tokens, by each provider's published rule:
+ * - Anthropic: scaled to at most 1,568 px on its long edge, then width × height / 750;
+ * - OpenAI: `low` detail 85; otherwise scaled to fit 2,048 × 2,048, then its short side to at most
+ *   768, and 85 + 170 per 512-px tile;
+ * - Gemini: 258 when both sides are at most 384 px, else 258 per 768-px tile.
+ */
+export type ImageProvider = 'anthropic' | 'openai' | 'google';
+
+export function imageTokens(
+  size: Pick<ImageSize, 'width' | 'height'>,
+  provider: ImageProvider,
+  detail?: string,
+): number {
+  const { width, height } = size;
+  if (provider === 'anthropic') {
+    const scale = Math.min(1, 1568 / Math.max(width, height));
+    return Math.ceil((Math.round(width * scale) * Math.round(height * scale)) / 750);
+  }
+  if (provider === 'openai') {
+    if (detail === 'low') return 85;
+    const fit = Math.min(1, 2048 / Math.max(width, height));
+    let w = width * fit;
+    let h = height * fit;
+    const shorter = Math.min(w, h);
+    if (shorter > 768) {
+      w = (w * 768) / shorter;
+      h = (h * 768) / shorter;
+    }
+    return 85 + 170 * Math.ceil(Math.round(w) / 512) * Math.ceil(Math.round(h) / 512);
+  }
+  if (width <= 384 && height <= 384) return 258;
+  return 258 * Math.ceil(width / 768) * Math.ceil(height / 768);
+}
+
+/**
+ * The size beyond which a provider scales an image down anyway (so sending more pixels buys
+ * nothing): the long edge Anthropic keeps, and the box OpenAI fits high-detail images in.
+ */
+export function providerMaxSize(
+  size: Pick<ImageSize, 'width' | 'height'>,
+  provider: ImageProvider,
+): { width: number; height: number } {
+  const { width, height } = size;
+  let scale = 1;
+  if (provider === 'anthropic') scale = Math.min(1, 1568 / Math.max(width, height));
+  else if (provider === 'openai') {
+    scale = Math.min(1, 2048 / Math.max(width, height));
+    const shorter = Math.min(width, height) * scale;
+    if (shorter > 768) scale *= 768 / shorter;
+  }
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
