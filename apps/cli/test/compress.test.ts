@@ -31,7 +31,12 @@ const fileIn = (dir: string, name: string, content: string | Buffer) => {
 };
 
 function expectContractShape(out: JsonOutput): void {
-  expect(Object.keys(out)).toEqual(['output', 'tokensBefore', 'tokensAfter', 'ms', 'transforms', 'ccrKeys']);
+  // `images` follows when the request carries inline images: each with its size and token cost.
+  const keys = Object.keys(out);
+  expect(keys.slice(0, 6)).toEqual(['output', 'tokensBefore', 'tokensAfter', 'ms', 'transforms', 'ccrKeys']);
+  expect(keys.length === 6 || (keys.length === 7 && keys[6] === 'images')).toBe(true);
+  for (const image of (out as { images?: Record<string, unknown>[] }).images ?? [])
+    expect(Object.keys(image).slice(0, 3)).toEqual(['path', 'mediaType', 'bytes']);
   expect(Number.isInteger(out.tokensBefore) && Number.isInteger(out.tokensAfter)).toBe(true);
   expect(out.tokensAfter).toBeLessThanOrEqual(out.tokensBefore);
   expect(typeof out.ms).toBe('number');

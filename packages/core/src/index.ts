@@ -14,7 +14,7 @@ export { compress, compressText } from './compress.js';
 export { type ContentDetector, type ContentType, detectBasicContentType } from './content/content-type.js';
 export { type FixedWidthLayout, fixedWidthCells, fixedWidthLayout } from './content/fixed-width.js';
 export { type FitOptions, type FitResult, type FoldToFit, fitRequest } from './context-fit/fit-request.js';
-export { type ContextWindow, contextWindowOf, parseContextWindows } from './context-fit/windows.js';
+export { type ContextWindow, contextWindowOf, parseContextWindows, promptBudget } from './context-fit/windows.js';
 export { parseAnthropic } from './dialects/anthropic/parse.js';
 export type {
   RetrieveAnswer,

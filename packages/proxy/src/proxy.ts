@@ -17,6 +17,7 @@ import {
   type OutputArm,
   type OutputShaperSettings,
   parseJsonInTurns,
+  promptBudget,
   requestImages,
   type Store,
   sha256Hex,
@@ -350,13 +351,12 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       betas,
     });
     if (!window) return undefined;
-    const room = Math.min(
-      window.maxInput ?? window.tokens,
-      window.tokens - (DIALECTS[format].maxOutputTokens(request) ?? 0),
-    );
-    // Counts for models without an exact offline tokenizer are estimates: a wider margin for them;
-    // and room for what goes in after (the retrieve tool, a session's memories, the output instruction).
-    const budget = Math.floor(room * (figures.tokenizer.estimate ? 0.9 : 0.97)) - ADDED_LATER;
+    // Room for what goes in after the count: the retrieve tool, a session's memories, the output instruction.
+    const { room, budget } = promptBudget(window, {
+      maxOutput: DIALECTS[format].maxOutputTokens(request),
+      estimate: figures.tokenizer.estimate,
+      reserved: ADDED_LATER,
+    });
     const fitted = session !== undefined && fittedSessions.has(session);
     if (figures.tokensAfter <= budget && !fitted) return undefined;
     const fit = await fitRequest(text, request, format, figures.tokensAfter, {

@@ -15,6 +15,7 @@ import {
   getTokenizer,
   InvalidRequestError,
   type OutputArm,
+  promptBudget,
   requestImages,
   type Store,
   shapeOutput,
@@ -379,11 +380,10 @@ async function fitToModel(
   const model = options.model ?? modelOf(request);
   const window = contextWindowOf(model, contextWindows ? { overrides: contextWindows } : {});
   if (!window) return undefined;
-  const room = Math.min(
-    window.maxInput ?? window.tokens,
-    window.tokens - (DIALECTS[format].maxOutputTokens(request) ?? 0),
-  );
-  const budget = Math.floor(room * (figures.tokenizer.estimate ? 0.9 : 0.97));
+  const { budget } = promptBudget(window, {
+    maxOutput: DIALECTS[format].maxOutputTokens(request),
+    estimate: figures.tokenizer.estimate,
+  });
   if (figures.tokensAfter <= budget) return undefined;
   const { foldToFit } = await import('@headroom/crushers');
   return fitRequest(text, request, format, figures.tokensAfter, {

@@ -61,3 +61,16 @@ export function parseContextWindows(text: string): { windows?: Record<string, nu
   }
   return { windows };
 }
+
+/**
+ * Tokens a prompt may hold in `window`: the window less the reply's room (the request's own
+ * output limit), capped by the prompt's own limit where there is one, less a margin for counts that
+ * are estimates (10%; 3% for exact ones) and `reserved` tokens that go in after the count.
+ */
+export function promptBudget(
+  window: ContextWindow,
+  options: { readonly maxOutput?: number | undefined; readonly estimate: boolean; readonly reserved?: number },
+): { room: number; budget: number } {
+  const room = Math.min(window.maxInput ?? window.tokens, window.tokens - (options.maxOutput ?? 0));
+  return { room, budget: Math.floor(room * (options.estimate ? 0.9 : 0.97)) - (options.reserved ?? 0) };
+}
