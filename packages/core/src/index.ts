@@ -55,6 +55,7 @@ export {
 } from './errors/headroom-error.js';
 export { contentKey, contentKeyInTurns, hasLoneSurrogate } from './hash/content-key.js';
 export { sha256Hex, sha256HexInTurns } from './hash/sha256.js';
+export { type FittedImages, fitImages, type ImageResizer } from './images/fit-images.js';
 export { fromBase64, type ImageSize, imageSize } from './images/image-size.js';
 export { type ImageProvider, imageTokens, providerMaxSize } from './images/image-tokens.js';
 export { type ImageFigures, requestImages } from './images/request-images.js';

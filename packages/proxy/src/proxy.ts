@@ -9,9 +9,11 @@ import {
   decodeUtf8InTurns,
   FirstSightCache,
   type FirstSightMemory,
+  fitImages,
   fitRequest,
   formatOfPath,
   getTokenizer,
+  type ImageResizer,
   InvalidRequestError,
   isJsonArrayStream,
   type OutputArm,
@@ -156,6 +158,11 @@ export interface ProxyOptions {
    * admin token like `/stats`.
    */
   readonly metrics?: ProxyMetrics;
+  /**
+   * Sends each inline image no larger than its provider would use it (see `fitImages`): the same
+   * tokens, fewer bytes. `serveProxy` sets one up with sharp (`createSharpResizer`).
+   */
+  readonly imageResizer?: ImageResizer;
   /**
    * How the proxy reaches the upstream. Default: the runtime's `fetch`. `serveProxy` uses one that
    * sends exactly the client's headers (the runtime's `fetch` adds some of a browser's).
@@ -489,6 +496,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       tally.recordCompression(labels, result, inputPrice(model));
       if (fit && !fit.fits) tally.recordOverflow(labels);
       let next = fit?.text ?? compressed.text;
+      if (options.imageResizer) {
+        const images = await fitImages(next, request, format, { resizer: options.imageResizer, firstSight });
+        tally.recordImageFit(labels, images);
+        next = images.text;
+      }
       if (options.memories) {
         const block = await memoriesFor(session, format, request);
         if (block) next = DIALECTS[format].addToSystemPrompt(next, request, block) ?? next;

@@ -39,6 +39,10 @@ export interface ProxyStats {
   /** Inline images in requests, and their cost in input tokens by each provider's rule. */
   readonly images: number;
   readonly imageTokens: number;
+  /** Images sent at the size their provider uses them (fewer bytes, the same tokens), and the bytes before and after. */
+  readonly imagesResized: number;
+  readonly imageBytesBefore: number;
+  readonly imageBytesAfter: number;
   /** What output shaping saved, against a holdout or unshaped sessions (see `output-savings.ts`). */
   readonly outputShaping: OutputSavings;
   /** Milliseconds spent compressing, summed. */
@@ -185,6 +189,17 @@ export class StatsTally {
     );
   }
 
+  /** Images sent smaller than they came (bytes before and after), and those left as they came, by reason. */
+  recordImageFit(
+    labels: RequestLabels,
+    fitted: { resized: number; bytesBefore: number; bytesAfter: number; passed: Readonly<Record<string, number>> },
+  ): void {
+    this.add(labels, 'imagesResized', fitted.resized);
+    this.add(labels, 'imageBytesBefore', fitted.bytesBefore);
+    this.add(labels, 'imageBytesAfter', fitted.bytesAfter);
+    for (const [reason, count] of Object.entries(fitted.passed)) this.add(labels, `imagesPassed.${reason}`, count);
+  }
+
   /** A request that still exceeded its model's window after fitting (forwarded as it was). */
   recordOverflow(labels: RequestLabels): void {
     this.add(labels, 'overflowRequests', 1);
@@ -312,6 +327,9 @@ function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Br
     outputTokens: total('outputTokens'),
     images: total('images'),
     imageTokens: total('imageTokens'),
+    imagesResized: total('imagesResized'),
+    imageBytesBefore: total('imageBytesBefore'),
+    imageBytesAfter: total('imageBytesAfter'),
     outputShaping: estimateOutputSavings(outputRows),
     compressionMs: Math.round(total('compressionMs') * 100) / 100,
     retrieveRounds: total('retrieveRounds'),
