@@ -478,7 +478,8 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         ...(options.transforms ? { transforms: options.transforms } : {}),
       });
       const request = parsed as Record<string, unknown>;
-      tally.recordImages(labels, requestImages(request, format));
+      const images = requestImages(request, format);
+      tally.recordImages(labels, images);
       const fit = await fitToWindow(
         compressed.text,
         request,
@@ -497,9 +498,12 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       if (fit && !fit.fits) tally.recordOverflow(labels);
       let next = fit?.text ?? compressed.text;
       if (options.imageResizer) {
-        const images = await fitImages(next, request, format, { resizer: options.imageResizer, firstSight });
-        tally.recordImageFit(labels, images);
-        next = images.text;
+        const fitted = await fitImages(next, images, DIALECTS[format].provider, {
+          resizer: options.imageResizer,
+          firstSight,
+        });
+        tally.recordImageFit(labels, fitted);
+        next = fitted.text;
       }
       if (options.memories) {
         const block = await memoriesFor(session, format, request);

@@ -54,8 +54,8 @@ export async function runDoctor(args: string[], io: CliIo): Promise<number> {
   checks.push(proxy.check, ...(await upstreamChecks(proxy.upstreams)));
   checks.push(...(await agentChecks(io.env, io.env.HOME ?? homedir(), base)));
   checks.push(...(await storageChecks(io)));
-  checks.push(modelCheck('kompress', io.env.HEADROOM_KOMPRESS_MODEL, 'prose uses the extractive compressor'));
-  checks.push(modelCheck('embeddings', io.env.HEADROOM_EMBEDDING_MODEL, 'memory search is full text only'));
+  checks.push(await modelCheck('kompress', io.env.HEADROOM_KOMPRESS_MODEL, 'prose uses the extractive compressor'));
+  checks.push(await modelCheck('embeddings', io.env.HEADROOM_EMBEDDING_MODEL, 'memory search is full text only'));
 
   const broken = checks.filter((c) => c.status === 'fail').length;
   if (values.json) {
@@ -244,23 +244,23 @@ async function storageChecks(io: CliIo): Promise<Check[]> {
   return checks;
 }
 
-/** A model directory named by a variable: present and complete, or not configured. */
-function modelCheck(name: string, dir: string | undefined, meanwhile: string): Check {
-  const variable = name === 'kompress' ? 'HEADROOM_KOMPRESS_MODEL' : 'HEADROOM_EMBEDDING_MODEL';
+/** A model directory named by a variable, read by Kompress's own rule (`readModelDir`), or not configured. */
+async function modelCheck(name: string, dir: string | undefined, meanwhile: string): Promise<Check> {
   if (!dir) return { name, status: 'ok', detail: `not configured: ${meanwhile}` };
-  const onnx = [join(dir, 'model.onnx'), join(dir, 'onnx', 'model.onnx')].some((p) => existsSync(p));
-  const missing = [
-    ...(onnx ? [] : ['model.onnx']),
-    ...['tokenizer.json', 'config.json'].filter((f) => !existsSync(join(dir, f))),
-  ];
-  if (!existsSync(dir) || missing.length)
+  const variable = name === 'kompress' ? 'HEADROOM_KOMPRESS_MODEL' : 'HEADROOM_EMBEDDING_MODEL';
+  try {
+    const { readModelDir } = await import('@headroom/kompress');
+    readModelDir(dir, { name: `${name} model`, variable, meanwhile });
+    return { name, status: 'ok', detail: dir };
+  } catch (error) {
     return {
       name,
       status: 'fail',
-      detail: existsSync(dir) ? `${dir} lacks ${missing.join(', ')}` : `${dir} does not exist`,
+      // The rule's own words, without its advice (given as the fix).
+      detail: (error as Error).message.split(': set ')[0] ?? dir,
       fix: `fix ${variable} ('headroom models pull <hub-id>' fetches one); meanwhile ${meanwhile}`,
     };
-  return { name, status: 'ok', detail: `${dir}` };
+  }
 }
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {

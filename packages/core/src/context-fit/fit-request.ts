@@ -92,10 +92,9 @@ export async function fitRequest(
   let total = tokens;
   let folded = 0;
   let refolded = 0;
-  const replace = async (segment: Segment, current: string, next: string) => {
-    const saved =
-      (await measureTokensInTurns(options.tokenizer, current)).tokens -
-      (await measureTokensInTurns(options.tokenizer, next)).tokens;
+  const count = async (text: string) => (await measureTokensInTurns(options.tokenizer, text)).tokens;
+  const replace = async (segment: Segment, currentTokens: number, next: string) => {
+    const saved = currentTokens - (await count(next));
     if (saved <= 0) return false;
     edits.push({ path: segment.path, text: next });
     total -= saved;
@@ -110,19 +109,20 @@ export async function fitRequest(
     // Every fold made before is made again, fitting or not: the history goes out as it went.
     const remembered = await options.firstSight.get(sightKey);
     if (remembered) {
-      if (await replace(segment, current, remembered.text)) refolded++;
+      if (await replace(segment, await count(current), remembered.text)) refolded++;
     } else pending.push({ segment, current, key, sightKey });
   }
 
   const target = total > options.budget ? options.budget * FIT_TARGET : options.budget;
   for (const { segment, current, key, sightKey } of pending) {
     if (total <= target) break;
-    if ((await measureTokensInTurns(options.tokenizer, current)).tokens < MIN_FOLD_TOKENS) continue;
+    const currentTokens = await count(current);
+    if (currentTokens < MIN_FOLD_TOKENS) continue;
     const stored = await keep(options.store, segment, key, options.tokenizer);
     const fold = { text: options.fold(segment.text, stored ? key : undefined) };
     // Another replica may have folded this output first: its fold is the one sent.
     const kept = (await options.firstSight.set(sightKey, fold)) ?? fold;
-    if (await replace(segment, current, kept.text)) folded++;
+    if (await replace(segment, currentTokens, kept.text)) folded++;
   }
 
   const out = edits.length ? (spliceJsonText(text, edits, { valid: true }) ?? text) : text;

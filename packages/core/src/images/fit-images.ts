@@ -1,10 +1,9 @@
-import { DIALECTS } from '../dialects/registry.js';
 import { sha256Hex } from '../hash/sha256.js';
 import type { FirstSightMemory } from '../pipeline/first-sight-cache.js';
 import { spliceJsonText } from '../request/json-splice.js';
-import type { WireFormat } from '../request/segment.js';
-import { fromBase64, imageSize } from './image-size.js';
-import { providerMaxSize } from './image-tokens.js';
+import { fromBase64 } from './image-size.js';
+import { type ImageProvider, providerMaxSize } from './image-tokens.js';
+import type { ImageFigures } from './request-images.js';
 
 /** Re-encodes an image at a smaller size, in its own format; undefined when it cannot be decoded. */
 export interface ImageResizer {
@@ -30,45 +29,43 @@ export interface FittedImages {
  */
 export async function fitImages(
   text: string,
-  request: Record<string, unknown>,
-  format: WireFormat,
+  images: readonly ImageFigures[],
+  provider: ImageProvider,
   options: { readonly resizer: ImageResizer; readonly firstSight: FirstSightMemory },
 ): Promise<FittedImages> {
-  const dialect = DIALECTS[format];
   const edits: { path: readonly (string | number)[]; text: string }[] = [];
   const passed: Record<string, number> = {};
   let resized = 0;
   let bytesBefore = 0;
   let bytesAfter = 0;
-  for (const ref of dialect.images(request)) {
-    const bytes = fromBase64(ref.data);
-    const size = bytes ? imageSize(bytes) : undefined;
-    if (!bytes || !size) {
+  for (const { ref, width, height, format, bytes } of images) {
+    if (width === undefined || height === undefined) {
       passed.unreadable = (passed.unreadable ?? 0) + 1;
       continue;
     }
+    const size = { width, height };
     const target =
-      dialect.provider === 'openai' && ref.detail === 'low'
-        ? fitWithin(size, 512)
-        : providerMaxSize(size, dialect.provider);
-    if (target.width >= size.width && target.height >= size.height) continue;
-    if (size.format === 'gif') {
+      provider === 'openai' && ref.detail === 'low' ? fitWithin(size, 512) : providerMaxSize(size, provider);
+    if (target.width >= width && target.height >= height) continue;
+    if (format === 'gif') {
       passed.animated = (passed.animated ?? 0) + 1;
       continue;
     }
-    const key = sha256Hex(`image\u0000${dialect.provider}\u0000${ref.detail ?? ''}\u0000${ref.data}`);
+    const key = sha256Hex(`image\u0000${provider}\u0000${ref.detail ?? ''}\u0000${ref.data}`);
     let kept = await options.firstSight.get(key);
     if (!kept) {
-      const smaller = await options.resizer.resize(bytes, target).catch(() => undefined);
+      // Decoded whole only here, at the image's first sight: later turns find it remembered.
+      const original = fromBase64(ref.data);
+      const smaller = original && (await options.resizer.resize(original, target).catch(() => undefined));
       if (!smaller) passed['decode-failed'] = (passed['decode-failed'] ?? 0) + 1;
       // An empty text remembers "as it came": a re-encoding that saved nothing, or failed, is not retried.
-      const form = { text: smaller && smaller.length < bytes.length ? toBase64(smaller) : '' };
+      const form = { text: smaller && smaller.length < bytes ? toBase64(smaller) : '' };
       kept = (await options.firstSight.set(key, form)) ?? form;
     }
     if (!kept.text) continue;
     edits.push({ path: ref.path, text: ref.dataUrl ? `data:${ref.mediaType};base64,${kept.text}` : kept.text });
     resized++;
-    bytesBefore += bytes.length;
+    bytesBefore += bytes;
     bytesAfter += Math.floor((kept.text.length * 3) / 4);
   }
   const out = edits.length ? (spliceJsonText(text, edits, { valid: true }) ?? text) : text;
