@@ -32,6 +32,8 @@ export {
   prependToArrayAt,
   replaceValueAt,
   valueSpanAt,
+  valueSpansAt,
+  editValuesAt,
 } from './dialects/json-text.js';
 export { parseOpenAIChat } from './dialects/openai-chat/parse.js';
 export {
@@ -55,9 +57,16 @@ export {
 } from './errors/headroom-error.js';
 export { contentKey, contentKeyInTurns, hasLoneSurrogate } from './hash/content-key.js';
 export { sha256Hex, sha256HexInTurns } from './hash/sha256.js';
-export { type FittedImages, fitImages, type ImageResizer } from './images/fit-images.js';
-export { fromBase64, type ImageSize, imageSize } from './images/image-size.js';
-export { type ImageProvider, imageTokens, providerMaxSize } from './images/image-tokens.js';
+export {
+  DEFAULT_IMAGE_BUDGET,
+  type FitImagesOptions,
+  type FittedImage,
+  type FittedImages,
+  fitImages,
+} from './images/fit-images.js';
+export type { ImageCodec, ImageRegion } from './images/image-codec.js';
+export { fromBase64, type ImageSize, imageSize, toBase64 } from './images/image-size.js';
+export { type ImageProvider, imageTokens, providerMaxSize, sizeWithinBudget } from './images/image-tokens.js';
 export { type ImageFigures, requestImages } from './images/request-images.js';
 export {
   formatMarker,

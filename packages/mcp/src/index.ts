@@ -1,6 +1,7 @@
 import type { CcrStore } from '@headroom/ccr';
 import { createSqliteStore, defaultStorePath } from '@headroom/ccr/sqlite';
 import type { Transform } from '@headroom/core';
+import { createSharpCodec } from '@headroom/crushers/node';
 import { type Embedder, type Memory, openMemory } from '@headroom/memory';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { LifetimeCounters } from './counters.js';
@@ -50,6 +51,8 @@ export function openHeadroomMcp(
     options.memory ?? openMemory({ path, ...warn, ...(options.embedder ? { embedder: options.embedder } : {}) });
   const lifetime = new LifetimeCounters(path, options.onWarning);
   const figures = new SessionFigures();
+  // sharp loads at the first image retrieved, never before.
+  const imageCodec = createSharpCodec();
   return {
     createServer: () =>
       createHeadroomMcpServer({
@@ -60,6 +63,7 @@ export function openHeadroomMcp(
         ...(options.project ? { project: options.project } : {}),
         ...(options.transforms ? { transforms: options.transforms } : {}),
         ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+        imageCodec,
       }),
     close: async () => {
       lifetime.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CcrStore, handleRetrieveCall } from '@headroom/ccr';
-import type { Transform } from '@headroom/core';
+import type { ImageCodec, Transform } from '@headroom/core';
 import { compressText } from '@headroom/crushers';
 import type { Memory, MemoryEntry, MemoryScope } from '@headroom/memory';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -24,6 +24,8 @@ export interface HeadroomMcpOptions {
   readonly deadlineMs?: number;
   /** Shared by the servers of one process (stdio has one; HTTP one per client session). */
   readonly figures?: SessionFigures;
+  /** Cuts a region out of a stored image for `headroom_retrieve`; without it, images come back whole. */
+  readonly imageCodec?: ImageCodec;
 }
 
 /** This process's figures, across its MCP sessions. */
@@ -132,12 +134,23 @@ export function createHeadroomMcpServer(options: HeadroomMcpOptions): McpServer 
       inputSchema: {
         key: z.string().min(1).max(200).describe('KEY from the marker.'),
         query: z.string().max(10_000).optional().describe('Optional words to match.'),
+        region: z
+          .object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() })
+          .optional()
+          .describe('Images only: the part to see at full resolution, in original pixels.'),
       },
     },
-    async ({ key, query }) => {
-      const result = await handleRetrieveCall(options.store, { key, ...(query ? { query } : {}) });
+    async ({ key, query, region }) => {
+      const result = await handleRetrieveCall(
+        options.store,
+        { key, ...(query ? { query } : {}), ...(region ? { region } : {}) },
+        options.imageCodec ? { codec: options.imageCodec } : undefined,
+      );
       if (!result.isError) count({ retrievals: 1 });
-      return { content: [text(result.text)], ...(result.isError ? { isError: true } : {}) };
+      const image = result.image
+        ? [{ type: 'image' as const, data: result.image.data, mimeType: result.image.mediaType }]
+        : [];
+      return { content: [text(result.text), ...image], ...(result.isError ? { isError: true } : {}) };
     },
   );
 

@@ -10,6 +10,7 @@ import {
   type Transform,
   type WireFormat,
 } from '@headroom/core';
+import type { RetrieveImages } from '@headroom/ccr';
 import { compress } from '@headroom/crushers';
 import { clientHeaders } from './forward.js';
 import { answerRetrievals } from './retrieval.js';
@@ -69,6 +70,8 @@ export interface ReplyOptions {
   /** Whether the request offered `headroom_retrieve` (see `compressBody`). */
   readonly retrieval: boolean;
   readonly store?: Store;
+  /** How stored images are cut and scaled for the model when it retrieves one. */
+  readonly images?: RetrieveImages;
   /** The request as it was sent, parsed: where a retrieve round starts from. */
   readonly sent: () => Record<string, unknown>;
   /** Sends a retrieve round's request the way the first one went. */
@@ -113,6 +116,7 @@ export async function relayReply(response: Response, options: ReplyOptions): Pro
     if (options.retrieval && format && store && response.ok && DIALECTS[format].retrieveCalls(reply).length)
       return answerRetrievals(format, options.sent(), reply as Record<string, unknown>, {
         store,
+        ...(options.images ? { images: options.images } : {}),
         send: options.send,
         onReply: (next) => {
           options.onReply?.(next);
@@ -126,6 +130,7 @@ export async function relayReply(response: Response, options: ReplyOptions): Pro
       format,
       request: options.sent(),
       store,
+      ...(options.images ? { images: options.images } : {}),
       send: options.send,
       ...(options.tap ? { tap: options.tap } : {}),
       ...(options.onRetrieveRound ? { onRound: options.onRetrieveRound } : {}),

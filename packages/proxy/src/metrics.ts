@@ -41,6 +41,11 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
     'Input tokens the inline images cost, by each provider rule.',
     byRequest,
   );
+  const imageTokensSaved = counter(
+    'headroom_image_tokens_saved_total',
+    'Input tokens images cost less as sent (over the budget, or shown before) than as they came.',
+    byRequest,
+  );
   const segments = counter('headroom_transform_segments_total', 'Segments each transform compressed.', ['transform']);
   const transformBefore = counter('headroom_transform_tokens_before_total', 'Tokens in, by transform.', ['transform']);
   const transformAfter = counter('headroom_transform_tokens_after_total', 'Tokens out, by transform.', ['transform']);
@@ -94,6 +99,7 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
     retrieveRounds,
     images,
     imageTokens,
+    imageTokensSaved,
   };
   const upstreamKinds: Record<string, string> = {
     inputTokens: 'input',

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCrushers } from '@headroom/crushers';
-import { createSharpResizer, offThread } from '@headroom/crushers/node';
+import { createSharpCodec, offThread } from '@headroom/crushers/node';
 import { serve } from '@hono/node-server';
 import { decodeBody } from './decode-body.js';
 import { createProxyMetrics } from './metrics.js';
@@ -56,7 +56,7 @@ export function serveProxy(options: ServeOptions = {}): Promise<RunningProxy> {
     onWarning: warn,
     decodeBody: options.decodeBody ?? decodeBody,
     metrics: options.metrics ?? createProxyMetrics(),
-    imageResizer: options.imageResizer ?? createSharpResizer(),
+    imageCodec: options.imageCodec ?? createSharpCodec(),
     fetch:
       options.fetch ??
       createUpstreamFetch(options.upstreamIdleTimeoutMs ? { idleTimeoutMs: options.upstreamIdleTimeoutMs } : {}),

@@ -10,10 +10,12 @@ import {
   FirstSightCache,
   type FirstSightMemory,
   fitImages,
+  providerMaxSize,
   fitRequest,
   formatOfPath,
   getTokenizer,
-  type ImageResizer,
+  DEFAULT_IMAGE_BUDGET,
+  type ImageCodec,
   InvalidRequestError,
   isJsonArrayStream,
   type OutputArm,
@@ -159,10 +161,15 @@ export interface ProxyOptions {
    */
   readonly metrics?: ProxyMetrics;
   /**
-   * Sends each inline image no larger than its provider would use it (see `fitImages`): the same
-   * tokens, fewer bytes. `serveProxy` sets one up with sharp (`createSharpResizer`).
+   * Decodes and re-encodes images, for `fitImages` and for retrieving a region of one; `serveProxy`
+   * sets one up with sharp (`createSharpCodec`). Without one, images go as they came.
    */
-  readonly imageResizer?: ImageResizer;
+  readonly imageCodec?: ImageCodec;
+  /**
+   * Most input tokens an inline image may cost before it is sent smaller than its provider would
+   * use it, its original kept behind a key; `false` for no budget. Default `DEFAULT_IMAGE_BUDGET`.
+   */
+  readonly imageBudget?: number | false;
   /**
    * How the proxy reaches the upstream. Default: the runtime's `fetch`. `serveProxy` uses one that
    * sends exactly the client's headers (the runtime's `fetch` adds some of a browser's).
@@ -295,6 +302,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
   // Remembers each segment's first compressed form, so the history a session already sent goes
   // upstream byte-identical on every later turn and the provider's prompt cache keeps working.
   const firstSight = options.firstSight ?? new FirstSightCache();
+  const imageBudget = options.imageBudget === false ? undefined : (options.imageBudget ?? DEFAULT_IMAGE_BUDGET);
   const tally = new StatsTally();
   if (options.metrics) {
     tally.observer = options.metrics.observe;
@@ -480,6 +488,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       const request = parsed as Record<string, unknown>;
       const images = requestImages(request, format);
       tally.recordImages(labels, images);
+      let retrieval = compressed.retrieval;
       const fit = await fitToWindow(
         compressed.text,
         request,
@@ -497,13 +506,20 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       tally.recordCompression(labels, result, inputPrice(model));
       if (fit && !fit.fits) tally.recordOverflow(labels);
       let next = fit?.text ?? compressed.text;
-      if (options.imageResizer) {
-        const fitted = await fitImages(next, images, DIALECTS[format].provider, {
-          resizer: options.imageResizer,
+      if (options.imageCodec) {
+        const fitted = await fitImages(next, images, format, {
+          codec: options.imageCodec,
           firstSight,
+          ...(options.store ? { store: options.store } : {}),
+          ...(imageBudget ? { budget: imageBudget } : {}),
         });
         tally.recordImageFit(labels, fitted);
         next = fitted.text;
+        // A note now names a key: the model is offered the tool that answers it, as for any marker.
+        if (!retrieval && options.store && fitted.images.some((image) => image.key)) {
+          next = DIALECTS[format].addRetrieveTool(next, request);
+          retrieval = true;
+        }
       }
       if (options.memories) {
         const block = await memoriesFor(session, format, request);
@@ -516,7 +532,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       return {
         // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
         body: next === text ? bytes : next,
-        retrieval: compressed.retrieval,
+        retrieval,
         figures: { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms },
         session,
         labels,
@@ -545,6 +561,15 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
     format,
     retrieval,
     ...(options.store ? { store: options.store } : {}),
+    // A retrieved image goes back no larger than the asking model's provider uses it.
+    ...(options.imageCodec && format
+      ? {
+          images: {
+            codec: options.imageCodec,
+            within: (size: { width: number; height: number }) => providerMaxSize(size, DIALECTS[format].provider),
+          },
+        }
+      : {}),
     // The request exactly as it went upstream, as the start of a retrieve round.
     sent: () => JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Record<string, unknown>,
     onReply: (reply: unknown) => tally.recordUsage(labels, reply, output),

@@ -1,4 +1,9 @@
-import { type RoundConversation, runRetrieveRounds, type TurnConversation } from '@headroom/ccr';
+import {
+  type RetrieveImages,
+  type RoundConversation,
+  runRetrieveRounds,
+  type TurnConversation,
+} from '@headroom/ccr';
 import { DIALECTS, type Store, type WireFormat, withFirstInput } from '@headroom/core';
 import { clientHeaders } from './forward.js';
 import { providerError } from './provider-errors.js';
@@ -44,6 +49,7 @@ export async function answerRetrievals(
   reply: Record<string, unknown>,
   options: {
     readonly store: Store;
+    readonly images?: RetrieveImages;
     readonly send: (body: string) => Promise<Response>;
     readonly onReply?: (reply: unknown) => void;
   },
@@ -73,7 +79,10 @@ export async function answerRetrievals(
       }
     },
   };
-  const { turn } = await runRetrieveRounds(conversation, request, { reply }, { store: options.store });
+  const { turn } = await runRetrieveRounds(conversation, request, { reply }, {
+    store: options.store,
+    ...(options.images ? { images: options.images } : {}),
+  });
   if (turn.final) return turn.final;
   const last = turn.reply ?? reply;
   // The client is shown its own context's usage, the first round's (see withFirstInput).

@@ -1,3 +1,4 @@
+import type { FittedImage, FittedImages } from '@headroom/core';
 import { type CounterIncrement, dayOf, sumInto } from './counters.js';
 import {
   estimateOutputSavings,
@@ -43,6 +44,12 @@ export interface ProxyStats {
   readonly imagesResized: number;
   readonly imageBytesBefore: number;
   readonly imageBytesAfter: number;
+  /** Images sent below their provider's size (over the token budget), their originals behind keys. */
+  readonly imagesDownscaled: number;
+  /** Images replaced by a note because the conversation already showed them. */
+  readonly imageDuplicates: number;
+  /** Input tokens the images cost less as sent than as they came (downscaled and duplicates). */
+  readonly imageTokensSaved: number;
   /** What output shaping saved, against a holdout or unshaped sessions (see `output-savings.ts`). */
   readonly outputShaping: OutputSavings;
   /** Milliseconds spent compressing, summed. */
@@ -192,8 +199,16 @@ export class StatsTally {
   /** Images sent smaller than they came (bytes before and after), and those left as they came, by reason. */
   recordImageFit(
     labels: RequestLabels,
-    fitted: { resized: number; bytesBefore: number; bytesAfter: number; passed: Readonly<Record<string, number>> },
+    fitted: Pick<FittedImages, 'images' | 'resized' | 'bytesBefore' | 'bytesAfter' | 'passed'>,
   ): void {
+    const count = (action: FittedImage['action']) => fitted.images.filter((image) => image.action === action).length;
+    this.add(labels, 'imagesDownscaled', count('downscaled'));
+    this.add(labels, 'imageDuplicates', count('duplicate'));
+    this.add(
+      labels,
+      'imageTokensSaved',
+      fitted.images.reduce((sum, image) => sum + image.tokensBefore - image.tokensAfter, 0),
+    );
     this.add(labels, 'imagesResized', fitted.resized);
     this.add(labels, 'imageBytesBefore', fitted.bytesBefore);
     this.add(labels, 'imageBytesAfter', fitted.bytesAfter);
@@ -330,6 +345,9 @@ function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Br
     imagesResized: total('imagesResized'),
     imageBytesBefore: total('imageBytesBefore'),
     imageBytesAfter: total('imageBytesAfter'),
+    imagesDownscaled: total('imagesDownscaled'),
+    imageDuplicates: total('imageDuplicates'),
+    imageTokensSaved: total('imageTokensSaved'),
     outputShaping: estimateOutputSavings(outputRows),
     compressionMs: Math.round(total('compressionMs') * 100) / 100,
     retrieveRounds: total('retrieveRounds'),

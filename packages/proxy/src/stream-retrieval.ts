@@ -1,4 +1,4 @@
-import { type StreamConversation, streamRetrieveRounds } from '@headroom/ccr';
+import { type RetrieveImages, type StreamConversation, streamRetrieveRounds } from '@headroom/ccr';
 import { DIALECTS, readSse, type SseEvent, type Store, type StreamTurn, type WireFormat } from '@headroom/core';
 import { wireRounds } from './retrieval.js';
 
@@ -7,6 +7,7 @@ export interface StreamRetrievalOptions {
   /** The request as it went upstream (compressed, with the retrieve tool). */
   readonly request: Record<string, unknown>;
   readonly store: Store;
+  readonly images?: RetrieveImages;
   /** Sends a follow-up request upstream (same target, headers and abort signal as the client's). */
   readonly send: (body: string) => Promise<Response>;
   /** Wraps each upstream stream on its way in, e.g. to read usage from it. */
@@ -68,6 +69,7 @@ export function streamWithRetrieval(first: Response, options: StreamRetrievalOpt
   return readableOf(
     streamRetrieveRounds(conversation, options.request, events(first), {
       store: options.store,
+      ...(options.images ? { images: options.images } : {}),
       ...(options.onRound ? { onRound: options.onRound } : {}),
     }),
   );

@@ -30,3 +30,23 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/** A screenshot of the proxy's dashboard as base64: a real page, rendered by Chromium. */
+export async function dashboardShot(
+  browser: Browser,
+  proxyUrl: string,
+  options: { width: number; height: number; scale?: number; type?: 'png' | 'jpeg' },
+): Promise<string> {
+  const page = await browser.newPage({
+    viewport: { width: options.width, height: options.height },
+    deviceScaleFactor: options.scale ?? 1,
+  });
+  try {
+    await page.goto(`${proxyUrl}/dashboard`);
+    await page.waitForSelector('body[data-ready=true]');
+    const type = options.type ?? 'png';
+    return (await page.screenshot({ type, ...(type === 'jpeg' ? { quality: 80 } : {}) })).toString('base64');
+  } finally {
+    await page.close();
+  }
+}

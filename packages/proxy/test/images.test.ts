@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProxy, serveProxy } from '../src/node.js';
 import type { ProxyStats } from '../src/stats.js';
 import { type ScriptedModel, startScriptedModel } from '../src/testing/index.js';
-import { launchChromium } from './chromium.js';
+import { dashboardShot, launchChromium } from './chromium.js';
 
 let browser: Browser;
 let model: ScriptedModel;
@@ -21,23 +21,9 @@ beforeAll(async () => {
     upstreamGemini: model.url,
   });
   browser = await launchChromium();
-  for (const [kind, viewport] of [
-    ['png', { width: 1600, height: 1000 }],
-    ['jpeg', { width: 1280, height: 720 }],
-  ] as const) {
-    const page = await browser.newPage({ viewport });
-    await page.goto(`${running.url}/dashboard`);
-    await page.waitForSelector('body[data-ready=true]');
-    shots[kind] = (await page.screenshot({ type: kind, ...(kind === 'jpeg' ? { quality: 80 } : {}) })).toString(
-      'base64',
-    );
-    await page.close();
-  }
-  const retina = await browser.newPage({ viewport: { width: 1568, height: 980 }, deviceScaleFactor: 2 });
-  await retina.goto(`${running.url}/dashboard`);
-  await retina.waitForSelector('body[data-ready=true]');
-  shots.retina = (await retina.screenshot({ type: 'png' })).toString('base64');
-  await retina.close();
+  shots.png = await dashboardShot(browser, running.url, { width: 1600, height: 1000 });
+  shots.jpeg = await dashboardShot(browser, running.url, { width: 1280, height: 720, type: 'jpeg' });
+  shots.retina = await dashboardShot(browser, running.url, { width: 1568, height: 980, scale: 2 });
 }, 300_000);
 
 afterAll(async () => {

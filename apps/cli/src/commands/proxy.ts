@@ -27,6 +27,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     'memory-db': { type: 'string' },
     ...OUTPUT_SHAPER_FLAGS,
     'context-window': { type: 'string' },
+    'image-budget': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     debug: { type: 'boolean', default: false },
   });
@@ -55,6 +56,7 @@ export async function runProxy(args: string[], io: CliIo): Promise<number> {
     'output-holdout': values['output-holdout'],
     'effort-routing': values['effort-routing'],
     contextWindows: values['context-window'],
+    imageBudget: values['image-budget'],
   });
   const running = await serveProxy({ ...resources.options, host, port });
   if (!LOOPBACK.has(host)) {

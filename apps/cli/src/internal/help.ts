@@ -148,6 +148,12 @@ Options (environment variable in brackets):
                                that would overflow its model's window has the tool outputs of its
                                earlier turns folded (originals kept under keys) until it fits,
                                rather than being refused by the provider
+  --image-budget TOKENS|off    most input tokens an image may cost (HEADROOM_IMAGE_BUDGET;
+                               default 1200): a larger one is sent smaller, a note beside it
+                               giving the key with which headroom_retrieve returns the original
+                               or a region of it at full resolution. Every image is also sent no
+                               larger than its provider uses it, and one the conversation already
+                               showed is replaced by a note naming the earlier one
   --output-shaper              ask the model for shorter replies: a short instruction ends the
                                system prompt of every session that begins from now on (one that
                                began without it stays as it was) (HEADROOM_OUTPUT_SHAPER=1)

@@ -30,6 +30,8 @@ export async function openProxyResources(
     readonly memoryDb?: string | undefined;
     /** Context windows, `model=tokens,…` (`--context-window`, over `HEADROOM_CONTEXT_WINDOWS`). */
     readonly contextWindows?: string | undefined;
+    /** Tokens per image, or `off` (`--image-budget`, over `HEADROOM_IMAGE_BUDGET`). */
+    readonly imageBudget?: string | undefined;
   } & OutputShaperFlags,
 ): Promise<{
   options: ServeOptions;
@@ -56,6 +58,7 @@ export async function openProxyResources(
     throw usageError(`HEADROOM_UPSTREAM_IDLE_TIMEOUT_MS takes a number of milliseconds (got '${idleText}')`);
   const outputShaper = outputShaperSettings(io, flags);
   const contextWindows = contextWindowsOf(io, flags.contextWindows);
+  const imageBudget = imageBudgetOf(io, flags.imageBudget);
   const storage = await openStorage(io, config, storageUrl(io, config, flags.store));
   const store = config.store.enabled ? storage.store : undefined;
   const firstSight = store ? storage.firstSight : undefined;
@@ -95,6 +98,7 @@ export async function openProxyResources(
       ...(memories ? { memories: memories.memories } : {}),
       ...(outputShaper ? { outputShaper } : {}),
       ...(contextWindows ? { contextWindows } : {}),
+      ...(imageBudget !== undefined ? { imageBudget } : {}),
     },
     close: async () => {
       await memories?.close();
@@ -107,6 +111,17 @@ export async function openProxyResources(
 /** Where the proxies' figures are kept by default: the Headroom database, one for `headroom proxy` and every wrapped session. */
 export function countersPath(env: NodeJS.ProcessEnv): string {
   return join(headroomHome(env), 'ccr.db');
+}
+
+/** The token budget per image from `--image-budget` or `HEADROOM_IMAGE_BUDGET`: a number, `off` (false), or the default (undefined). */
+export function imageBudgetOf(io: CliIo, flag: string | undefined): number | false | undefined {
+  const text = (flag ?? io.env.HEADROOM_IMAGE_BUDGET)?.trim();
+  if (text === undefined || text === '') return undefined;
+  if (/^(off|false|no|none)$/i.test(text)) return false;
+  const tokens = Number(text);
+  if (!Number.isInteger(tokens) || tokens < 85)
+    throw usageError(`--image-budget takes a number of tokens of at least 85, or off (got '${text}')`);
+  return tokens;
 }
 
 /**

@@ -8,15 +8,21 @@ import {
   pathScopes,
   queryAnchors,
   queryTerms,
+  type ImageRegion,
   type Store,
 } from '@headroom/core';
 import { splitRecords } from './records.js';
+import { type RetrieveImages, retrieveImage } from './retrieve-image.js';
 
 export interface RetrieveOptions {
   /** Return only the records (lines, stanzas, items) matching this query, best first. */
   readonly query?: string;
   /** Most records returned for a query. Default 40 (fewer when they fill the answer's token budget). */
   readonly limit?: number;
+  /** For an image: the part to give back at full resolution, in the original's pixels. */
+  readonly region?: ImageRegion;
+  /** How an image is cut and scaled for the asking model; without it, an image comes back whole. */
+  readonly images?: RetrieveImages;
 }
 
 export type RetrieveResult =
@@ -27,6 +33,8 @@ export type RetrieveResult =
       readonly original: string;
       /** What a model or person reads: the retrieved-content header, then the content. */
       readonly text: string;
+      /** For a stored image: the image (or its region) to show, `text` describing it. */
+      readonly image?: { readonly mediaType: string; readonly data: string };
     }
   | {
       readonly found: false;
@@ -63,6 +71,18 @@ export async function retrieve(store: Store, rawKey: string, options: RetrieveOp
       found: false,
       key,
       text: `No stored original for ${KEY_PREFIX}${key}: it expired or was never stored here. Run the tool again to get the content.`,
+    };
+  }
+  if (entry.contentType === 'image') {
+    const answer = await retrieveImage(key, entry.original, options.region, options.images);
+    if (answer.isError) return { found: false, key, text: answer.text };
+    return { found: true, key, original: entry.original, text: answer.text, ...(answer.image ? { image: answer.image } : {}) };
+  }
+  if (options.region) {
+    return {
+      found: false,
+      key,
+      text: `${KEY_PREFIX}${key} is text, not an image: a region applies to images; retrieve it without one.`,
     };
   }
   const query = options.query?.trim();

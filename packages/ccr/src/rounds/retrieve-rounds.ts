@@ -1,4 +1,5 @@
 import type { RetrieveAnswer, RetrieveCall, Store } from '@headroom/core';
+import type { RetrieveImages } from '../retrieve/retrieve-image.js';
 import { handleRetrieveCall } from '../tool/retrieve-tool.js';
 
 /**
@@ -30,6 +31,8 @@ export interface RoundConversation<Request, Turn> {
 
 export interface RoundOptions {
   readonly store: Store;
+  /** How stored images are cut and scaled for the model (see `retrieveImage`); without it they come back whole. */
+  readonly images?: RetrieveImages;
   /** Default `MAX_RETRIEVE_ROUNDS`. */
   readonly maxRounds?: number;
   /** Called as each round is answered (1, 2, …), before the model is asked again. */
@@ -37,8 +40,12 @@ export interface RoundOptions {
 }
 
 /** Answers a turn's retrieve calls from the store, in parallel; never throws (see `handleRetrieveCall`). */
-export function answerCalls(store: Store, calls: readonly RetrieveCall[]): Promise<AnsweredCall[]> {
-  return Promise.all(calls.map(async (call) => ({ call, answer: await handleRetrieveCall(store, call.args) })));
+export function answerCalls(
+  store: Store,
+  calls: readonly RetrieveCall[],
+  images?: RetrieveImages,
+): Promise<AnsweredCall[]> {
+  return Promise.all(calls.map(async (call) => ({ call, answer: await handleRetrieveCall(store, call.args, images) })));
 }
 
 /** A mode that asks its model for whole turns. */
@@ -61,7 +68,7 @@ export async function runRetrieveRounds<Request, Turn>(
   let turn = first;
   let rounds = 0;
   for (let calls = conversation.retrieveCalls(turn); calls.length && rounds < max; ) {
-    current = conversation.followUp(current, turn, await answerCalls(options.store, calls));
+    current = conversation.followUp(current, turn, await answerCalls(options.store, calls, options.images));
     rounds++;
     options.onRound?.(rounds);
     turn = await conversation.ask(current);
@@ -124,7 +131,7 @@ export async function* streamRetrieveRounds<Request, In, Out, Turn>(
       yield* follower.flush();
       return round;
     }
-    current = conversation.followUp(current, turn, await answerCalls(options.store, calls));
+    current = conversation.followUp(current, turn, await answerCalls(options.store, calls, options.images));
     options.onRound?.(round + 1);
     try {
       source = await conversation.ask(current);

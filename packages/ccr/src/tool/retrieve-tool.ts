@@ -1,5 +1,13 @@
-import { DIALECTS, RETRIEVE_TOOL_NAME, type RetrieveAnswer, type Store, type WireFormat } from '@headroom/core';
+import {
+  DIALECTS,
+  type ImageRegion,
+  RETRIEVE_TOOL_NAME,
+  type RetrieveAnswer,
+  type Store,
+  type WireFormat,
+} from '@headroom/core';
 import { retrieve } from '../retrieve/retrieve.js';
+import type { RetrieveImages } from '../retrieve/retrieve-image.js';
 
 export { RETRIEVE_TOOL_NAME };
 
@@ -22,7 +30,11 @@ export type RetrieveCallResult = RetrieveAnswer;
  * Responses) or an object (Anthropic). Never throws; problems come back as text the model can
  * act on.
  */
-export async function handleRetrieveCall(store: Store, args: unknown): Promise<RetrieveCallResult> {
+export async function handleRetrieveCall(
+  store: Store,
+  args: unknown,
+  images?: RetrieveImages,
+): Promise<RetrieveCallResult> {
   let parsed: unknown = args;
   if (typeof args === 'string') {
     try {
@@ -31,16 +43,27 @@ export async function handleRetrieveCall(store: Store, args: unknown): Promise<R
       return { text: 'headroom_retrieve needs JSON arguments like {"key": "…", "query": "…"}.', isError: true };
     }
   }
-  const { key, query } = (parsed ?? {}) as { key?: unknown; query?: unknown };
+  const { key, query, region } = (parsed ?? {}) as { key?: unknown; query?: unknown; region?: unknown };
   if (typeof key !== 'string' || (query !== undefined && typeof query !== 'string')) {
     return {
       text: 'headroom_retrieve needs a string "key" (from an omission marker) and an optional string "query".',
       isError: true,
     };
   }
+  const area = regionOf(region);
+  if (region !== undefined && region !== null && !area) {
+    return {
+      text: 'headroom_retrieve needs "region" as {"x": …, "y": …, "w": …, "h": …}: whole numbers of pixels of the original image.',
+      isError: true,
+    };
+  }
   try {
-    const result = await retrieve(store, key, query ? { query } : {});
-    return { text: result.text, isError: !result.found };
+    const result = await retrieve(store, key, {
+      ...(query ? { query } : {}),
+      ...(area ? { region: area } : {}),
+      ...(images ? { images } : {}),
+    });
+    return { text: result.text, isError: !result.found, ...(result.found && result.image ? { image: result.image } : {}) };
   } catch (error) {
     return {
       text: `The Headroom store could not be read (${(error as Error).message}). Run the tool again to get the content.`,
@@ -56,4 +79,16 @@ export function retrieveToolResult(
   result: RetrieveCallResult,
 ): Record<string, unknown> {
   return DIALECTS[format].toolResult(callId, result);
+}
+
+/** A region as the model wrote it: four numbers (or numeric strings), none negative. */
+function regionOf(value: unknown): ImageRegion | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const read = (name: string) => {
+    const raw = (value as Record<string, unknown>)[name];
+    const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.round(n) : undefined;
+  };
+  const [x, y, w, h] = ['x', 'y', 'w', 'h'].map(read);
+  return x === undefined || y === undefined || w === undefined || h === undefined ? undefined : { x, y, w, h };
 }

@@ -16,6 +16,8 @@ export interface RetrieveAnswer {
   readonly text: string;
   /** True when the call could not be answered (bad arguments, unknown or expired key). */
   readonly isError: boolean;
+  /** An image to show beside the text (a stored image, or a region of it), where the format's tool results can hold one. */
+  readonly image?: { readonly mediaType: string; readonly data: string };
 }
 
 /**
@@ -129,4 +131,6 @@ export interface WireDialect<F extends WireFormat = WireFormat> {
   maxOutputTokens(request: Record<string, unknown>): number | undefined;
   /** The images the request carries inline (base64 or `data:` URLs), in order; URLs to fetch are not listed. */
   images(request: Record<string, unknown>): ImageRef[];
+  /** A text part or block of this format, as it may stand beside (or instead of) an image. */
+  textPart(text: string): Record<string, unknown>;
 }

@@ -14,6 +14,8 @@ export interface ImageRef {
   readonly detail?: string;
   /** Index of the message (or input item, or content) that carries it. */
   readonly message: number;
+  /** The block or part the image is (what a note replaces, or is written beside). */
+  readonly part?: JsonPath;
 }
 
 /** The media type and base64 payload of a `data:` URL; undefined for any other URL (left alone). */
@@ -32,8 +34,10 @@ export function imagesIn(
   if (!Array.isArray(parts)) return [];
   return parts.flatMap((part, k) => {
     if (!isRecord(part)) return [];
-    const found = read(part, [...path, k]);
-    return found === undefined ? [] : Array.isArray(found) ? found : [found];
+    const at = [...path, k];
+    const found = read(part, at);
+    // The innermost part holding the image names it (a tool result's image, not the tool result).
+    return (found === undefined ? [] : Array.isArray(found) ? found : [found]).map((ref) => ({ part: at, ...ref }));
   });
 }
 

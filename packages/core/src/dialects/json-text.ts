@@ -68,12 +68,16 @@ export function prependMember(text: string, key: string, value: string): string 
  * object, the last occurrence is found (the one `JSON.parse` reads).
  */
 export function valueSpanAt(text: string, path: readonly (string | number)[]): [number, number] | undefined {
-  const frames: { array: boolean; index: number; key: string | undefined; expectKey: boolean }[] = [];
-  const wanted = JSON.stringify(path);
+  return valueSpansAt(text, [path]).get(JSON.stringify(path));
+}
+
+/** `valueSpanAt` for several paths in one walk over the text: spans by `JSON.stringify(path)`. */
+export function valueSpansAt(text: string, paths: readonly (readonly (string | number)[])[]): Map<string, [number, number]> {
+  const wanted = new Set(paths.map((path) => JSON.stringify(path)));
+  const frames: { array: boolean; index: number; key: string | undefined; expectKey: boolean; opened?: [string, number] }[] =
+    [];
   const here = () => JSON.stringify(frames.map((f) => (f.array ? f.index : f.key)));
-  let found: [number, number] | undefined;
-  let openAt = -1;
-  let openDepth = -1;
+  const found = new Map<string, [number, number]>();
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     const top = frames[frames.length - 1];
@@ -84,11 +88,8 @@ export function valueSpanAt(text: string, path: readonly (string | number)[]): [
       continue;
     }
     if (c === '}' || c === ']') {
-      frames.pop();
-      if (openAt >= 0 && frames.length === openDepth) {
-        found = [openAt, i + 1];
-        openAt = -1;
-      }
+      const closed = frames.pop();
+      if (closed?.opened) found.set(closed.opened[0], [closed.opened[1], i + 1]);
       continue;
     }
     if (c === '"' && top && !top.array && top.expectKey) {
@@ -99,20 +100,58 @@ export function valueSpanAt(text: string, path: readonly (string | number)[]): [
       continue;
     }
     // A value starts here.
-    const atWanted = openAt < 0 && here() === wanted;
+    const at = here();
     if (c === '{' || c === '[') {
-      if (atWanted) {
-        openAt = i;
-        openDepth = frames.length;
-      }
-      frames.push({ array: c === '[', index: 0, key: undefined, expectKey: c === '{' });
+      frames.push({
+        array: c === '[',
+        index: 0,
+        key: undefined,
+        expectKey: c === '{',
+        ...(wanted.has(at) ? { opened: [at, i] as [string, number] } : {}),
+      });
       continue;
     }
     const end = c === '"' ? jsonStringEnd(text, i) : scalarEnd(text, i);
-    if (atWanted) found = [i, end];
+    if (wanted.has(at)) found.set(at, [i, end]);
     i = end - 1;
   }
   return found;
+}
+
+/** A change to the value at `path`: replaced by `value`, and/or followed by `after` (JSON texts). */
+export interface ValueEdit {
+  readonly path: readonly (string | number)[];
+  readonly value?: string;
+  /** A new element inserted after the value (it must be an array element). */
+  readonly after?: string;
+}
+
+/**
+ * The JSON text with every edit made in one pass, each other byte kept; undefined when a path
+ * leads nowhere or two edits overlap (a value replaced inside another replaced value).
+ */
+export function editValuesAt(text: string, edits: readonly ValueEdit[]): string | undefined {
+  if (!edits.length) return text;
+  const spans = valueSpansAt(
+    text,
+    edits.map((e) => e.path),
+  );
+  const cuts: { start: number; end: number; text: string }[] = [];
+  for (const edit of edits) {
+    const span = spans.get(JSON.stringify(edit.path));
+    if (!span) return undefined;
+    if (edit.value !== undefined) cuts.push({ start: span[0], end: span[1], text: edit.value });
+    if (edit.after !== undefined) cuts.push({ start: span[1], end: span[1], text: `,${edit.after}` });
+  }
+  cuts.sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let from = 0;
+  for (const cut of cuts) {
+    if (cut.start < from) return undefined;
+    out += text.slice(from, cut.start) + cut.text;
+    from = cut.end;
+  }
+  return out + text.slice(from);
 }
 
 /** The end of a number or literal (`true`, `false`, `null`) starting at `from`. */

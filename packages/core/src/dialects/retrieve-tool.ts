@@ -15,6 +15,12 @@ export const RETRIEVE_TOOL_PARAMETERS = {
   properties: {
     key: { type: 'string', description: 'KEY from the marker.' },
     query: { type: 'string', description: 'Optional words to match.' },
+    region: {
+      type: 'object',
+      description: 'Images only: the part to see at full resolution, in original pixels.',
+      properties: { x: { type: 'integer' }, y: { type: 'integer' }, w: { type: 'integer' }, h: { type: 'integer' } },
+      required: ['x', 'y', 'w', 'h'],
+    },
   },
   required: ['key'],
   additionalProperties: false,

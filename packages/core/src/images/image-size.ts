@@ -71,3 +71,10 @@ export function fromBase64(text: string): Uint8Array | undefined {
     return undefined;
   }
 }
+
+/** Base64 of bytes, in slices (a spread of megabytes at once overflows the call stack). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

@@ -53,3 +53,35 @@ export function providerMaxSize(
   }
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
+
+/**
+ * The largest size of the same shape, no larger than `size`, that costs at most `budget` tokens
+ * at `provider` — or, where no size is that cheap (OpenAI's one tile, Gemini's one tile), the
+ * largest at the provider's least cost. Found by halving over the long edge: cost only grows with size.
+ */
+export function sizeWithinBudget(
+  size: Pick<ImageSize, 'width' | 'height'>,
+  provider: ImageProvider,
+  budget: number,
+  detail?: string,
+): { width: number; height: number } {
+  const long = Math.max(size.width, size.height);
+  const scaled = (edge: number) => {
+    const scale = edge / long;
+    return {
+      width: Math.max(1, Math.round(size.width * scale)),
+      height: Math.max(1, Math.round(size.height * scale)),
+    };
+  };
+  const cost = (edge: number) => imageTokens(scaled(edge), provider, detail);
+  const ceiling = Math.max(budget, cost(1));
+  if (cost(long) <= ceiling) return { width: size.width, height: size.height };
+  let low = 1;
+  let high = long;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (cost(mid) <= ceiling) low = mid;
+    else high = mid;
+  }
+  return scaled(low);
+}

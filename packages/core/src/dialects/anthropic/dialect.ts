@@ -40,7 +40,12 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
   toolResult: (callId, answer) => ({
     type: 'tool_result',
     tool_use_id: callId,
-    content: answer.text,
+    content: answer.image
+      ? [
+          { type: 'text', text: answer.text },
+          { type: 'image', source: { type: 'base64', media_type: answer.image.mediaType, data: answer.image.data } },
+        ]
+      : answer.text,
     ...(answer.isError ? { is_error: true } : {}),
   }),
   followUp(request, reply, answers) {
@@ -85,6 +90,8 @@ export const anthropicDialect: WireDialect<'anthropic'> = {
   },
 
   maxOutputTokens: (request) => positive(request.max_tokens),
+
+  textPart: (text) => ({ type: 'text', text }),
 
   images(request) {
     const messages = Array.isArray(request.messages) ? request.messages : [];

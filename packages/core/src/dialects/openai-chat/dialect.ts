@@ -8,6 +8,9 @@ import { CHAT_USAGE } from '../usage.js';
 import { parseOpenAIChat } from './parse.js';
 import { chatStreamError, openAIChatStreamReply } from './stream-turn.js';
 
+const IMAGE_NOT_IN_TOOL_RESULT =
+  'The image itself cannot be shown: a Chat Completions tool result carries text only.';
+
 const retrieveTool = () => ({
   type: 'function',
   function: { name: RETRIEVE_TOOL_NAME, description: RETRIEVE_TOOL_DESCRIPTION, parameters: RETRIEVE_TOOL_PARAMETERS },
@@ -42,7 +45,12 @@ export const openAIChatDialect: WireDialect<'openai'> = {
       .filter(isRetrieveCall)
       .map((c) => ({ id: String(c.id), args: (c.function as Record<string, unknown>).arguments }));
   },
-  toolResult: (callId, answer) => ({ role: 'tool', tool_call_id: callId, content: answer.text }),
+  // A tool message holds text only: an image answer says so, and how to see it, in words.
+  toolResult: (callId, answer) => ({
+    role: 'tool',
+    tool_call_id: callId,
+    content: answer.image ? `${answer.text}\n${IMAGE_NOT_IN_TOOL_RESULT}` : answer.text,
+  }),
   followUp(request, reply, answers) {
     const message = firstMessage(reply) ?? {};
     const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
@@ -82,6 +90,8 @@ export const openAIChatDialect: WireDialect<'openai'> = {
   },
 
   maxOutputTokens: (request) => positive(request.max_completion_tokens) ?? positive(request.max_tokens),
+
+  textPart: (text) => ({ type: 'text', text }),
 
   images(request) {
     const messages = Array.isArray(request.messages) ? request.messages : [];

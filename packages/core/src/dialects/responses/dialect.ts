@@ -59,7 +59,16 @@ export const responsesDialect: WireDialect<'responses'> = {
       .filter((o) => isRecord(o) && o.type === 'function_call' && o.name === RETRIEVE_TOOL_NAME)
       .map((o) => ({ id: String(o.call_id), args: o.arguments }));
   },
-  toolResult: (callId, answer) => ({ type: 'function_call_output', call_id: callId, output: answer.text }),
+  toolResult: (callId, answer) => ({
+    type: 'function_call_output',
+    call_id: callId,
+    output: answer.image
+      ? [
+          { type: 'input_text', text: answer.text },
+          { type: 'input_image', image_url: `data:${answer.image.mediaType};base64,${answer.image.data}` },
+        ]
+      : answer.text,
+  }),
   followUp(request, reply, answers) {
     const input =
       typeof request.input === 'string'
@@ -106,6 +115,8 @@ export const responsesDialect: WireDialect<'responses'> = {
   },
 
   maxOutputTokens: (request) => positive(request.max_output_tokens),
+
+  textPart: (text) => ({ type: 'input_text', text }),
 
   images(request) {
     const input = Array.isArray(request.input) ? request.input : [];

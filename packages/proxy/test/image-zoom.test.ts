@@ -1,0 +1,229 @@
+import { createMemoryStore } from '@headroom/ccr';
+import { DIALECTS, fromBase64, imageSize, imageTokens, type WireFormat } from '@headroom/core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningProxy, serveProxy } from '../src/node.js';
+import type { ProxyStats } from '../src/stats.js';
+import { type ModelRequest, type ScriptedModel, startScriptedModel } from '../src/testing/index.js';
+import { dashboardShot, launchChromium } from './chromium.js';
+
+/** Small enough that a 2× screenshot is over it at every provider. */
+const BUDGET = 600;
+const REGION = { x: 1000, y: 500, w: 600, h: 300 };
+const KEY = /headroom:([0-9a-f]{24})/;
+
+let model: ScriptedModel;
+let running: RunningProxy;
+/** A real 2× screenshot of the dashboard (3,136 × 1,960 PNG), and the same pixels encoded again (other bytes). */
+let retina = '';
+let again = '';
+
+/** The model zooms into the first keyed image it is shown, then answers once it has the region. */
+function zoomer(request: ModelRequest) {
+  if (request.body.includes('headroom retrieved')) return { text: 'The region reads clearly.' };
+  const key = KEY.exec(request.body)?.[1];
+  return key ? { calls: [{ name: 'headroom_retrieve', args: { key, region: REGION } }] } : { text: 'No key.' };
+}
+
+beforeAll(async () => {
+  model = await startScriptedModel(zoomer);
+  running = await serveProxy({
+    port: 0,
+    upstreamAnthropic: model.url,
+    upstreamOpenAI: model.url,
+    upstreamGemini: model.url,
+    store: createMemoryStore(),
+    imageBudget: BUDGET,
+  });
+  const browser = await launchChromium();
+  try {
+    retina = await dashboardShot(browser, running.url, { width: 1568, height: 980, scale: 2 });
+  } finally {
+    await browser.close();
+  }
+  again = (await sharp(Buffer.from(retina, 'base64')).png({ compressionLevel: 1 }).toBuffer()).toString('base64');
+}, 300_000);
+
+afterAll(async () => {
+  await running?.close();
+  await model?.close();
+});
+
+const png = (data: string) => ({ type: 'image', source: { type: 'base64', media_type: 'image/png', data } });
+const dataUrl = (data: string) => `data:image/png;base64,${data}`;
+
+/** The screenshot, a tool call that takes it again, and the second screenshot (its own bytes, the same pixels). */
+function request(format: WireFormat): { path: string; body: Record<string, unknown> } {
+  const ask = 'What does the screen show?';
+  switch (format) {
+    case 'anthropic':
+      return {
+        path: '/v1/messages',
+        body: {
+          model: 'claude-sonnet-4-5',
+          max_tokens: 100,
+          tools: [{ name: 'screenshot', description: 'Screenshot.', input_schema: { type: 'object', properties: {} } }],
+          messages: [
+            { role: 'user', content: [{ type: 'text', text: ask }, png(retina)] },
+            { role: 'assistant', content: [{ type: 'tool_use', id: 's1', name: 'screenshot', input: {} }] },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 's1', content: [png(again)] }] },
+          ],
+        },
+      };
+    case 'openai':
+      return {
+        path: '/v1/chat/completions',
+        body: {
+          model: 'gpt-4o',
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: ask },
+                { type: 'image_url', image_url: { url: dataUrl(retina) } },
+              ],
+            },
+            { role: 'assistant', content: 'Looking again.' },
+            { role: 'user', content: [{ type: 'image_url', image_url: { url: dataUrl(again) } }] },
+          ],
+        },
+      };
+    case 'responses':
+      return {
+        path: '/v1/responses',
+        body: {
+          model: 'gpt-4o',
+          tools: [{ type: 'function', name: 'screenshot', parameters: { type: 'object', properties: {} } }],
+          input: [
+            {
+              role: 'user',
+              content: [
+                { type: 'input_text', text: ask },
+                { type: 'input_image', image_url: dataUrl(retina) },
+              ],
+            },
+            { type: 'function_call', call_id: 's1', name: 'screenshot', arguments: '{}' },
+            { type: 'function_call_output', call_id: 's1', output: [{ type: 'input_image', image_url: dataUrl(again) }] },
+          ],
+        },
+      };
+    case 'gemini':
+      return {
+        path: '/v1beta/models/gemini-2.5-pro:generateContent',
+        body: {
+          contents: [
+            { role: 'user', parts: [{ text: ask }, { inlineData: { mimeType: 'image/png', data: retina } }] },
+            { role: 'model', parts: [{ text: 'Looking again.' }] },
+            { role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: again } }] },
+          ],
+        },
+      };
+  }
+}
+
+/** The image a retrieve round answered with, as the follow-up request carries it; undefined where the format has none. */
+function answeredImage(format: WireFormat, sent: Record<string, unknown>): string | undefined {
+  const last = <T>(list: unknown) => (list as T[]).at(-1) as T;
+  switch (format) {
+    case 'anthropic': {
+      const result = last<{ content: { content: unknown } [] }>(sent.messages).content[0]?.content;
+      return (result as { source?: { data: string } }[])[1]?.source?.data;
+    }
+    case 'responses': {
+      const output = last<{ output: { image_url?: string }[] }>(sent.input).output;
+      return output[1]?.image_url?.replace(/^data:image\/png;base64,/, '');
+    }
+    case 'gemini': {
+      const part = last<{ parts: { functionResponse: { parts?: { inlineData: { data: string } }[] } }[] }>(sent.contents);
+      return part.parts[0]?.functionResponse.parts?.[0]?.inlineData.data;
+    }
+    case 'openai':
+      return undefined;
+  }
+}
+
+async function post(path: string, body: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${running.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+describe('images over the budget: sent smaller, the original behind a key, zoomed by headroom_retrieve', () => {
+  it.each(['anthropic', 'openai', 'responses', 'gemini'] as const)(
+    '%s: downscaled with a note, the duplicate named, a region retrieved at full resolution',
+    async (format) => {
+      const before = running.proxy.stats() as ProxyStats;
+      const { path, body } = request(format);
+      const from = model.received.length;
+      const reply = await post(path, body);
+      expect(reply).toContain('The region reads clearly.');
+      const [first, followUp] = model.received.slice(from).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+      if (!first || !followUp) throw new Error('the model was not asked twice');
+      const provider = DIALECTS[format].provider;
+
+      // One image left: the first, under the budget; the second (the same pixels) is a note naming it.
+      const images = DIALECTS[format].images(first);
+      expect(images).toHaveLength(1);
+      const size = imageSize(fromBase64(images[0]?.data ?? '') as Uint8Array) as { width: number; height: number };
+      expect(imageTokens(size, provider)).toBeLessThanOrEqual(BUDGET);
+      expect(imageTokens({ width: 3136, height: 1960 }, provider)).toBeGreaterThan(BUDGET);
+      const text = JSON.stringify(first);
+      const key = KEY.exec(text)?.[1] as string;
+      expect(text).toContain(`of its original 3136×1960`);
+      expect(text).toMatch(new RegExp(`the same as the one in message 1 of this conversation · headroom:${key}`));
+      // The tool that answers the key is offered (Chat had no tools of its own).
+      expect(text).toContain('headroom_retrieve');
+
+      // The region, cut from the original at full resolution: the very pixels of the original there.
+      const zoom = answeredImage(format, followUp);
+      if (format === 'openai') {
+        const answer = (followUp.messages as { role: string; content: string }[]).at(-1);
+        expect(answer?.role).toBe('tool');
+        expect(answer?.content).toContain('region x=1000 y=500 w=600 h=300 of the original image, 3136×1960 PNG');
+        expect(answer?.content).toContain('cannot be shown');
+      } else {
+        expect(zoom).toBeDefined();
+        const cut = await sharp(Buffer.from(zoom as string, 'base64')).raw().toBuffer({ resolveWithObject: true });
+        expect([cut.info.width, cut.info.height]).toEqual([REGION.w, REGION.h]);
+        const truth = await sharp(Buffer.from(retina, 'base64'))
+          .extract({ left: REGION.x, top: REGION.y, width: REGION.w, height: REGION.h })
+          .raw()
+          .toBuffer();
+        expect(cut.data.equals(truth)).toBe(true);
+      }
+
+      // The next turn sends the same bytes: decided at first sight, remembered.
+      await post(path, body);
+      expect(model.received.at(-2)?.body).toBe(model.received[from]?.body);
+
+      const after = running.proxy.stats() as ProxyStats;
+      expect(after.imagesDownscaled - before.imagesDownscaled).toBe(2);
+      expect(after.imageDuplicates - before.imageDuplicates).toBe(2);
+      expect(after.imageTokensSaved - before.imageTokensSaved).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+
+  it('answers a region outside the image, and a text key asked for a region, in words the model can act on', async () => {
+    const { path, body } = request('anthropic');
+    await post(path, body);
+    const key = KEY.exec(model.received.at(-2)?.body ?? '')?.[1] as string;
+    model.play((r) =>
+      r.body.includes('headroom retrieved') || r.body.includes('is outside the image')
+        ? { text: 'done' }
+        : { calls: [{ name: 'headroom_retrieve', args: { key, region: { x: 5000, y: 0, w: 10, h: 10 } } }] },
+    );
+    try {
+      await post(path, { ...body, messages: [...(body.messages as unknown[]), { role: 'assistant', content: 'ok' }, { role: 'user', content: 'zoom' }] });
+      const answer = JSON.stringify(JSON.parse(model.received.at(-1)?.body ?? '{}').messages.at(-1));
+      expect(answer).toContain('is outside the image of 3136×1960 PNG');
+      expect(answer).toContain('"is_error":true');
+    } finally {
+      model.play(zoomer);
+    }
+  });
+});
