@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../dialects/registry.js';
 import { fromBase64, imageSize } from './image-size.js';
-import { imageTokens, providerMaxSize } from './image-tokens.js';
+import { imageTokens, providerMaxSize, sizeWithinBudget } from './image-tokens.js';
 import { requestImages } from './request-images.js';
 
 /** A 1×1 GIF, a 1×1 lossless WebP, and a PNG header of 1,568 × 980 (the rest of the file is not needed to size it). */
@@ -47,6 +47,25 @@ describe('image tokens by each provider’s rule', () => {
     expect(providerMaxSize({ width: 3136, height: 1960 }, 'anthropic')).toEqual({ width: 1568, height: 980 });
     expect(providerMaxSize({ width: 4096, height: 2048 }, 'openai')).toEqual({ width: 1536, height: 768 });
     expect(providerMaxSize({ width: 800, height: 600 }, 'anthropic')).toEqual({ width: 800, height: 600 });
+  });
+});
+
+describe('the largest size within a token budget', () => {
+  it('keeps the shape, stays within the budget, and is the largest that does', () => {
+    for (const provider of ['anthropic', 'openai', 'google'] as const) {
+      const size = sizeWithinBudget({ width: 1568, height: 980 }, provider, 600);
+      expect(imageTokens(size, provider)).toBeLessThanOrEqual(600);
+      const oneLarger = { width: size.width + 2, height: Math.round(((size.width + 2) * 980) / 1568) };
+      expect(imageTokens(oneLarger, provider)).toBeGreaterThan(600);
+      expect(Math.abs(size.width / size.height - 1568 / 980)).toBeLessThan(0.01);
+    }
+  });
+
+  it('leaves an image already within the budget as it is, and floors at the provider’s least cost', () => {
+    expect(sizeWithinBudget({ width: 300, height: 200 }, 'anthropic', 600)).toEqual({ width: 300, height: 200 });
+    const oneTile = sizeWithinBudget({ width: 2000, height: 1000 }, 'openai', 100);
+    expect(imageTokens(oneTile, 'openai')).toBe(255);
+    expect(oneTile.width).toBe(512);
   });
 });
 
