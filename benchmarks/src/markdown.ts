@@ -111,6 +111,7 @@ export function writeMarkdown(name: string, result: any): string | undefined {
     );
     return lines.join('\n');
   }
+  if (name === 'images') return imagesMarkdown(result);
   if (name === 'fleet') {
     if (result.skipped) return `# Fleet — ${result.date}\n\nSkipped: ${result.skipped}.\n`;
     type Figures = { latency: { p50: number; p99: number }; addedP50: number; perSecond: number };
@@ -236,4 +237,41 @@ export function writeMarkdown(name: string, result: any): string | undefined {
     return lines.join('\n');
   }
   return undefined;
+}
+
+/** Tokens and legibility per provider at each per-image budget, then each screenshot at the default. */
+// biome-ignore lint/suspicious/noExplicitAny: results are plain JSON written by this package's own runners
+function imagesMarkdown(result: any): string {
+  if (result.skipped) return `# Images — ${result.date}\n\nSkipped: ${result.skipped}.\n`;
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const names: Record<string, string> = { anthropic: 'Anthropic', openai: 'OpenAI', google: 'Gemini' };
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  const summary: any[] = result.summary;
+  const lines = [
+    `# Images: tokens and legibility per budget (${result.shots.length} Chromium screenshots) — ${result.date}`,
+    '',
+    'Tokens: the mean per image by each provider\'s rule. Legible: the share of the words of ≥ 4 characters that',
+    'tesseract reads in the original screenshot and still reads in the image as sent (mean, and the worst screenshot).',
+    '',
+    `| budget | ${summary.map((p) => `${names[p.provider]} tokens | legible (worst)`).join(' | ')} |`,
+    `|---|${summary.map(() => '---:|---:').join('|')}|`,
+  ];
+  const budgets = summary[0].rows.map((r: { budget: number | string }) => r.budget);
+  for (const [i, budget] of budgets.entries()) {
+    const label = budget === 'none' ? "none (the provider's own size)" : String(budget);
+    lines.push(
+      `| ${label} | ${summary.map((p) => `${p.rows[i].tokens} | ${pct(p.rows[i].legibility)} (${pct(p.rows[i].worst)})`).join(' | ')} |`,
+    );
+  }
+  lines.push('', '| screenshot | size | words | ' + summary.map((p) => `${names[p.provider]} at each budget`).join(' | ') + ' |');
+  lines.push(`|---|---|---:|${summary.map(() => '---').join('|')}|`);
+  for (const shot of result.shots) {
+    const cells = summary.map((p) =>
+      // biome-ignore lint/suspicious/noExplicitAny: as above
+      shot.providers[p.provider].rows.map((r: any) => pct(r.legibility)).join(' · '),
+    );
+    lines.push(`| ${shot.page} | ${shot.width}×${shot.height} | ${shot.words} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', `Budgets, left to right: ${budgets.join(' · ')}.`, '');
+  return lines.join('\n');
 }

@@ -6,6 +6,7 @@ import { runCcrStoreBenchmark } from './ccr-store.js';
 import { runContextFitBenchmark } from './context-fit.js';
 import { runCorpusSavingsBenchmark } from './corpus-savings.js';
 import { runFleetBenchmark } from './fleet.js';
+import { runImagesBenchmark } from './images.js';
 import { runKompressBenchmark } from './kompress.js';
 import { writeMarkdown } from './markdown.js';
 import { runMemoryBenchmark } from './memory.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, () => Promise<object>> = {
   'proxy-load': runProxyLoadBenchmark,
   'proxy-soak': runProxySoakBenchmark,
   fleet: runFleetBenchmark,
+  images: runImagesBenchmark,
   memory: runMemoryBenchmark,
   kompress: runKompressBenchmark,
   speed: runSpeedBenchmark,

@@ -149,7 +149,7 @@ Options (environment variable in brackets):
                                earlier turns folded (originals kept under keys) until it fits,
                                rather than being refused by the provider
   --image-budget TOKENS|off    most input tokens an image may cost (HEADROOM_IMAGE_BUDGET;
-                               default 1200): a larger one is sent smaller, a note beside it
+                               default 1600): a larger one is sent smaller, a note beside it
                                giving the key with which headroom_retrieve returns the original
                                or a region of it at full resolution. Every image is also sent no
                                larger than its provider uses it, and one the conversation already
