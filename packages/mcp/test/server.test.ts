@@ -6,6 +6,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createSqliteStore } from '@headroom/ccr/sqlite';
+import { contentKey } from '@headroom/core';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHeadroomMcp, serveMcpHttp } from '../src/index.js';
 
@@ -96,6 +99,33 @@ describe('MCP server', () => {
     // Still serving.
     expect((await call(client, 'headroom_stats')).isError).toBeFalsy();
     await client.close();
+  });
+
+  it('retrieves a stored image whole and a region of it at full resolution, as image content', async () => {
+    // The proxy keeps an image's original in the same store when it sends the image smaller.
+    const png = await sharp({ create: { width: 800, height: 400, channels: 3, background: '#ffffff' } })
+      .composite([{ input: { create: { width: 100, height: 50, channels: 3, background: '#ff0000' } }, left: 600, top: 300 }])
+      .png()
+      .toBuffer();
+    const original = `data:image/png;base64,${png.toString('base64')}`;
+    const key = contentKey(original);
+    const proxyStore = createSqliteStore({ path });
+    await proxyStore.put({ key, original, contentType: 'image', toolName: 'image', tokens: 427 });
+    await proxyStore.close();
+
+    const client = await connect('claude-code');
+    const whole = await call(client, 'headroom_retrieve', { key });
+    expect(whole.isError).toBeFalsy();
+    expect(whole.content[1]).toMatchObject({ type: 'image', mimeType: 'image/png', data: png.toString('base64') });
+    const region = await call(client, 'headroom_retrieve', { key, region: { x: 600, y: 300, w: 100, h: 50 } });
+    expect(textOf(region)).toContain('region x=600 y=300 w=100 h=50 of the original image, 800×400 PNG at full resolution');
+    const cut = region.content[1] as { data: string };
+    const { data, info } = await sharp(Buffer.from(cut.data, 'base64')).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([100, 50]);
+    expect([...data.subarray(0, 3)]).toEqual([255, 0, 0]);
+    const outside = await call(client, 'headroom_retrieve', { key, region: { x: 900, y: 0, w: 10, h: 10 } });
+    expect(outside.isError).toBe(true);
+    expect(textOf(outside)).toContain('outside the image of 800×400 PNG');
   });
 
   it('shares memories between agents, with provenance', async () => {
