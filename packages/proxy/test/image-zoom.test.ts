@@ -1,5 +1,7 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { createMemoryStore } from '@headroom/ccr';
 import { DIALECTS, fromBase64, imageSize, imageTokens, type WireFormat } from '@headroom/core';
+import OpenAI from 'openai';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProxy, serveProxy } from '../src/node.js';
@@ -204,6 +206,32 @@ describe('images over the budget: sent smaller, the original behind a key, zoome
       expect(after.imagesDownscaled - before.imagesDownscaled).toBe(2);
       expect(after.imageDuplicates - before.imageDuplicates).toBe(2);
       expect(after.imageTokensSaved - before.imageTokensSaved).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+
+  it.each(['anthropic', 'responses'] as const)(
+    '%s streamed, read by the official SDK: the zoom is answered inside the stream',
+    async (format) => {
+      const { body } = request(format);
+      const from = model.received.length;
+      let text: string;
+      if (format === 'anthropic') {
+        const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: running.url });
+        const message = await client.messages.stream(body as never).finalMessage();
+        text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+        expect(message.content.some((b) => b.type === 'tool_use')).toBe(false);
+      } else {
+        const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${running.url}/v1` });
+        const response = await client.responses.stream(body as never).finalResponse();
+        text = response.output_text;
+      }
+      expect(text).toBe('The region reads clearly.');
+      const followUp = JSON.parse(model.received.at(-1)?.body ?? '{}') as Record<string, unknown>;
+      expect(model.received.length - from).toBe(2);
+      const zoom = answeredImage(format, followUp) as string;
+      const cut = await sharp(Buffer.from(zoom, 'base64')).metadata();
+      expect([cut.width, cut.height]).toEqual([REGION.w, REGION.h]);
     },
     60_000,
   );
