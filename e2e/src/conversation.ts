@@ -121,7 +121,8 @@ function readAnthropic(body: Json): Conversation {
       }
     }
     if (message.role === 'user') {
-      if (prose.trim()) lastUserText = prose;
+      // Words beside tool results are the agent's own (Claude Code notes an image's scaling there), not the user's.
+      if (prose.trim() && !results) lastUserText = prose;
       endsWithUserText = !results && prose.trim() !== '';
     }
   }

@@ -16,10 +16,13 @@ export const RETRIEVE_TOOL = 'headroom_retrieve';
 export type PlanStep = (conversation: Conversation) => { name: string; input: Record<string, unknown> | string };
 
 const KEY = /headroom:([0-9a-f]{24})/;
+/** The note beside an image sent smaller than it came: its original's size. */
+const IMAGE_NOTE = /of its original (\d+)×(\d+)/;
 
 /**
  * The scripted conversation: run the plan's tool calls one per turn; then, when Headroom offered
- * `headroom_retrieve` and a tool result carries a key, call it with the first key; then answer.
+ * `headroom_retrieve` and a tool result carries a key, call it with the first key (for an image sent
+ * smaller, asking for its top-left quarter at full resolution, as a model zooming in would); then answer.
  * Requests without tools (titles, summaries, probes) get a short text.
  */
 export function decide(conversation: Conversation, plan: readonly PlanStep[]): Action {
@@ -30,8 +33,13 @@ export function decide(conversation: Conversation, plan: readonly PlanStep[]): A
   const done = calls.filter((c) => c.name !== RETRIEVE_TOOL);
   const next = plan[done.length];
   if (next) return { kind: 'call', ...next(conversation) };
-  const key = done.map((c) => KEY.exec(c.result ?? '')?.[1]).find(Boolean);
-  if (key && tools.includes(RETRIEVE_TOOL)) return { kind: 'call', name: RETRIEVE_TOOL, input: { key } };
+  const keyed = done.find((c) => KEY.test(c.result ?? ''));
+  const key = KEY.exec(keyed?.result ?? '')?.[1];
+  if (key && tools.includes(RETRIEVE_TOOL)) {
+    const image = IMAGE_NOTE.exec(keyed?.result ?? '');
+    const region = image && { x: 0, y: 0, w: Math.floor(Number(image[1]) / 2), h: Math.floor(Number(image[2]) / 2) };
+    return { kind: 'call', name: RETRIEVE_TOOL, input: region ? { key, region } : { key } };
+  }
   return { kind: 'text', text: answer(conversation) };
 }
 
