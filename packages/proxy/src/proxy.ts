@@ -9,6 +9,7 @@ import {
   decodeUtf8InTurns,
   FirstSightCache,
   type FirstSightMemory,
+  type FittedImage,
   fitImages,
   providerMaxSize,
   fitRequest,
@@ -45,6 +46,7 @@ import {
   type PassThroughReason,
   type ProxyStats,
   type RequestLabels,
+  type RequestRecord,
   type StatsObserver,
   StatsTally,
   statsOfCounters,
@@ -226,7 +228,7 @@ export interface HeadroomProxy {
 interface Prepared {
   readonly body: Uint8Array | string | undefined;
   readonly retrieval: boolean;
-  readonly figures: { tokensBefore: number; tokensAfter: number; compressionMs: number };
+  readonly figures: Pick<RequestRecord, 'tokensBefore' | 'tokensAfter' | 'compressionMs' | 'images'>;
   readonly session: string | undefined;
   readonly labels: RequestLabels;
   /** Whether the session is new to every process sharing the first sights (counted once). */
@@ -506,6 +508,11 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       tally.recordCompression(labels, result, inputPrice(model));
       if (fit && !fit.fits) tally.recordOverflow(labels);
       let next = fit?.text ?? compressed.text;
+      let imageFigures: readonly FittedImage[] = images.map((image) => ({
+        action: 'kept',
+        tokensBefore: image.tokens ?? 0,
+        tokensAfter: image.tokens ?? 0,
+      }));
       if (options.imageCodec) {
         const fitted = await fitImages(next, images, format, {
           codec: options.imageCodec,
@@ -514,6 +521,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
           ...(imageBudget ? { budget: imageBudget } : {}),
         });
         tally.recordImageFit(labels, fitted);
+        imageFigures = fitted.images;
         next = fitted.text;
         // A note now names a key: the model is offered the tool that answers it, as for any marker.
         if (!retrieval && options.store && fitted.images.some((image) => image.key)) {
@@ -533,7 +541,12 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         // Unchanged: the client's own bytes go upstream, not a re-encoding of them.
         body: next === text ? bytes : next,
         retrieval,
-        figures: { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, compressionMs: result.ms },
+        figures: {
+          tokensBefore: result.tokensBefore,
+          tokensAfter: result.tokensAfter,
+          compressionMs: result.ms,
+          ...(imageFigures.length ? { images: imageFigures } : {}),
+        },
         session,
         labels,
         newToFleet,

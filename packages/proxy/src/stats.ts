@@ -72,6 +72,8 @@ export interface RequestRecord {
   readonly compressionMs: number;
   /** The conversation the request belongs to, for the chat endpoints. */
   readonly session?: string;
+  /** Each inline image: what was done to it, and its input tokens as it came and as it was sent. */
+  readonly images?: readonly FittedImage[];
 }
 
 const RECENT = 50;

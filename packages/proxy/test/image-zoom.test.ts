@@ -179,6 +179,12 @@ describe('images over the budget: sent smaller, the original behind a key, zoome
       expect(text).toMatch(new RegExp(`the same as the one in message 1 of this conversation · headroom:${key}`));
       // The tool that answers the key is offered (Chat had no tools of its own).
       expect(text).toContain('headroom_retrieve');
+      // Each image's fate and tokens, in the request's figures.
+      const figures = (running.proxy.stats() as ProxyStats).recent.at(-1)?.images ?? [];
+      expect(figures.map((image) => image.action)).toEqual(['downscaled', 'duplicate']);
+      expect(figures[0]).toMatchObject({ key, tokensBefore: imageTokens({ width: 3136, height: 1960 }, provider) });
+      expect(figures[0]?.tokensAfter).toBe(imageTokens(size, provider));
+      expect(figures[1]?.tokensAfter).toBe(0);
 
       // The region, cut from the original at full resolution: the very pixels of the original there.
       const zoom = answeredImage(format, followUp);
