@@ -65,6 +65,7 @@ describe('headroom doctor', () => {
         `routed to Headroom at ${url} on every run ($ANTHROPIC_BASE_URL)`,
       );
       expect(check(report, 'store')).toMatchObject({ status: 'ok' });
+      expect(check(report, 'images')?.detail).toMatch(/^sharp \d+\.\d+\.\d+ \(libvips \d+\.\d+/);
       expect(check(report, 'agents')?.detail).toMatch(/^not installed: codex, /);
       // The human report: one line per check, and a verdict.
       const human = await runCliAsync(['doctor', '--url', url], { env: { HEADROOM_HOME: home, HOME: emptyDir() } });

@@ -56,6 +56,7 @@ export async function runDoctor(args: string[], io: CliIo): Promise<number> {
   checks.push(...(await storageChecks(io)));
   checks.push(await modelCheck('kompress', io.env.HEADROOM_KOMPRESS_MODEL, 'prose uses the extractive compressor'));
   checks.push(await modelCheck('embeddings', io.env.HEADROOM_EMBEDDING_MODEL, 'memory search is full text only'));
+  checks.push(await imagesCheck());
 
   const broken = checks.filter((c) => c.status === 'fail').length;
   if (values.json) {
@@ -261,6 +262,21 @@ async function modelCheck(name: string, dir: string | undefined, meanwhile: stri
       fix: `fix ${variable} ('headroom models pull <hub-id>' fetches one); meanwhile ${meanwhile}`,
     };
   }
+}
+
+/** Whether sharp loads: without it the proxy still runs, but images go as they came and cannot be zoomed. */
+async function imagesCheck(): Promise<Check> {
+  const { imageCodecStatus } = await import('@headroom/crushers/node');
+  const status = await imageCodecStatus();
+  if ('error' in status) {
+    return {
+      name: 'images',
+      status: 'warn',
+      detail: `sharp does not load (${status.error}): images go as they came, unresized and without zoom`,
+      fix: 'reinstall @headroom/crushers with install scripts allowed for sharp',
+    };
+  }
+  return { name: 'images', status: 'ok', detail: `sharp ${status.sharp} (libvips ${status.vips}): resized, downscaled and zoomed` };
 }
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {

@@ -8,6 +8,16 @@ type SharpImage = ReturnType<Sharp>;
 /** Images of more pixels than this are not decoded (a decompression bomb costs nothing but a pass-through). */
 const MAX_INPUT_PIXELS = 100_000_000;
 
+/** sharp's and libvips's versions when sharp loads on this machine, else why it does not. */
+export async function imageCodecStatus(): Promise<{ sharp: string; vips: string } | { error: string }> {
+  try {
+    const { versions } = (await import('sharp')).default;
+    return { sharp: versions.sharp ?? 'unknown', vips: versions.vips };
+  } catch (error) {
+    return { error: (error as Error).message.split('\n')[0] ?? 'sharp did not load' };
+  }
+}
+
 /**
  * The image codec, with sharp: PNG stays lossless (at zlib level 9: a UI screenshot's resized PNG
  * is about a third smaller than Chromium's own), JPEG and WebP are written at quality 90, a GIF as
