@@ -324,7 +324,8 @@ Checks, one line each with what to do when it fails: whether a Headroom proxy ru
 how each reaches its model — only through 'headroom wrap' for a run, or a lasting route of its own
 (a variable in this environment, or its configuration: ~/.claude/settings.json, Codex's
 config.toml, ~/.gemini/.env, opencode.json) and whether that route leads to Headroom, to something
-else, or nowhere — the store, the memory database, the Kompress and embedding models, the versions.
+else, or nowhere — the store, the memory database, the Kompress and embedding models, whether
+sharp loads for images, the versions.
 Exits 1 when something is broken (a warning alone is not).
 
 Options:
