@@ -99,9 +99,9 @@ function pagesToShoot(proxyUrl: string, scratch: string): Page[] {
 /** A log as a plain striped HTML table, the way a log viewer shows it. */
 function tableHtml(csv: string): string {
   const rows = csv.trim().split('\n').slice(0, 200).map(csvCells);
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const [head, ...body] = rows;
-  return `<!doctype html><meta charset=utf-8><style>body{font:13px system-ui,sans-serif;margin:8px}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;white-space:nowrap}tr:nth-child(even){background:#f6f8fa}</style><table><tr>${(head ?? []).map((h) => `<th>${escape(h)}</th>`).join('')}</tr>${body.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('')}</table>`;
+  return `<!doctype html><meta charset=utf-8><style>body{font:13px system-ui,sans-serif;margin:8px}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;white-space:nowrap}tr:nth-child(even){background:#f6f8fa}</style><table><tr>${(head ?? []).map((h) => `<th>${html(h)}</th>`).join('')}</tr>${body.map((r) => `<tr>${r.map((c) => `<td>${html(c)}</td>`).join('')}</tr>`).join('')}</table>`;
 }
 
 function csvCells(line: string): string[] {
@@ -202,7 +202,15 @@ async function measureShot(page: string, png: Uint8Array, scratch: string) {
   const anthropicSize = plan[0]?.targets.at(-1) as { width: number; height: number };
   const resizeMs = round(sized.get(`${anthropicSize.width}x${anthropicSize.height}`)?.resizeMs ?? 0, 1);
   console.error(`${page} ${size.width}×${size.height}: ${originalWords.length} words, ${ids.length} sizes read`);
-  return { page, width: size.width, height: size.height, bytes: png.length, words: originalWords.length, resizeMs, providers };
+  return {
+    page,
+    width: size.width,
+    height: size.height,
+    bytes: png.length,
+    words: originalWords.length,
+    resizeMs,
+    providers,
+  };
 }
 
 /** Runs the tasks, at most `width` at a time, and gives their results in order. */

@@ -250,7 +250,7 @@ function imagesMarkdown(result: any): string {
   const lines = [
     `# Images: tokens and legibility per budget (${result.shots.length} Chromium screenshots) — ${result.date}`,
     '',
-    'Tokens: the mean per image by each provider\'s rule. Legible: the share of the words of ≥ 4 characters that',
+    "Tokens: the mean per image by each provider's rule. Legible: the share of the words of ≥ 4 characters that",
     'tesseract reads in the original screenshot and still reads in the image as sent (mean, and the worst screenshot).',
     '',
     `| budget | ${summary.map((p) => `${names[p.provider]} tokens | legible (worst)`).join(' | ')} |`,
@@ -263,7 +263,10 @@ function imagesMarkdown(result: any): string {
       `| ${label} | ${summary.map((p) => `${p.rows[i].tokens} | ${pct(p.rows[i].legibility)} (${pct(p.rows[i].worst)})`).join(' | ')} |`,
     );
   }
-  lines.push('', '| screenshot | size | words | ' + summary.map((p) => `${names[p.provider]} at each budget`).join(' | ') + ' |');
+  lines.push(
+    '',
+    `| screenshot | size | words | ${summary.map((p) => `${names[p.provider]} at each budget`).join(' | ')} |`,
+  );
   lines.push(`|---|---|---:|${summary.map(() => '---').join('|')}|`);
   for (const shot of result.shots) {
     const cells = summary.map((p) =>

@@ -62,17 +62,23 @@ describe(`claude ${CLAUDE.version}: a screenshot read with its own Read tool`, (
     model.plan = [() => ({ name: 'Read', input: { file_path: shot } })];
     const from = model.received.length;
     try {
-      const result = await run(CLAUDE.command, CLAUDE.args(`${PLAN_TAG} Look at screen.png and say which job failed.`), {
-        env: { ...env, ...CLAUDE.env, ...CLAUDE.routeEnv(relay.url) },
-        cwd: join(home, 'work'),
-      });
+      const result = await run(
+        CLAUDE.command,
+        CLAUDE.args(`${PLAN_TAG} Look at screen.png and say which job failed.`),
+        {
+          env: { ...env, ...CLAUDE.env, ...CLAUDE.routeEnv(relay.url) },
+          cwd: join(home, 'work'),
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain(ANSWER_PREFIX);
       expect(result.stdout).toContain('retrieved');
 
       // What Claude Code sent: the screenshot as an image block in the Read tool's result.
       const sent = relay.sent.filter((r) => isMain('anthropic', r.body)).at(-1)?.body as string;
-      const sentImage = toolResultBlocks(sent).flat().find((b) => b.type === 'image');
+      const sentImage = toolResultBlocks(sent)
+        .flat()
+        .find((b) => b.type === 'image');
       expect(sentImage?.source?.data).toBeDefined();
       const original = await sizeOf(sentImage?.source?.data as string);
 
@@ -91,7 +97,9 @@ describe(`claude ${CLAUDE.version}: a screenshot read with its own Read tool`, (
 
       // The model asked for the top-left quarter; the proxy answered with it at full resolution, then the agent's answer came.
       const round = reached.find((r) => isRetrieveRound('anthropic', r.body)) as { body: string };
-      const zoom = toolResultBlocks(round.body).at(-1)?.find((b) => b.type === 'image');
+      const zoom = toolResultBlocks(round.body)
+        .at(-1)
+        ?.find((b) => b.type === 'image');
       expect(await sizeOf(zoom?.source?.data as string)).toEqual({
         width: Math.floor(original.width / 2),
         height: Math.floor(original.height / 2),

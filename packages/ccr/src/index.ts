@@ -3,7 +3,7 @@
 
 export { type Records, type RetrievalRecord, splitRecords } from './retrieve/records.js';
 export { normalizeKey, type RetrieveOptions, type RetrieveResult, retrieve } from './retrieve/retrieve.js';
-export { type RetrieveImages, type RetrievedImage, retrieveImage } from './retrieve/retrieve-image.js';
+export { type RetrievedImage, type RetrieveImages, retrieveImage } from './retrieve/retrieve-image.js';
 export {
   type AnsweredCall,
   answerCalls,

@@ -28,12 +28,12 @@ export { dataUrlParts, type ImageRef } from './dialects/images.js';
 export {
   appendToArrayAt,
   arraySpanAt,
+  editValuesAt,
   prependMember,
   prependToArrayAt,
   replaceValueAt,
   valueSpanAt,
   valueSpansAt,
-  editValuesAt,
 } from './dialects/json-text.js';
 export { parseOpenAIChat } from './dialects/openai-chat/parse.js';
 export {

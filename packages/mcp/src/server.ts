@@ -130,7 +130,7 @@ export function createHeadroomMcpServer(options: HeadroomMcpOptions): McpServer 
       title: 'Retrieve omitted content',
       description:
         'Get back what a marker like [… 412 of 500 lines omitted · headroom:KEY …] left out. ' +
-        'With a query, only the matching lines or items. An image note\'s key gives the image, and with a region, that part at full resolution.',
+        "With a query, only the matching lines or items. An image note's key gives the image, and with a region, that part at full resolution.",
       inputSchema: {
         key: z.string().min(1).max(200).describe('KEY from the marker.'),
         query: z.string().max(10_000).optional().describe('Optional words to match.'),

@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSqliteStore } from '@headroom/ccr/sqlite';
+import { contentKey } from '@headroom/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createSqliteStore } from '@headroom/ccr/sqlite';
-import { contentKey } from '@headroom/core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHeadroomMcp, serveMcpHttp } from '../src/index.js';
@@ -104,7 +104,9 @@ describe('MCP server', () => {
   it('retrieves a stored image whole and a region of it at full resolution, as image content', async () => {
     // The proxy keeps an image's original in the same store when it sends the image smaller.
     const png = await sharp({ create: { width: 800, height: 400, channels: 3, background: '#ffffff' } })
-      .composite([{ input: { create: { width: 100, height: 50, channels: 3, background: '#ff0000' } }, left: 600, top: 300 }])
+      .composite([
+        { input: { create: { width: 100, height: 50, channels: 3, background: '#ff0000' } }, left: 600, top: 300 },
+      ])
       .png()
       .toBuffer();
     const original = `data:image/png;base64,${png.toString('base64')}`;
@@ -118,7 +120,9 @@ describe('MCP server', () => {
     expect(whole.isError).toBeFalsy();
     expect(whole.content[1]).toMatchObject({ type: 'image', mimeType: 'image/png', data: png.toString('base64') });
     const region = await call(client, 'headroom_retrieve', { key, region: { x: 600, y: 300, w: 100, h: 50 } });
-    expect(textOf(region)).toContain('region x=600 y=300 w=100 h=50 of the original image, 800×400 PNG at full resolution');
+    expect(textOf(region)).toContain(
+      'region x=600 y=300 w=100 h=50 of the original image, 800×400 PNG at full resolution',
+    );
     const cut = region.content[1] as { data: string };
     const { data, info } = await sharp(Buffer.from(cut.data, 'base64')).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([100, 50]);

@@ -1,3 +1,4 @@
+import type { RetrieveImages } from '@headroom/ccr';
 import {
   type CompressionPolicy,
   type CompressResult,
@@ -10,7 +11,6 @@ import {
   type Transform,
   type WireFormat,
 } from '@headroom/core';
-import type { RetrieveImages } from '@headroom/ccr';
 import { compress } from '@headroom/crushers';
 import { clientHeaders } from './forward.js';
 import { answerRetrievals } from './retrieval.js';

@@ -1,9 +1,4 @@
-import {
-  type RetrieveImages,
-  type RoundConversation,
-  runRetrieveRounds,
-  type TurnConversation,
-} from '@headroom/ccr';
+import { type RetrieveImages, type RoundConversation, runRetrieveRounds, type TurnConversation } from '@headroom/ccr';
 import { DIALECTS, type Store, type WireFormat, withFirstInput } from '@headroom/core';
 import { clientHeaders } from './forward.js';
 import { providerError } from './provider-errors.js';
@@ -79,10 +74,15 @@ export async function answerRetrievals(
       }
     },
   };
-  const { turn } = await runRetrieveRounds(conversation, request, { reply }, {
-    store: options.store,
-    ...(options.images ? { images: options.images } : {}),
-  });
+  const { turn } = await runRetrieveRounds(
+    conversation,
+    request,
+    { reply },
+    {
+      store: options.store,
+      ...(options.images ? { images: options.images } : {}),
+    },
+  );
   if (turn.final) return turn.final;
   const last = turn.reply ?? reply;
   // The client is shown its own context's usage, the first round's (see withFirstInput).

@@ -105,7 +105,11 @@ function request(format: WireFormat): { path: string; body: Record<string, unkno
               ],
             },
             { type: 'function_call', call_id: 's1', name: 'screenshot', arguments: '{}' },
-            { type: 'function_call_output', call_id: 's1', output: [{ type: 'input_image', image_url: dataUrl(again) }] },
+            {
+              type: 'function_call_output',
+              call_id: 's1',
+              output: [{ type: 'input_image', image_url: dataUrl(again) }],
+            },
           ],
         },
       };
@@ -128,7 +132,7 @@ function answeredImage(format: WireFormat, sent: Record<string, unknown>): strin
   const last = <T>(list: unknown) => (list as T[]).at(-1) as T;
   switch (format) {
     case 'anthropic': {
-      const result = last<{ content: { content: unknown } [] }>(sent.messages).content[0]?.content;
+      const result = last<{ content: { content: unknown }[] }>(sent.messages).content[0]?.content;
       return (result as { source?: { data: string } }[])[1]?.source?.data;
     }
     case 'responses': {
@@ -136,7 +140,9 @@ function answeredImage(format: WireFormat, sent: Record<string, unknown>): strin
       return output[1]?.image_url?.replace(/^data:image\/png;base64,/, '');
     }
     case 'gemini': {
-      const part = last<{ parts: { functionResponse: { parts?: { inlineData: { data: string } }[] } }[] }>(sent.contents);
+      const part = last<{ parts: { functionResponse: { parts?: { inlineData: { data: string } }[] } }[] }>(
+        sent.contents,
+      );
       return part.parts[0]?.functionResponse.parts?.[0]?.inlineData.data;
     }
     case 'openai':
@@ -195,7 +201,9 @@ describe('images over the budget: sent smaller, the original behind a key, zoome
         expect(answer?.content).toContain('cannot be shown');
       } else {
         expect(zoom).toBeDefined();
-        const cut = await sharp(Buffer.from(zoom as string, 'base64')).raw().toBuffer({ resolveWithObject: true });
+        const cut = await sharp(Buffer.from(zoom as string, 'base64'))
+          .raw()
+          .toBuffer({ resolveWithObject: true });
         expect([cut.info.width, cut.info.height]).toEqual([REGION.w, REGION.h]);
         const truth = await sharp(Buffer.from(retina, 'base64'))
           .extract({ left: REGION.x, top: REGION.y, width: REGION.w, height: REGION.h })
@@ -252,7 +260,14 @@ describe('images over the budget: sent smaller, the original behind a key, zoome
         : { calls: [{ name: 'headroom_retrieve', args: { key, region: { x: 5000, y: 0, w: 10, h: 10 } } }] },
     );
     try {
-      await post(path, { ...body, messages: [...(body.messages as unknown[]), { role: 'assistant', content: 'ok' }, { role: 'user', content: 'zoom' }] });
+      await post(path, {
+        ...body,
+        messages: [
+          ...(body.messages as unknown[]),
+          { role: 'assistant', content: 'ok' },
+          { role: 'user', content: 'zoom' },
+        ],
+      });
       const answer = JSON.stringify(JSON.parse(model.received.at(-1)?.body ?? '{}').messages.at(-1));
       expect(answer).toContain('is outside the image of 3136×1960 PNG');
       expect(answer).toContain('"is_error":true');

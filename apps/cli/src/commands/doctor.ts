@@ -276,7 +276,11 @@ async function imagesCheck(): Promise<Check> {
       fix: 'reinstall @headroom/crushers with install scripts allowed for sharp',
     };
   }
-  return { name: 'images', status: 'ok', detail: `sharp ${status.sharp} (libvips ${status.vips}): resized, downscaled and zoomed` };
+  return {
+    name: 'images',
+    status: 'ok',
+    detail: `sharp ${status.sharp} (libvips ${status.vips}): resized, downscaled and zoomed`,
+  };
 }
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {

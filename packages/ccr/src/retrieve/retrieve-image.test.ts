@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../store/memory-store.js';
 import { entryFor } from '../testing/store-conformance.js';
 import { handleRetrieveCall } from '../tool/retrieve-tool.js';
-import { retrieve } from './retrieve.js';
+import { type RetrieveResult, retrieve } from './retrieve.js';
+
+const imageOf = (result: RetrieveResult) => (result.found ? result.image : undefined);
 
 /** A PNG's header for a 3,000 × 2,000 image: all the sizing reads. */
 function pngDataUrl(width: number, height: number): string {
@@ -49,15 +51,17 @@ describe('retrieving a stored image', () => {
     const result = await retrieve(store, key, { images: { codec, within } });
     expect(result.found).toBe(true);
     expect(result.text).toContain('3000×2000 PNG, shown at 1568×1045');
-    expect(result.image).toEqual({ mediaType: 'image/png', data: 'AQ==' });
+    expect(imageOf(result)).toEqual({ mediaType: 'image/png', data: 'AQ==' });
     expect(asked).toEqual([{ resize: { width: 1568, height: 1045 } }]);
   });
 
   it('cuts a region at full resolution, or scaled when it is larger than the provider uses', async () => {
     const { codec, asked } = recordingCodec();
     const small = await retrieve(store, key, { region: { x: 100, y: 50, w: 600, h: 300 }, images: { codec, within } });
-    expect(small.text).toContain('region x=100 y=50 w=600 h=300 of the original image, 3000×2000 PNG at full resolution');
-    expect(small.image?.data).toBe('Ag==');
+    expect(small.text).toContain(
+      'region x=100 y=50 w=600 h=300 of the original image, 3000×2000 PNG at full resolution',
+    );
+    expect(imageOf(small)?.data).toBe('Ag==');
     const large = await retrieve(store, key, { region: { x: 0, y: 0, w: 3000, h: 1000 }, images: { codec, within } });
     expect(large.text).toContain('scaled to 1568×523');
     expect(asked).toHaveLength(2);
@@ -75,10 +79,10 @@ describe('retrieving a stored image', () => {
 
   it('without a codec gives the original whole and says a region cannot be cut', async () => {
     const whole = await retrieve(store, key, {});
-    expect(whole.image?.data).toBe(original.split(',')[1]);
+    expect(imageOf(whole)?.data).toBe(original.split(',')[1]);
     const region = await retrieve(store, key, { region: { x: 0, y: 0, w: 10, h: 10 } });
     expect(region.text).toContain('whole: a region cannot be cut here');
-    expect(region.image?.data).toBe(original.split(',')[1]);
+    expect(imageOf(region)?.data).toBe(original.split(',')[1]);
   });
 
   it('the tool call reads a region, also written as strings, and names a malformed one', async () => {

@@ -36,7 +36,8 @@ export async function retrieveImage(
   const parts = dataUrlParts(original);
   const bytes = parts && fromBase64(parts.data);
   const size = bytes && imageSize(bytes);
-  if (!parts || !bytes || !size) return { text: formatRetrievedHeader(key, 'a stored image that no longer reads'), isError: true };
+  if (!parts || !bytes || !size)
+    return { text: formatRetrievedHeader(key, 'a stored image that no longer reads'), isError: true };
   const described = `${size.width}×${size.height} ${size.format.toUpperCase()}`;
   const whole = { mediaType: parts.mediaType, data: parts.data };
   if (region) {
@@ -58,7 +59,10 @@ export async function retrieveImage(
         image: whole,
       };
     }
-    const scaled = cut.width < Math.min(region.w, size.width - region.x) ? `, scaled to ${cut.width}×${cut.height}` : ' at full resolution';
+    const scaled =
+      cut.width < Math.min(region.w, size.width - region.x)
+        ? `, scaled to ${cut.width}×${cut.height}`
+        : ' at full resolution';
     return {
       text: formatRetrievedHeader(
         key,

@@ -3,12 +3,12 @@ import {
   bm25Scores,
   definitionHits,
   formatRetrievedHeader,
+  type ImageRegion,
   KEY_LENGTH,
   KEY_PREFIX,
   pathScopes,
   queryAnchors,
   queryTerms,
-  type ImageRegion,
   type Store,
 } from '@headroom/core';
 import { splitRecords } from './records.js';
@@ -76,7 +76,13 @@ export async function retrieve(store: Store, rawKey: string, options: RetrieveOp
   if (entry.contentType === 'image') {
     const answer = await retrieveImage(key, entry.original, options.region, options.images);
     if (answer.isError) return { found: false, key, text: answer.text };
-    return { found: true, key, original: entry.original, text: answer.text, ...(answer.image ? { image: answer.image } : {}) };
+    return {
+      found: true,
+      key,
+      original: entry.original,
+      text: answer.text,
+      ...(answer.image ? { image: answer.image } : {}),
+    };
   }
   if (options.region) {
     return {

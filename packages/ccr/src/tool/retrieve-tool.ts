@@ -63,7 +63,11 @@ export async function handleRetrieveCall(
       ...(area ? { region: area } : {}),
       ...(images ? { images } : {}),
     });
-    return { text: result.text, isError: !result.found, ...(result.found && result.image ? { image: result.image } : {}) };
+    return {
+      text: result.text,
+      isError: !result.found,
+      ...(result.found && result.image ? { image: result.image } : {}),
+    };
   } catch (error) {
     return {
       text: `The Headroom store could not be read (${(error as Error).message}). Run the tool again to get the content.`,

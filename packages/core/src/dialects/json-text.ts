@@ -72,10 +72,18 @@ export function valueSpanAt(text: string, path: readonly (string | number)[]): [
 }
 
 /** `valueSpanAt` for several paths in one walk over the text: spans by `JSON.stringify(path)`. */
-export function valueSpansAt(text: string, paths: readonly (readonly (string | number)[])[]): Map<string, [number, number]> {
+export function valueSpansAt(
+  text: string,
+  paths: readonly (readonly (string | number)[])[],
+): Map<string, [number, number]> {
   const wanted = new Set(paths.map((path) => JSON.stringify(path)));
-  const frames: { array: boolean; index: number; key: string | undefined; expectKey: boolean; opened?: [string, number] }[] =
-    [];
+  const frames: {
+    array: boolean;
+    index: number;
+    key: string | undefined;
+    expectKey: boolean;
+    opened?: [string, number];
+  }[] = [];
   const here = () => JSON.stringify(frames.map((f) => (f.array ? f.index : f.key)));
   const found = new Map<string, [number, number]>();
   for (let i = 0; i < text.length; i++) {

@@ -1,5 +1,5 @@
-import { DIALECTS } from '../dialects/registry.js';
 import { editValuesAt, type ValueEdit } from '../dialects/json-text.js';
+import { DIALECTS } from '../dialects/registry.js';
 import { contentKey } from '../hash/content-key.js';
 import { sha256Hex } from '../hash/sha256.js';
 import { KEY_PREFIX } from '../markers/marker.js';

@@ -34,7 +34,9 @@ export function createSharpCodec(): ImageCodec {
     return loading;
   };
   /** The decoded image and its format, or undefined when sharp is missing or the bytes do not decode. */
-  const open = async (bytes: Uint8Array): Promise<{ image: SharpImage; format: string; width: number; height: number } | undefined> => {
+  const open = async (
+    bytes: Uint8Array,
+  ): Promise<{ image: SharpImage; format: string; width: number; height: number } | undefined> => {
     const sharp = await load();
     if (!sharp) return undefined;
     try {

@@ -88,7 +88,9 @@ export const geminiDialect: WireDialect<'gemini'> = {
       name: RETRIEVE_TOOL_NAME,
       response: answer.isError ? { error: answer.text } : { output: answer.text },
       // Media inside the function response, where Gemini 3 reads it (not as parts beside it).
-      ...(answer.image ? { parts: [{ inlineData: { mimeType: answer.image.mediaType, data: answer.image.data } }] } : {}),
+      ...(answer.image
+        ? { parts: [{ inlineData: { mimeType: answer.image.mediaType, data: answer.image.data } }] }
+        : {}),
     },
   }),
   // The model's turn goes back whole, thought signatures included (the API requires them beside

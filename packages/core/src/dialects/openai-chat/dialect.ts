@@ -8,8 +8,7 @@ import { CHAT_USAGE } from '../usage.js';
 import { parseOpenAIChat } from './parse.js';
 import { chatStreamError, openAIChatStreamReply } from './stream-turn.js';
 
-const IMAGE_NOT_IN_TOOL_RESULT =
-  'The image itself cannot be shown: a Chat Completions tool result carries text only.';
+const IMAGE_NOT_IN_TOOL_RESULT = 'The image itself cannot be shown: a Chat Completions tool result carries text only.';
 
 const retrieveTool = () => ({
   type: 'function',
