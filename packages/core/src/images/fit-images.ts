@@ -149,7 +149,8 @@ function budgetNote(form: ImageForm, original: ImageFigures, tokens: number): st
     `[image shown at ${form.width}×${form.height} (${tokens} tokens) of its original ` +
     `${original.width}×${original.height} (${original.tokens} tokens), ${scale.toFixed(1)}× smaller · ` +
     `${KEY_PREFIX}${form.key} · headroom_retrieve with this key and "region": {"x","y","w","h"} ` +
-    'in original pixels shows that part at full resolution]'
+    // The original named as the frame: an agent may have noted another scale of its own beside the image.
+    `in pixels of the ${original.width}×${original.height} original shows that part at full resolution]`
   );
 }
 
