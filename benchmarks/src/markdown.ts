@@ -244,7 +244,7 @@ export function writeMarkdown(name: string, result: any): string | undefined {
 function imagesMarkdown(result: any): string {
   if (result.skipped) return `# Images — ${result.date}\n\nSkipped: ${result.skipped}.\n`;
   const pct = (x: number) => `${Math.round(x * 100)}%`;
-  const names: Record<string, string> = { anthropic: 'Anthropic', openai: 'OpenAI', google: 'Gemini' };
+  const names: Record<string, string> = { anthropic: 'Anthropic', openai: 'OpenAI', google: 'Gemini 2.5' };
   // biome-ignore lint/suspicious/noExplicitAny: as above
   const summary: any[] = result.summary;
   const lines = [

@@ -25,6 +25,8 @@ export interface AgentSpec {
   /** Fake key, telemetry and update switches: what any run needs, routed or not. */
   readonly env: Record<string, string>;
   readonly plan: readonly PlanStep[];
+  /** The call of its own file-reading tool that shows the model an image file, where it has one. */
+  readImage?(path: string): { name: string; input: Record<string, unknown> };
   /** Speaks Responses over a WebSocket by default: no turn may fall back to HTTPS. */
   readonly webSocket?: boolean;
   /** What a user of it has set up once in their home before (a login choice), written into the scratch home. */
@@ -70,6 +72,7 @@ export const CLAUDE: AgentSpec = {
     () => ({ name: 'Read', input: { file_path: LARGE_OUTPUTS.logPath, limit: 800 } }),
     () => ({ name: 'Read', input: { file_path: LARGE_OUTPUTS.jsonPath, limit: 800 } }),
   ],
+  readImage: (path) => ({ name: 'Read', input: { file_path: path } }),
 };
 
 /** Codex's default model runs shell commands through JavaScript in its freeform `exec` tool. */
@@ -135,6 +138,7 @@ export const OPENCODE: AgentSpec = {
     () => ({ name: 'read', input: { filePath: LARGE_OUTPUTS.logPath } }),
     () => ({ name: 'read', input: { filePath: LARGE_OUTPUTS.jsonPath } }),
   ],
+  readImage: (path) => ({ name: 'read', input: { filePath: path } }),
 };
 
 /**
@@ -171,6 +175,7 @@ export const PI: AgentSpec = {
     () => ({ name: 'read', input: { path: LARGE_OUTPUTS.logPath } }),
     () => ({ name: 'read', input: { path: LARGE_OUTPUTS.jsonPath } }),
   ],
+  readImage: (path) => ({ name: 'read', input: { path } }),
 };
 
 /**
@@ -207,4 +212,5 @@ export const GEMINI: AgentSpec = {
     () => ({ name: 'read_file', input: { file_path: LARGE_OUTPUTS.logPath } }),
     () => ({ name: 'read_file', input: { file_path: LARGE_OUTPUTS.jsonPath } }),
   ],
+  readImage: (path) => ({ name: 'read_file', input: { file_path: path } }),
 };

@@ -60,6 +60,7 @@ function readGemini(body: Json): Conversation {
     if (!isRecord(content) || !Array.isArray(content.parts)) continue;
     let prose = '';
     let results = false;
+    let answered: { result?: string } | undefined;
     for (const part of content.parts) {
       if (!isRecord(part)) continue;
       const call = part.functionCall;
@@ -74,11 +75,17 @@ function readGemini(body: Json): Conversation {
             (typeof response.id === 'string' && c.id ? c.id === response.id : c.name === response.name),
         );
         if (match) match.result = functionResponseText(response.response);
+        answered = match;
       }
-      if (content.role !== 'model' && typeof part.text === 'string') prose += part.text;
+      if (content.role !== 'model' && typeof part.text === 'string') {
+        // Words among function responses belong to the one before them (Gemini CLI sends a file's
+        // image beside its response, and whatever describes the image goes there too).
+        if (answered) answered.result = `${answered.result ?? ''}\n${part.text}`;
+        else prose += part.text;
+      }
     }
     if (content.role !== 'model') {
-      if (prose.trim()) lastUserText = prose;
+      if (prose.trim() && !results) lastUserText = prose;
       endsWithUserText = !results && prose.trim() !== '';
     }
   }

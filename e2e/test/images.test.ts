@@ -2,20 +2,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAUDE } from '../src/agents.js';
+import { type AgentSpec, CLAUDE, GEMINI, OPENCODE, PI } from '../src/agents.js';
 import { isMain, isRetrieveRound } from '../src/analysis.js';
 import { baseEnv, removeScratchHomes, run, scratchHome, startHeadroomProxy } from '../src/processes.js';
 import { startRelay } from '../src/relay.js';
-import { ANSWER_PREFIX, PLAN_TAG } from '../src/script.js';
+import { ANSWER_PREFIX, PLAN_TAG, RETRIEVE_TOOL } from '../src/script.js';
 import { type ScriptedModel, startScriptedModel } from '../src/scripted-model.js';
 
-type Json = Record<string, unknown>;
-interface Block {
-  type: string;
-  text?: string;
-  source?: { data: string };
-  content?: Block[] | string;
-}
+/** The agents whose own file-reading tool shows the model an image; E2E_AGENTS=claude,gemini runs some. */
+const AGENTS = [CLAUDE, OPENCODE, PI, GEMINI].filter(
+  (a) => a.readImage && (!process.env.E2E_AGENTS || process.env.E2E_AGENTS.split(',').includes(a.name)),
+);
+/** The proxy's default per-image budget, in Anthropic's and Gemini's tokens alike. */
+const BUDGET = 1_600;
 
 let model: ScriptedModel;
 beforeAll(async () => {
@@ -37,74 +36,93 @@ async function terminalShot(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-/** Every tool result's content blocks in an Anthropic request body, in order (read here, not with Headroom's readers). */
-function toolResultBlocks(body: string): Block[][] {
-  const messages = (JSON.parse(body) as Json).messages as { content: Block[] | string }[];
-  return messages.flatMap((m) =>
-    Array.isArray(m.content)
-      ? m.content.filter((b) => b.type === 'tool_result').map((b) => (Array.isArray(b.content) ? b.content : []))
-      : [],
-  );
+/**
+ * The base64 of every inline image in a request body, in order, in any wire format: Anthropic
+ * image blocks, Gemini `inlineData`, data URLs (read here, not with Headroom's own readers).
+ */
+function imagesIn(body: string): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (typeof value !== 'object' || value === null) return;
+    const v = value as Record<string, { data?: unknown; type?: unknown }>;
+    if (v.type === 'image' && typeof v.source?.data === 'string') found.push(v.source.data);
+    else if (typeof v.inlineData?.data === 'string') found.push(v.inlineData.data);
+    else Object.values(v).forEach(walk);
+  };
+  walk(JSON.parse(body));
+  return found;
 }
 const sizeOf = async (data: string) => {
   const { width, height } = await sharp(Buffer.from(data, 'base64')).metadata();
   return { width: width as number, height: height as number };
 };
+const tokensOf = (size: { width: number; height: number }, agent: AgentSpec) =>
+  agent.format === 'gemini'
+    ? 258 * Math.ceil(size.width / 768) * Math.ceil(size.height / 768)
+    : Math.ceil((size.width * size.height) / 750);
 
-describe(`claude ${CLAUDE.version}: a screenshot read with its own Read tool`, () => {
-  it('reaches the model within the image budget beside a note with its key; the zoom comes back as an image inside the stream', async () => {
-    const home = scratchHome('claude-image');
+describe.each(AGENTS)('$name $version: a screenshot read with its own file tool', (agent) => {
+  it('reaches the model sized for it: within the budget beside a note with its key and zoomed inside the stream, or as it came where size costs nothing (Gemini 3)', async () => {
+    const home = scratchHome(`${agent.name}-image`);
+    agent.prepareHome?.(home);
     const env = baseEnv(home);
     const shot = join(home, 'work', 'screen.png');
     writeFileSync(shot, await terminalShot());
-    const proxy = await startHeadroomProxy({ ...env, HEADROOM_UPSTREAM_ANTHROPIC: model.url });
+    const proxy = await startHeadroomProxy({
+      ...env,
+      HEADROOM_UPSTREAM_ANTHROPIC: model.url,
+      HEADROOM_UPSTREAM_GEMINI: model.url,
+    });
     const relay = await startRelay(proxy.url);
-    model.plan = [() => ({ name: 'Read', input: { file_path: shot } })];
+    model.plan = [() => agent.readImage?.(shot) as { name: string; input: Record<string, unknown> }];
     const from = model.received.length;
     try {
       const result = await run(
-        CLAUDE.command,
-        CLAUDE.args(`${PLAN_TAG} Look at screen.png and say which job failed.`),
-        {
-          env: { ...env, ...CLAUDE.env, ...CLAUDE.routeEnv(relay.url) },
-          cwd: join(home, 'work'),
-        },
+        agent.command,
+        [
+          ...(agent.routeArgs?.(relay.url) ?? []),
+          ...agent.args(`${PLAN_TAG} Look at screen.png and say which job failed.`),
+        ],
+        { env: { ...env, ...agent.env, ...agent.routeEnv(relay.url) }, cwd: join(home, 'work') },
       );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain(ANSWER_PREFIX);
+
+      // What the agent sent: the screenshot, as its own tool read it (each agent may scale or re-encode it).
+      const last = relay.sent.filter((r) => isMain(agent.format, r.body)).at(-1);
+      const sent = last?.body as string;
+      const sentImage = imagesIn(sent).at(-1) as string;
+      expect(sentImage).toBeDefined();
+      const original = await sizeOf(sentImage);
+      const reached = model.received.slice(from).filter((r) => r.main);
+
+      if (/\/models\/gemini-([3-9]|\d\d)/.test(last?.path ?? '')) {
+        // Gemini 3 spends the same tokens on an image whatever its size (1,120 at its default media
+        // resolution): fewer pixels would save nothing, so the image reaches the model as it came.
+        expect(imagesIn(reached.at(-1)?.body as string).at(-1)).toBe(sentImage);
+        for (const r of reached) expect(r.body).not.toContain('of its original');
+        return;
+      }
       expect(result.stdout).toContain('retrieved');
 
-      // What Claude Code sent: the screenshot as an image block in the Read tool's result.
-      const sent = relay.sent.filter((r) => isMain('anthropic', r.body)).at(-1)?.body as string;
-      const sentImage = toolResultBlocks(sent)
-        .flat()
-        .find((b) => b.type === 'image');
-      expect(sentImage?.source?.data).toBeDefined();
-      const original = await sizeOf(sentImage?.source?.data as string);
-
-      // What reached the model: the same result, the image smaller, a note beside it naming its key.
-      const reached = model.received.slice(from).filter((r) => r.main);
-      const turn = reached.find((r) => !isRetrieveRound('anthropic', r.body) && r.body.includes('of its original')) as {
-        body: string;
-      };
-      const blocks = toolResultBlocks(turn.body).find((b) => b.some((x) => x.type === 'image')) as Block[];
-      const image = blocks.find((b) => b.type === 'image') as Block;
-      const note = blocks.find((b) => b.type === 'text' && b.text?.includes('headroom:'))?.text ?? '';
-      expect(note).toContain(`of its original ${original.width}×${original.height}`);
-      const shown = await sizeOf(image.source?.data as string);
-      expect(shown.width * shown.height).toBeLessThan(original.width * original.height);
-      expect(Math.ceil((shown.width * shown.height) / 750)).toBeLessThanOrEqual(1_600);
+      // What reached the model: the image smaller, within the budget, a note beside it naming its key.
+      const turn = reached.find((r) => !isRetrieveRound(agent.format, r.body) && r.body.includes('of its original'));
+      expect(turn, 'no request reached the model with an image note').toBeDefined();
+      const body = (turn as { body: string }).body;
+      expect(body).toContain(`of its original ${original.width}×${original.height}`);
+      expect(body).toMatch(/headroom:[0-9a-f]{24}/);
+      const shown = await sizeOf(imagesIn(body).at(-1) as string);
+      expect(shown.width).toBeLessThan(original.width);
+      expect(tokensOf(shown, agent)).toBeLessThanOrEqual(BUDGET);
 
       // The model asked for the top-left quarter; the proxy answered with it at full resolution, then the agent's answer came.
-      const round = reached.find((r) => isRetrieveRound('anthropic', r.body)) as { body: string };
-      const zoom = toolResultBlocks(round.body)
-        .at(-1)
-        ?.find((b) => b.type === 'image');
-      expect(await sizeOf(zoom?.source?.data as string)).toEqual({
+      const round = reached.find((r) => isRetrieveRound(agent.format, r.body)) as { body: string };
+      expect(await sizeOf(imagesIn(round.body).at(-1) as string)).toEqual({
         width: Math.floor(original.width / 2),
         height: Math.floor(original.height / 2),
       });
-      for (const r of relay.sent) expect(r.body).not.toContain('"name":"headroom_retrieve"');
+      for (const r of relay.sent) expect(r.body).not.toContain(`"name":"${RETRIEVE_TOOL}"`);
     } finally {
       await relay.close();
       await proxy.stop();

@@ -488,7 +488,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
         ...(options.transforms ? { transforms: options.transforms } : {}),
       });
       const request = parsed as Record<string, unknown>;
-      const images = requestImages(request, format);
+      const images = requestImages(request, format, model);
       tally.recordImages(labels, images);
       let retrieval = compressed.retrieval;
       const fit = await fitToWindow(

@@ -262,7 +262,7 @@ async function compressInput(
         figures: { ...result, tokensAfter: result.tokensAfter + added, ms: elapsed(started) },
         estimate: result.tokenizer.estimate,
         encoding: result.tokenizer.encoding,
-        images: requestImages(request as Record<string, unknown>, wire).map(
+        images: requestImages(request as Record<string, unknown>, wire, options.model ?? modelOf(request)).map(
           ({ ref, bytes, width, height, format, tokens }) => ({
             path: ref.path,
             mediaType: ref.mediaType,

@@ -144,10 +144,9 @@ export async function fitImages(
 
 /** The words beside an image sent below its provider's size: what it is now, what it was, how to see more. */
 function budgetNote(form: ImageForm, original: ImageFigures, tokens: number): string {
-  const scale = (original.width as number) / form.width;
   return (
     `[image shown at ${form.width}×${form.height} (${tokens} tokens) of its original ` +
-    `${original.width}×${original.height} (${original.tokens} tokens), ${scale.toFixed(1)}× smaller · ` +
+    `${original.width}×${original.height} (${original.tokens} tokens) · ` +
     `${KEY_PREFIX}${form.key} · headroom_retrieve with this key and "region": {"x","y","w","h"} ` +
     // The original named as the frame: an agent may have noted another scale of its own beside the image.
     `in pixels of the ${original.width}×${original.height} original shows that part at full resolution]`

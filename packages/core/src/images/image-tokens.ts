@@ -5,9 +5,19 @@ import type { ImageSize } from './image-size.js';
  * - Anthropic: scaled to at most 1,568 px on its long edge, then width × height / 750;
  * - OpenAI: `low` detail 85; otherwise scaled to fit 2,048 × 2,048, then its short side to at most
  *   768, and 85 + 170 per 512-px tile;
- * - Gemini: 258 when both sides are at most 384 px, else 258 per 768-px tile.
+ * - Gemini before 3: 258 when both sides are at most 384 px, else 258 per 768-px tile;
+ * - Gemini 3: a fixed allocation per image by its media resolution (`detail` carries the level),
+ *   whatever its size: 280 low, 560 medium, 1,120 high (the default for images), 2,240 ultra high.
  */
 export type ImageProvider = 'anthropic' | 'openai' | 'google';
+
+/** Gemini 3's tokens per image, by media resolution level. */
+export const GEMINI_MEDIA_TOKENS: Readonly<Record<string, number>> = {
+  MEDIA_RESOLUTION_LOW: 280,
+  MEDIA_RESOLUTION_MEDIUM: 560,
+  MEDIA_RESOLUTION_HIGH: 1_120,
+  MEDIA_RESOLUTION_ULTRA_HIGH: 2_240,
+};
 
 export function imageTokens(
   size: Pick<ImageSize, 'width' | 'height'>,
@@ -31,6 +41,8 @@ export function imageTokens(
     }
     return 85 + 170 * Math.ceil(Math.round(w) / 512) * Math.ceil(Math.round(h) / 512);
   }
+  const fixed = detail === undefined ? undefined : GEMINI_MEDIA_TOKENS[detail];
+  if (fixed !== undefined) return fixed;
   if (width <= 384 && height <= 384) return 258;
   return 258 * Math.ceil(width / 768) * Math.ceil(height / 768);
 }

@@ -134,3 +134,38 @@ describe('the images a request carries, in every wire format', () => {
     }
   });
 });
+
+describe('Gemini images priced by the model’s generation', () => {
+  const inline = { inlineData: { mimeType: 'image/png', data: png(1568, 980) } };
+  const request = (part: Record<string, unknown>, config?: Record<string, unknown>) => ({
+    contents: [{ role: 'user', parts: [{ text: 'What is on screen?' }, part] }],
+    ...(config ? { generationConfig: config } : {}),
+  });
+
+  it('Gemini 3: a fixed allocation by media resolution, the part’s own over the request’s, high by default', () => {
+    const tokens = (body: Record<string, unknown>) => requestImages(body, 'gemini', 'gemini-3.8-flash')[0]?.tokens;
+    expect(tokens(request(inline))).toBe(1120);
+    expect(tokens(request(inline, { mediaResolution: 'MEDIA_RESOLUTION_MEDIUM' }))).toBe(560);
+    expect(
+      tokens(
+        request(
+          { ...inline, mediaResolution: { level: 'MEDIA_RESOLUTION_LOW' } },
+          { mediaResolution: 'MEDIA_RESOLUTION_MEDIUM' },
+        ),
+      ),
+    ).toBe(280);
+  });
+
+  it('earlier Gemini, and a model not named: by tiles, whatever the media resolution says', () => {
+    const body = request(inline, { mediaResolution: 'MEDIA_RESOLUTION_LOW' });
+    expect(requestImages(body, 'gemini', 'gemini-2.5-pro')[0]?.tokens).toBe(1548);
+    expect(requestImages(body, 'gemini')[0]?.tokens).toBe(1548);
+  });
+
+  it('within any budget at a fixed allocation: nothing to gain from fewer pixels', () => {
+    expect(sizeWithinBudget({ width: 2400, height: 1500 }, 'google', 600, 'MEDIA_RESOLUTION_HIGH')).toEqual({
+      width: 2400,
+      height: 1500,
+    });
+  });
+});

@@ -2,7 +2,7 @@ import type { ImageRef } from '../dialects/images.js';
 import { DIALECTS } from '../dialects/registry.js';
 import type { WireFormat } from '../request/segment.js';
 import { fromBase64, imageSize } from './image-size.js';
-import { imageTokens } from './image-tokens.js';
+import { GEMINI_MEDIA_TOKENS, imageTokens } from './image-tokens.js';
 
 /** Base64 characters decoded to find an image's size: 96 kB of it, where every header format puts it. */
 const HEAD_CHARS = 128 * 1024;
@@ -20,10 +20,22 @@ export interface ImageFigures {
   readonly tokens?: number;
 }
 
-/** Every inline image of a request, with its size and its cost in tokens. */
-export function requestImages(request: Record<string, unknown>, format: WireFormat): ImageFigures[] {
+/**
+ * Every inline image of a request, with its size and its cost in tokens. `model` decides the rule
+ * where a provider's differs by generation: Gemini 3 prices an image by its media resolution (high
+ * unless the part or the request says otherwise), earlier Gemini models by its tiles.
+ */
+export function requestImages(request: Record<string, unknown>, format: WireFormat, model?: string): ImageFigures[] {
   const dialect = DIALECTS[format];
-  return dialect.images(request).map((ref) => {
+  const fixedByLevel = dialect.provider === 'google' && geminiGeneration(model) >= 3;
+  return dialect.images(request).map((found) => {
+    const { detail, ...rest } = found;
+    const ref: ImageRef =
+      dialect.provider !== 'google'
+        ? found
+        : fixedByLevel
+          ? { ...rest, detail: detail && detail in GEMINI_MEDIA_TOKENS ? detail : 'MEDIA_RESOLUTION_HIGH' }
+          : rest;
     // The header is in the first bytes: the whole image (megabytes, on every turn) is not decoded.
     const head = fromBase64(ref.data.slice(0, HEAD_CHARS));
     const size = head ? imageSize(head) : undefined;
@@ -41,4 +53,10 @@ export function requestImages(request: Record<string, unknown>, format: WireForm
         : {}),
     };
   });
+}
+
+/** The major version in a Gemini model name (`gemini-3.8-flash` → 3); 0 when it names none. */
+function geminiGeneration(model: string | undefined): number {
+  const match = /gemini-(\d+)/i.exec(model ?? '');
+  return match ? Number(match[1]) : 0;
 }

@@ -147,6 +147,10 @@ export const geminiDialect: WireDialect<'gemini'> = {
 
   images(request) {
     const contents = Array.isArray(request.contents) ? request.contents : [];
+    const config = field(request, 'generationConfig', 'generation_config').value;
+    const overall = isRecord(config)
+      ? mediaLevel(field(config, 'mediaResolution', 'media_resolution').value)
+      : undefined;
     return contents.flatMap((content, i) =>
       isRecord(content)
         ? imagesIn(content.parts, ['contents', i, 'parts'], (part, at) => {
@@ -154,8 +158,17 @@ export const geminiDialect: WireDialect<'gemini'> = {
             if (!isRecord(inline.value)) return undefined;
             const data = inline.value.data;
             const mediaType = field(inline.value, 'mimeType', 'mime_type').value;
+            // The media resolution, the part's own over the request's: what Gemini 3 prices an image by.
+            const level = mediaLevel(field(part, 'mediaResolution', 'media_resolution').value) ?? overall;
             return typeof data === 'string' && typeof mediaType === 'string' && mediaType.startsWith('image/')
-              ? { path: [...at, inline.key, 'data'], mediaType, data, dataUrl: false, message: i }
+              ? {
+                  path: [...at, inline.key, 'data'],
+                  mediaType,
+                  data,
+                  dataUrl: false,
+                  message: i,
+                  ...(level ? { detail: level } : {}),
+                }
               : undefined;
           })
         : [],
@@ -179,3 +192,9 @@ export const geminiDialect: WireDialect<'gemini'> = {
     return lowerEffortWord(out, [...path, level.key], level.value);
   },
 };
+
+/** A media resolution as a level name: a part's `{ level }`, or the request's enum string. */
+function mediaLevel(value: unknown): string | undefined {
+  const level = isRecord(value) ? value.level : value;
+  return typeof level === 'string' ? level : undefined;
+}
