@@ -42,8 +42,11 @@ export async function runRetrieve(args: string[], io: CliIo): Promise<number> {
     } else if (values.query !== undefined) {
       await write(io.stdout, `${result.text}\n`);
     } else {
-      const lines = result.original.split('\n').length;
-      await write(io.stderr, `${formatRetrievedHeader(result.key, `the original, ${lines} lines, on stdout`)}\n`);
+      // A stored image is kept as its data URL (what its key is the digest of): it is given as such.
+      const what = result.image
+        ? 'the original image as a data URL'
+        : `the original, ${result.original.split('\n').length} lines`;
+      await write(io.stderr, `${formatRetrievedHeader(result.key, `${what}, on stdout`)}\n`);
       await write(io.stdout, result.original);
     }
     return 0;
