@@ -43,12 +43,15 @@ async function terminalShot(): Promise<Buffer> {
 function imagesIn(body: string): string[] {
   const found: string[] = [];
   const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+      return;
+    }
     if (typeof value !== 'object' || value === null) return;
-    const v = value as Record<string, { data?: unknown; type?: unknown }>;
+    const v = value as { type?: unknown; source?: { data?: unknown }; inlineData?: { data?: unknown } };
     if (v.type === 'image' && typeof v.source?.data === 'string') found.push(v.source.data);
     else if (typeof v.inlineData?.data === 'string') found.push(v.inlineData.data);
-    else Object.values(v).forEach(walk);
+    else for (const item of Object.values(value)) walk(item);
   };
   walk(JSON.parse(body));
   return found;
