@@ -33,6 +33,7 @@ export function dashboardHtml(): string {
   <div class="card"><div class="label">cache hit rate</div><div class="value" data-testid="cache-hit">–</div></div>
   <div class="card"><div class="label">saved (estimate, list prices)</div><div class="value" data-testid="saved-usd">–</div></div>
   <div class="card"><div class="label">retrieve rounds answered</div><div class="value" data-testid="retrieve-rounds">–</div></div>
+  <div class="card"><div class="label">images · image tokens saved</div><div class="value" data-testid="images">–</div><div class="label" data-testid="images-detail"></div></div>
   <div class="card"><div class="label" data-testid="output-basis">output tokens saved</div><div class="value" data-testid="output-saved">–</div><div class="label" data-testid="output-interval"></div></div>
 </div>
 <h2>Savings over time (recent requests)</h2>
@@ -74,6 +75,11 @@ async function refresh() {
   document.querySelector('[data-testid=savings]').textContent = stats.tokensBefore ? pct(1 - stats.tokensAfter / stats.tokensBefore) : '0.0%';
   document.querySelector('[data-testid=saved-usd]').textContent = '$' + stats.estimatedSavedUsd.toFixed(4);
   document.querySelector('[data-testid=cache-hit]').textContent = stats.inputTokens ? pct(stats.cacheReadTokens / stats.inputTokens) : '–';
+  // Images: how many were seen, what the budget and the duplicates saved, and how many were shrunk or named.
+  document.querySelector('[data-testid=images]').textContent = stats.images ? fmt(stats.images) + ' · ' + fmt(stats.imageTokensSaved) : '–';
+  document.querySelector('[data-testid=images-detail]').textContent = stats.images
+    ? fmt(stats.imagesDownscaled) + ' downscaled, ' + fmt(stats.imageDuplicates) + ' duplicates'
+    : '';
   // Output shaping: counterfactual, so always with its basis and its interval.
   const output = stats.outputShaping;
   const shaped = output && output.basis !== 'none';

@@ -250,6 +250,26 @@ describe('images over the budget: sent smaller, the original behind a key, zoome
     60_000,
   );
 
+  it('the dashboard shows the images seen, the tokens they saved, and how many were shrunk or named', async () => {
+    const stats = running.proxy.stats() as ProxyStats;
+    expect(stats.images).toBeGreaterThan(0);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${running.url}/dashboard`);
+      await page.waitForSelector('body[data-ready=true]');
+      const fmt = (n: number) => n.toLocaleString('en-US');
+      expect((await page.textContent('[data-testid=images]'))?.trim()).toBe(
+        `${fmt(stats.images)} · ${fmt(stats.imageTokensSaved)}`,
+      );
+      expect((await page.textContent('[data-testid=images-detail]'))?.trim()).toBe(
+        `${fmt(stats.imagesDownscaled)} downscaled, ${fmt(stats.imageDuplicates)} duplicates`,
+      );
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   it('answers a region outside the image, and a text key asked for a region, in words the model can act on', async () => {
     const { path, body } = request('anthropic');
     await post(path, body);
