@@ -46,6 +46,21 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
     'Input tokens images cost less as sent (over the budget, or shown before) than as they came.',
     byRequest,
   );
+  const imagesDownscaled = counter(
+    'headroom_images_downscaled_total',
+    'Images sent below their provider size (over the budget), their originals behind keys.',
+    byRequest,
+  );
+  const imageDuplicates = counter(
+    'headroom_image_duplicates_total',
+    'Images replaced by a note naming the earlier one.',
+    byRequest,
+  );
+  const imagesPassed = counter(
+    'headroom_images_passed_total',
+    'Images sent as they came because they could not be read or decoded, by reason.',
+    ['reason'],
+  );
   const segments = counter('headroom_transform_segments_total', 'Segments each transform compressed.', ['transform']);
   const transformBefore = counter('headroom_transform_tokens_before_total', 'Tokens in, by transform.', ['transform']);
   const transformAfter = counter('headroom_transform_tokens_after_total', 'Tokens out, by transform.', ['transform']);
@@ -100,6 +115,8 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
     images,
     imageTokens,
     imageTokensSaved,
+    imagesDownscaled,
+    imageDuplicates,
   };
   const upstreamKinds: Record<string, string> = {
     inputTokens: 'input',
@@ -127,6 +144,8 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
         const field = transformFields[name.slice(dot + 1)];
         return field?.inc({ transform: name.slice('transform.'.length, dot) }, value);
       }
+      if (name.startsWith('imagesPassed.'))
+        return imagesPassed.inc({ reason: name.slice('imagesPassed.'.length) }, value);
       if (name.startsWith('passedThrough.')) return errors.inc({ reason: name.slice('passedThrough.'.length) }, value);
       if (name.startsWith('upstreamErrors.')) return errors.inc({ reason: `upstream-${name.slice(15)}` }, value);
       if (name === 'overflowRequests') return errors.inc({ reason: 'context-overflow' }, value);

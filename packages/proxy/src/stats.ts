@@ -50,6 +50,8 @@ export interface ProxyStats {
   readonly imageDuplicates: number;
   /** Input tokens the images cost less as sent than as they came (downscaled and duplicates). */
   readonly imageTokensSaved: number;
+  /** Images sent as they came because they could not be read (`unreadable`) or decoded (`decode-failed`). */
+  readonly imagesPassed: Readonly<Record<string, number>>;
   /** What output shaping saved, against a holdout or unshaped sessions (see `output-savings.ts`). */
   readonly outputShaping: OutputSavings;
   /** Milliseconds spent compressing, summed. */
@@ -292,6 +294,7 @@ export function statsOfCounters(rows: Iterable<CounterIncrement>): ProxyStats & 
 function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Breakdown {
   const totals = new Map<string, number>();
   const passedThrough: Partial<Record<PassThroughReason, number>> = {};
+  const imagesPassed: Record<string, number> = {};
   const byTransform: Record<string, { segments: number; tokensBefore: number; tokensAfter: number }> = {};
   type Figures = { -readonly [K in keyof FiguresOf]: number };
   const byDay: Record<string, Figures> = {};
@@ -308,6 +311,9 @@ function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Br
     if (row.name.startsWith('passedThrough.')) {
       const reason = row.name.slice('passedThrough.'.length) as PassThroughReason;
       passedThrough[reason] = (passedThrough[reason] ?? 0) + row.value;
+    } else if (row.name.startsWith('imagesPassed.')) {
+      const reason = row.name.slice('imagesPassed.'.length);
+      imagesPassed[reason] = (imagesPassed[reason] ?? 0) + row.value;
     } else if (row.name.startsWith('transform.')) {
       const dot = row.name.lastIndexOf('.');
       const name = row.name.slice('transform.'.length, dot);
@@ -350,6 +356,7 @@ function fold(rows: Iterable<CounterIncrement>): Omit<ProxyStats, 'recent'> & Br
     imagesDownscaled: total('imagesDownscaled'),
     imageDuplicates: total('imageDuplicates'),
     imageTokensSaved: total('imageTokensSaved'),
+    imagesPassed,
     outputShaping: estimateOutputSavings(outputRows),
     compressionMs: Math.round(total('compressionMs') * 100) / 100,
     retrieveRounds: total('retrieveRounds'),

@@ -250,6 +250,27 @@ describe('images over the budget: sent smaller, the original behind a key, zoome
     60_000,
   );
 
+  it('an image whose header reads but whose pixels do not goes as it came, counted by reason in /stats and /metrics', async () => {
+    // The screenshot cut short: its header names 3,136 × 1,960, its pixel data breaks off.
+    const broken = Buffer.from(retina, 'base64').subarray(0, 4_096).toString('base64');
+    const before = (running.proxy.stats() as ProxyStats).imagesPassed['decode-failed'] ?? 0;
+    const { path, body } = request('anthropic');
+    const messages = [{ role: 'user', content: [{ type: 'text', text: 'And this one?' }, png(broken)] }];
+    model.play(() => ({ text: 'ok' }));
+    try {
+      await post(path, { ...body, messages });
+    } finally {
+      model.play(zoomer);
+    }
+    const sent = JSON.parse(model.received.at(-1)?.body ?? '{}') as {
+      messages: { content: { source?: { data: string } }[] }[];
+    };
+    expect(sent.messages[0]?.content[1]?.source?.data).toBe(broken);
+    expect((running.proxy.stats() as ProxyStats).imagesPassed['decode-failed']).toBe(before + 1);
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toMatch(/headroom_images_passed_total\{reason="decode-failed"\} [1-9]/);
+  });
+
   it('the dashboard shows the images seen, the tokens they saved, and how many were shrunk or named', async () => {
     const stats = running.proxy.stats() as ProxyStats;
     expect(stats.images).toBeGreaterThan(0);
