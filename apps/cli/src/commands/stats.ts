@@ -36,6 +36,13 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
       : []),
     `tokens       ${stats.tokensBefore.toLocaleString('en-US')} → ${stats.tokensAfter.toLocaleString('en-US')} (−${saved.toFixed(1)}%)`,
     `upstream     ${stats.inputTokens.toLocaleString('en-US')} input tokens, ${stats.cacheReadTokens.toLocaleString('en-US')} read from cache, ${stats.cacheWriteTokens.toLocaleString('en-US')} written`,
+    ...(stats.images
+      ? [
+          `images       ${stats.images} (${stats.imageTokens.toLocaleString('en-US')} tokens as they came): ` +
+            `${stats.imagesDownscaled ?? 0} downscaled, ${stats.imageDuplicates ?? 0} duplicates, ` +
+            `${(stats.imageTokensSaved ?? 0).toLocaleString('en-US')} tokens saved`,
+        ]
+      : []),
     `compression  ${stats.compressionMs} ms in all`,
     `saved        ~$${stats.estimatedSavedUsd.toFixed(4)} of input at list prices (estimate)`,
     ...(stats.components?.prose ? [`prose        ${describeProse(stats.components.prose)}`] : []),
