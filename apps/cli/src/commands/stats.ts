@@ -38,7 +38,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     `upstream     ${stats.inputTokens.toLocaleString('en-US')} input tokens, ${stats.cacheReadTokens.toLocaleString('en-US')} read from cache, ${stats.cacheWriteTokens.toLocaleString('en-US')} written`,
     ...(stats.images
       ? [
-          `images       ${stats.images} (${stats.imageTokens.toLocaleString('en-US')} tokens as they came): ` +
+          `images       ${stats.images} (${(stats.imageTokens ?? 0).toLocaleString('en-US')} tokens as they came): ` +
             `${stats.imagesDownscaled ?? 0} downscaled, ${stats.imageDuplicates ?? 0} duplicates, ` +
             `${(stats.imageTokensSaved ?? 0).toLocaleString('en-US')} tokens saved`,
         ]

@@ -26,6 +26,12 @@ export interface Stats {
   compressionMs: number;
   estimatedSavedUsd: number;
   outputTokens?: number;
+  /** Inline images and what they cost; absent from figures an earlier version kept. */
+  images?: number;
+  imageTokens?: number;
+  imagesDownscaled?: number;
+  imageDuplicates?: number;
+  imageTokensSaved?: number;
   outputShaping?: OutputSavings;
   /** `shared`: every process that counts into the same store; `process`: the answering proxy alone. */
   scope?: 'shared' | 'process';
