@@ -63,6 +63,7 @@ export {
   type FittedImage,
   type FittedImages,
   fitImages,
+  imageAsCame,
 } from './images/fit-images.js';
 export type { ImageCodec, ImageRegion } from './images/image-codec.js';
 export { fromBase64, type ImageSize, imageSize, toBase64 } from './images/image-size.js';

@@ -17,6 +17,7 @@ import {
   getTokenizer,
   type ImageCodec,
   InvalidRequestError,
+  imageAsCame,
   isJsonArrayStream,
   type OutputArm,
   type OutputShaperSettings,
@@ -508,11 +509,7 @@ export function createProxy(options: ProxyOptions = {}): HeadroomProxy {
       tally.recordCompression(labels, result, inputPrice(model));
       if (fit && !fit.fits) tally.recordOverflow(labels);
       let next = fit?.text ?? compressed.text;
-      let imageFigures: readonly FittedImage[] = images.map((image) => ({
-        action: 'kept',
-        tokensBefore: image.tokens ?? 0,
-        tokensAfter: image.tokens ?? 0,
-      }));
+      let imageFigures: readonly FittedImage[] = images.map(imageAsCame);
       if (options.imageCodec) {
         const fitted = await fitImages(next, images, format, {
           codec: options.imageCodec,

@@ -171,6 +171,5 @@ function scalarEnd(text: string, from: number): number {
 
 /** The JSON text with the value at `path` replaced by `value` (JSON text); undefined when there is none. */
 export function replaceValueAt(text: string, path: readonly (string | number)[], value: string): string | undefined {
-  const span = valueSpanAt(text, path);
-  return span ? `${text.slice(0, span[0])}${value}${text.slice(span[1])}` : undefined;
+  return editValuesAt(text, [{ path, value }]);
 }

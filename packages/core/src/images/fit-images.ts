@@ -137,7 +137,7 @@ export async function fitImages(
   const edited = editValuesAt(text, edits);
   if (edited === undefined) {
     // A path that no longer leads where it did: nothing is changed rather than something half-changed.
-    return { text, images: images.map(asCame), resized: 0, bytesBefore: 0, bytesAfter: 0, passed };
+    return { text, images: images.map(imageAsCame), resized: 0, bytesBefore: 0, bytesAfter: 0, passed };
   }
   return { text: edited, images: out, resized, bytesBefore, bytesAfter, passed };
 }
@@ -153,7 +153,8 @@ function budgetNote(form: ImageForm, original: ImageFigures, tokens: number): st
   );
 }
 
-function asCame(figures: ImageFigures): FittedImage {
+/** An image's figures when nothing was done to it: its tokens as it came, before and after. */
+export function imageAsCame(figures: ImageFigures): FittedImage {
   return { action: 'kept', tokensBefore: figures.tokens ?? 0, tokensAfter: figures.tokens ?? 0 };
 }
 
@@ -188,10 +189,10 @@ async function firstSight(
   options: FitImagesOptions,
 ): Promise<ImageForm> {
   const { ref } = figures;
-  const asCame = { data: '', width, height };
+  const unchanged = { data: '', width, height };
   const original = fromBase64(ref.data);
   const pixels = original && (await options.codec.pixelDigest(original).catch(() => undefined));
-  if (!original || !pixels) return { ...asCame, pixels: `bytes:${sha256Hex(ref.data)}`, failed: 'decode-failed' };
+  if (!original || !pixels) return { ...unchanged, pixels: `bytes:${sha256Hex(ref.data)}`, failed: 'decode-failed' };
   let key: string | undefined;
   if (options.store) {
     const whole = `data:${ref.mediaType || `image/${figures.format}`};base64,${ref.data.replace(/\s+/g, '')}`;
@@ -210,11 +211,11 @@ async function firstSight(
       : providerMaxSize({ width, height }, provider);
   const target =
     options.budget !== undefined && key ? sizeWithinBudget(fits, provider, options.budget, ref.detail) : fits;
-  if (target.width >= width && target.height >= height) return { ...asCame, pixels, ...kept };
+  if (target.width >= width && target.height >= height) return { ...unchanged, pixels, ...kept };
   const smaller = await options.codec.resize(original, target).catch(() => undefined);
   // A re-encoding that saved nothing at the provider's own size is not worth sending; one below it always is.
   const worth = smaller && (smaller.length < figures.bytes || target.width < fits.width);
-  if (!worth) return { ...asCame, pixels, ...kept, ...(smaller ? {} : { failed: 'decode-failed' }) };
+  if (!worth) return { ...unchanged, pixels, ...kept, ...(smaller ? {} : { failed: 'decode-failed' }) };
   const belowProvider = target.width < fits.width ? { belowProvider: true } : {};
   return { data: toBase64(smaller), width: target.width, height: target.height, pixels, ...kept, ...belowProvider };
 }
