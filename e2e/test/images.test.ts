@@ -121,10 +121,17 @@ describe.each(AGENTS)('$name $version: a screenshot read with its own file tool'
 
       // The model asked for the top-left quarter; the proxy answered with it at full resolution, then the agent's answer came.
       const round = reached.find((r) => isRetrieveRound(agent.format, r.body)) as { body: string };
-      expect(await sizeOf(imagesIn(round.body).at(-1) as string)).toEqual({
-        width: Math.floor(original.width / 2),
-        height: Math.floor(original.height / 2),
-      });
+      const quarter = { width: Math.floor(original.width / 2), height: Math.floor(original.height / 2) };
+      const zoom = imagesIn(round.body).at(-1) as string;
+      expect(await sizeOf(zoom)).toEqual(quarter);
+      // The very pixels of the agent's image there (a JPEG re-encoded for the crop differs only in its noise).
+      const rgb = (image: ReturnType<typeof sharp>) => image.removeAlpha().raw().toBuffer();
+      const cut = await rgb(sharp(Buffer.from(zoom, 'base64')));
+      const truth = await rgb(sharp(Buffer.from(sentImage, 'base64')).extract({ left: 0, top: 0, ...quarter }));
+      let difference = 0;
+      for (let i = 0; i < truth.length; i++) difference += Math.abs((cut[i] as number) - (truth[i] as number));
+      expect(cut.length).toBe(truth.length);
+      expect(difference / truth.length).toBeLessThan(2);
       for (const r of relay.sent) expect(r.body).not.toContain(`"name":"${RETRIEVE_TOOL}"`);
     } finally {
       await relay.close();
